@@ -1,0 +1,42 @@
+# Sphinx configuration for the "Safer Steps" falls-prevention QI project.
+#
+# Build the HTML site from this folder with:
+#     sphinx-build -b html . _build/html
+# Build a PDF (needs a LaTeX installation) with:
+#     sphinx-build -M latexpdf . _build
+
+project = "Safer Steps: falls prevention on Wards 7 and 8"
+author = "Ward 7 and 8 QI team"
+copyright = "2026, Northfield General Hospital, Ward 7 and 8 QI team"
+
+# sphinx_ethics gives us the ethics review, checklist, tips and glossary
+# directives; myst_parser lets us write some pages in Markdown.
+extensions = ["sphinx_ethics", "myst_parser"]
+
+# Pages can be reStructuredText (.rst) or MyST Markdown (.md).
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+
+# ":::" fences, so Markdown pages can nest directives inside each other.
+myst_enable_extensions = ["colon_fence"]
+
+# Fixed "today" for review-by checks, so the build gives the same result
+# whenever it is run. Remove this line to check against the real date.
+ethics_today = "2026-11-01"
+
+# Folders Sphinx should ignore (the build output).
+exclude_patterns = ["_build"]
+
+# HTML output.
+html_title = "Safer Steps — falls prevention on Wards 7 and 8"
+
+# PDF output: (start page, file name, title, author, document class).
+latex_engine = "pdflatex"
+latex_documents = [
+    (
+        "index",
+        "safer-steps.tex",
+        "Safer Steps: Falls Prevention on Wards 7 and 8",
+        "Ward 7 and 8 QI team, Northfield General Hospital",
+        "manual",
+    ),
+]

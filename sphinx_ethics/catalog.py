@@ -1,0 +1,445 @@
+"""The checklist catalogue: built-in THIS Institute data plus a team's own files.
+
+Checklists are data, kept as YAML in ``sphinx_ethics/checklists/`` and in the
+files a project names in ``ethics_checklists``.  This module reads those files
+(``yaml`` safe loading only), checks them against the JSON Schema shipped
+beside the built-in data, and turns them into small frozen objects that the
+directives, the validator and the command line share.
+
+Every problem in a file is reported with its file name and line, so a team
+editing its own checklist can find the mistake without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+BUILTIN_FILE = "this-values-and-ethics.yaml"
+SCHEMA_FILE = "checklist.schema.json"
+
+
+# --------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Where a checklist's words come from; rendered wherever they are shown."""
+
+    title: str
+    series: str = ""
+    publisher: str = ""
+    authors: tuple[str, ...] = ()
+    adapted_from: str = ""
+    doi: str = ""
+    url: str = ""
+    licence: str = ""
+    licence_url: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "series": self.series,
+            "publisher": self.publisher,
+            "authors": list(self.authors),
+            "adapted_from": self.adapted_from,
+            "doi": self.doi,
+            "url": self.url,
+            "licence": self.licence,
+            "licence_url": self.licence_url,
+        }
+
+
+@dataclass(frozen=True)
+class Question:
+    """One numbered question; lettered sub-questions are questions of their own.
+
+    A question with sub-questions is a *group*: shown as a heading, and an
+    answer to it is optional.  Every other question is an *answer slot*.
+    """
+
+    id: str
+    checklist: str
+    number: str
+    text: str
+    prompts: tuple[str, ...] = ()
+    subquestions: tuple[Question, ...] = ()
+    parent: str | None = None
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.subquestions)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    version: str
+    questions: tuple[Question, ...]
+    intro: tuple[str, ...] = ()
+    attribution: Attribution | None = None
+    file: str = ""
+
+    def iter_questions(self) -> Iterator[Question]:
+        """Every question in source order: a group, then its sub-questions."""
+        for question in self.questions:
+            yield question
+            yield from question.subquestions
+
+    def slots(self) -> list[Question]:
+        """The answer slots, in source order (groups left out)."""
+        return [q for q in self.iter_questions() if not q.is_group]
+
+
+@dataclass(frozen=True)
+class Tip:
+    id: str
+    title: str
+    text: str
+    attribution: Attribution | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    term: str
+    text: tuple[str, ...]
+    items: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()
+    attribution: Attribution | None = None
+
+
+@dataclass
+class Catalog:
+    """Everything the extension knows: checklists, questions, tips, definitions."""
+
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+    tips: dict[str, Tip] = field(default_factory=dict)
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def checklist_of(self, question_id: str) -> Checklist | None:
+        question = self.questions.get(question_id)
+        return self.checklists.get(question.checklist) if question else None
+
+
+def did_you_mean(name: str, candidates: Sequence[str] | Any) -> str:
+    """A ' (did you mean "x"?)' suffix for an unknown id, or an empty string."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+# --------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a checklist file, at a line (1-based)."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ChecklistFileError(Exception):
+    """A checklist file cannot be used; carries every problem found in it."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --------------------------------------------------------------------------
+# Reading one file
+# --------------------------------------------------------------------------
+
+
+@functools.cache
+def checklist_schema() -> dict[str, Any]:
+    text = resources.files("sphinx_ethics.checklists").joinpath(SCHEMA_FILE).read_text("utf-8")
+    return json.loads(text)
+
+
+def builtin_path() -> Path:
+    return Path(str(resources.files("sphinx_ethics.checklists").joinpath(BUILTIN_FILE)))
+
+
+def _node_at(root: yaml.Node | None, path: Sequence[Any]) -> yaml.Node | None:
+    """The YAML node at a JSON path, to give a schema error its line."""
+    node = root
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            node = node.value[key] if key < len(node.value) else None
+        else:
+            return node
+        if node is None:
+            return None
+    return node
+
+
+def _line_of(root: yaml.Node | None, path: Sequence[Any]) -> int:
+    for depth in range(len(path), -1, -1):
+        node = _node_at(root, list(path)[:depth])
+        if node is not None:
+            return node.start_mark.line + 1
+    return 1
+
+
+def _describe_path(path: Sequence[Any]) -> str:
+    out = ""
+    for key in path:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    where = _describe_path(error.absolute_path)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = sorted(error.schema.get("properties", {}))
+        names = ", ".join(f'"{e}"' for e in extra)
+        hint = "".join(did_you_mean(e, allowed) for e in extra[:1])
+        message = f"unknown key {names}{hint}; allowed keys: {', '.join(allowed)}"
+    elif error.validator == "pattern" and error.schema.get("description"):
+        message = f"{error.instance!r} is not valid: {error.schema['description']}"
+    elif error.validator == "anyOf" and not error.absolute_path:
+        message = "the file defines nothing: add checklists, extends, tips or definitions"
+    else:
+        message = error.message
+    return f"{where}: {message}" if where else message
+
+
+def read_file(path: str | Path, display_name: str | None = None) -> dict[str, Any]:
+    """Parse and schema-check one checklist file; raise with every problem found."""
+    name = display_name or str(path)
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise ChecklistFileError([Problem(name, 1, "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ChecklistFileError([Problem(name, 1, f"cannot read file: {err}")]) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        what = " ".join(filter(None, [err.context, err.problem]))
+        raise ChecklistFileError([Problem(name, line, f"invalid YAML: {what}")]) from None
+    except yaml.YAMLError as err:
+        raise ChecklistFileError([Problem(name, 1, f"invalid YAML: {err}")]) from None
+    if not isinstance(data, dict):
+        raise ChecklistFileError(
+            [Problem(name, 1, "expected a mapping with 'schema_version' and 'checklists'")]
+        )
+    validator = jsonschema.Draft202012Validator(checklist_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    problems = [Problem(name, _line_of(root, e.absolute_path), _schema_message(e)) for e in errors]
+    problems += _duplicate_problems(data, root, name)
+    if problems:
+        raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
+    return data
+
+
+def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:
+    """Ids and numbers that the schema cannot see are repeated."""
+    problems = []
+
+    def check(items: Any, key: str, path: list[Any], what: str) -> None:
+        seen: set[Any] = set()
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            value = item.get(key) if isinstance(item, dict) else None
+            if value is None:
+                continue
+            if value in seen:
+                line = _line_of(root, [*path, index, key])
+                problems.append(Problem(name, line, f"{what} {value!r} is defined twice"))
+            seen.add(value)
+
+    check(data.get("checklists"), "id", ["checklists"], "checklist")
+    check(data.get("tips"), "id", ["tips"], "tip")
+    check(data.get("definitions"), "id", ["definitions"], "definition")
+    for group in ("checklists", "extends"):
+        for ci, checklist in enumerate(data.get(group) or []):
+            if not isinstance(checklist, dict):
+                continue
+            questions = checklist.get("questions")
+            check(questions, "number", [group, ci, "questions"], "question number")
+            for qi, question in enumerate(questions if isinstance(questions, list) else []):
+                if isinstance(question, dict):
+                    path = [group, ci, "questions", qi, "subquestions"]
+                    check(question.get("subquestions"), "letter", path, "sub-question letter")
+    return problems
+
+
+# --------------------------------------------------------------------------
+# Building the catalogue
+# --------------------------------------------------------------------------
+
+
+def _attribution(data: dict[str, Any] | None) -> Attribution | None:
+    if not data:
+        return None
+    values = {k: v for k, v in data.items() if k != "authors"}
+    return Attribution(authors=tuple(data.get("authors", ())), **values)
+
+
+def _questions(checklist_id: str, items: list[dict[str, Any]]) -> tuple[Question, ...]:
+    questions = []
+    for item in items:
+        number = str(item["number"])
+        parent_id = f"{checklist_id}-{number}"
+        subs = tuple(
+            Question(
+                id=f"{parent_id}{sub['letter']}",
+                checklist=checklist_id,
+                number=f"{number}{sub['letter']}",
+                text=sub["text"],
+                prompts=tuple(sub.get("prompts", ())),
+                parent=parent_id,
+            )
+            for sub in item.get("subquestions", ())
+        )
+        questions.append(
+            Question(
+                id=parent_id,
+                checklist=checklist_id,
+                number=number,
+                text=item["text"],
+                prompts=tuple(item.get("prompts", ())),
+                subquestions=subs,
+            )
+        )
+    return tuple(questions)
+
+
+def _add_file(catalog: Catalog, data: dict[str, Any], name: str, root: yaml.Node | None) -> None:
+    attribution = _attribution(data.get("source"))
+    version = str(data.get("version", "1"))
+    problems: list[Problem] = []
+
+    def clash(path: list[Any], what: str, value: str, where: str) -> None:
+        line = _line_of(root, path)
+        problems.append(Problem(name, line, f"{what} {value!r} is already defined in {where}"))
+
+    for index, item in enumerate(data.get("checklists", ())):
+        if item["id"] in catalog.checklists:
+            other = catalog.checklists[item["id"]].file
+            clash(["checklists", index, "id"], "checklist", item["id"], other)
+            continue
+        catalog.checklists[item["id"]] = Checklist(
+            id=item["id"],
+            title=item["title"],
+            version=version,
+            questions=_questions(item["id"], item["questions"]),
+            intro=tuple(item.get("intro", ())),
+            attribution=attribution,
+            file=name,
+        )
+    for index, item in enumerate(data.get("extends", ())):
+        base = catalog.checklists.get(item["checklist"])
+        if base is None:
+            line = _line_of(root, ["extends", index, "checklist"])
+            hint = did_you_mean(item["checklist"], catalog.checklists)
+            msg = f"extends unknown checklist {item['checklist']!r}{hint}"
+            problems.append(Problem(name, line, msg))
+            continue
+        extra = _questions(base.id, item["questions"])
+        taken = {q.number for q in base.questions}
+        for qi, question in enumerate(extra):
+            if question.number in taken:
+                path = ["extends", index, "questions", qi, "number"]
+                clash(path, "question", question.id, base.file)
+        combined = base.questions + tuple(q for q in extra if q.number not in taken)
+        catalog.checklists[base.id] = Checklist(
+            id=base.id,
+            title=base.title,
+            version=f"{base.version}+{Path(name).stem}",
+            questions=combined,
+            intro=base.intro,
+            attribution=base.attribution,
+            file=base.file,
+        )
+    for index, item in enumerate(data.get("tips", ())):
+        if item["id"] in catalog.tips:
+            clash(["tips", index, "id"], "tip", item["id"], "another file")
+            continue
+        catalog.tips[item["id"]] = Tip(item["id"], item["title"], item["text"], attribution)
+    for index, item in enumerate(data.get("definitions", ())):
+        if item["id"] in catalog.definitions:
+            clash(["definitions", index, "id"], "definition", item["id"], "another file")
+            continue
+        catalog.definitions[item["id"]] = Definition(
+            id=item["id"],
+            term=item["term"],
+            text=tuple(item["text"]),
+            items=tuple(item.get("items", ())),
+            closing=tuple(item.get("closing", ())),
+            attribution=attribution,
+        )
+    if problems:
+        raise ChecklistFileError(problems)
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    return yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
+
+
+def load_catalog(extra_files: Sequence[str | Path] = (), *, builtin: bool = True) -> Catalog:
+    """The built-in data followed by each extra file; raise on the first bad file."""
+    key = tuple((str(p), _stamp(p)) for p in extra_files)
+    return _load_catalog_cached(key, builtin)
+
+
+def _stamp(path: str | Path) -> tuple[int, int]:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_catalog_cached(key: tuple[tuple[str, tuple[int, int]], ...], builtin: bool) -> Catalog:
+    # Loading once per set of files (and their modification times) keeps the
+    # cost per build constant: directives on every page share this catalogue.
+    catalog = Catalog()
+    paths = ([builtin_path()] if builtin else []) + [Path(p) for p, _ in key]
+    for index, path in enumerate(paths):
+        name = BUILTIN_FILE if builtin and index == 0 else str(path)
+        data = read_file(path, name)
+        _add_file(catalog, data, name, _compose(path))
+    catalog.files = tuple(str(p) for p in paths)
+    catalog.questions = {
+        q.id: q for checklist in catalog.checklists.values() for q in checklist.iter_questions()
+    }
+    return catalog
+
+
+def validate_file(path: str | Path, extra_files: Sequence[str | Path] = ()) -> list[Problem]:
+    """Every problem in one custom file, as it would load beside the built-in data."""
+    try:
+        load_catalog([*extra_files, path])
+    except ChecklistFileError as err:
+        return err.problems
+    return []

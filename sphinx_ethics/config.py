@@ -1,0 +1,125 @@
+"""Configuration values, their checks, and the checklist catalogue they select."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.locale import get_translation
+
+from sphinx_ethics.catalog import Catalog, ChecklistFileError, load_catalog
+from sphinx_ethics.validation import parse_date, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+__ = get_translation("sphinx_ethics", "console")
+
+
+@dataclass(frozen=True)
+class ConfigValue:
+    name: str
+    default: Any
+    rebuild: str
+    types: tuple[type, ...]
+    description: str
+
+
+#: The ``conf.py`` settings; the reference docs are generated from this list.
+CONFIG_VALUES: tuple[ConfigValue, ...] = (
+    ConfigValue(
+        "ethics_checklists",
+        [],
+        "env",
+        (list, tuple),
+        "Extra checklist YAML files, relative to the configuration directory. "
+        "They add checklists, tips and definitions, or extend built-in checklists.",
+    ),
+    ConfigValue(
+        "ethics_fail_on_unanswered",
+        False,
+        "",
+        (bool,),
+        "If true, ``sphinx-build`` exits non-zero when any required slot is unanswered, "
+        "even without ``-W``, after listing them all.",
+    ),
+    ConfigValue(
+        "ethics_placeholder_patterns",
+        ["TBD", "TODO", "N/A", "?", "-"],
+        "env",
+        (list, tuple),
+        "Literal strings; an answer whose whole text equals one (case-insensitive, "
+        "whitespace stripped) counts as unanswered.",
+    ),
+    ConfigValue(
+        "ethics_report",
+        True,
+        "",
+        (bool,),
+        "Write ``ethics-report.json`` into the output directory.",
+    ),
+    ConfigValue(
+        "ethics_junit",
+        None,
+        "",
+        (str, type(None)),
+        "Path, relative to the output directory, for a JUnit XML report: one testsuite "
+        "per review, one testcase per required slot, unanswered = failure.",
+    ),
+    ConfigValue(
+        "ethics_today",
+        None,
+        "",
+        (str, type(None)),
+        "ISO date (YYYY-MM-DD) used instead of today for the ``overdue`` check, "
+        "for reproducible builds.",
+    ),
+)
+
+
+def add_config_values(app: Sphinx) -> None:
+    for value in CONFIG_VALUES:
+        app.add_config_value(value.name, value.default, value.rebuild, types=value.types)
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """Fall back to a default, with a warning, for a value that cannot be used."""
+    defaults = {v.name: v.default for v in CONFIG_VALUES}
+    for name in ("ethics_checklists", "ethics_placeholder_patterns"):
+        value = getattr(config, name)
+        if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+            msg = __("%s must be a list of strings; using the default %r")
+            warn("config", msg % (name, defaults[name]), None)
+            setattr(config, name, list(defaults[name]))
+    if config.ethics_today and parse_date(str(config.ethics_today)) is None:
+        msg = __("ethics_today must be an ISO date (YYYY-MM-DD), not %r; using today's date")
+        warn("config", msg % config.ethics_today, None)
+        config.ethics_today = None
+    try:
+        catalog_for(config)
+    except ChecklistFileError as err:
+        for problem in err.problems:
+            warn("checklist", str(problem), None)
+
+
+def checklist_files(config: Config) -> list[Path]:
+    return [Path(config.confdir, name) for name in config.ethics_checklists]
+
+
+def catalog_for(config: Config) -> Catalog:
+    """The catalogue for this project; raises if a custom file is invalid."""
+    return load_catalog(checklist_files(config))
+
+
+def project_catalog(config: Config) -> Catalog:
+    """The catalogue for directives: the built-in data alone if a file is invalid.
+
+    The invalid file was already reported (``ethics.checklist``) when the
+    configuration was read, so this does not warn again.
+    """
+    try:
+        return catalog_for(config)
+    except ChecklistFileError:
+        return load_catalog()

@@ -1,0 +1,156 @@
+"""What the extension remembers between documents: the ``ethics`` domain.
+
+Like ``sphinx.ext.todo``, the data lives in a Domain, keyed by document:
+``clear_doc`` drops one document's entries and ``merge_domaindata`` copies a
+parallel reader's documents back *by replacing* their entries, so the saved
+environment never grows across incremental or ``-j`` builds.
+
+Records are small frozen dataclasses of plain values (no nodes), cheap to
+pickle and safe to share with the report writer and the summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import make_refnode
+
+from sphinx_ethics.validation import ANSWERED_STATES
+
+
+@dataclass(frozen=True)
+class SlotRecord:
+    """One answer slot of one review, and what the team wrote in it."""
+
+    id: str
+    number: str
+    text: str
+    required: bool
+    state: str
+    anchor: str
+    line: int = 0  # the answer's line, when there is an answer
+    reason: str = ""  # why the slot is not answered, for the warning
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    name: str
+    docname: str
+    line: int
+    anchor: str
+    title: str
+    checklists: tuple[str, ...]
+    owner: str = ""
+    reviewers: tuple[str, ...] = ()
+    date: str = ""
+    review_by: str = ""
+    status: str = ""
+    slots: tuple[SlotRecord, ...] = field(default_factory=tuple)
+
+    @property
+    def required(self) -> int:
+        return sum(1 for s in self.slots if s.required)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for s in self.slots if s.required and s.state in ANSWERED_STATES)
+
+    def unanswered_slots(self) -> list[SlotRecord]:
+        return [s for s in self.slots if s.required and s.state not in ANSWERED_STATES]
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "owner": self.owner,
+            "reviewers": list(self.reviewers),
+            "date": self.date,
+            "review_by": self.review_by,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class QuestionTarget:
+    """A place a question is rendered, for ``:ethics-question:`` links."""
+
+    question_id: str
+    docname: str
+    anchor: str
+    in_checklist: bool  # a blank ethics-checklist (preferred) or a review
+
+
+class EthicsDomain(Domain):
+    """Reviews and question targets, per document."""
+
+    name = "ethics"
+    label = "Ethics review"
+    initial_data: ClassVar[dict[str, Any]] = {"reviews": {}, "targets": {}}
+    data_version = 1
+
+    @property
+    def reviews(self) -> dict[str, list[ReviewRecord]]:
+        return self.data.setdefault("reviews", {})
+
+    @property
+    def targets(self) -> dict[str, list[QuestionTarget]]:
+        return self.data.setdefault("targets", {})
+
+    def add_review(self, review: ReviewRecord) -> None:
+        self.reviews.setdefault(review.docname, []).append(review)
+
+    def add_target(self, target: QuestionTarget) -> None:
+        self.targets.setdefault(target.docname, []).append(target)
+
+    def all_reviews(self) -> list[ReviewRecord]:
+        return [r for docname in sorted(self.reviews) for r in self.reviews[docname]]
+
+    def clear_doc(self, docname: str) -> None:
+        self.reviews.pop(docname, None)
+        self.targets.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            for key in ("reviews", "targets"):
+                if docname in otherdata.get(key, {}):
+                    self.data[key][docname] = otherdata[key][docname]
+                else:
+                    self.data[key].pop(docname, None)
+
+    def find_question(self, question_id: str) -> QuestionTarget | None:
+        """First blank checklist embedding the question, else first review."""
+        found: QuestionTarget | None = None
+        for docname in sorted(self.targets):
+            for target in self.targets[docname]:
+                if target.question_id != question_id:
+                    continue
+                if target.in_checklist:
+                    return target
+                found = found or target
+        return found
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        found = self.find_question(target) if typ == "question" else None
+        if found is None:
+            return None
+        return make_refnode(builder, fromdocname, found.docname, found.anchor, contnode, target)
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.reference]]:
+        return []
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        return []

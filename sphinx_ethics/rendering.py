@@ -1,0 +1,218 @@
+"""Turning checklists and answers into document nodes.
+
+Everything here is built from standard docutils nodes (containers,
+paragraphs, rubrics, field lists, bullet lists, targets) carrying
+``ethics-*`` classes, as sphinx-design does.  Every builder can therefore
+write them: HTML styles the classes with ``sphinx-ethics.css``, LaTeX maps
+containers to ``sphinxuseclass`` environments and inlines to ``\\DUrole``
+macros defined in ``sphinxethics.sty``, and text, man, texinfo, epub and
+gettext need nothing special.
+
+State is always told by words (and in HTML an icon), never by colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from docutils import nodes
+from sphinx.locale import get_translation
+
+from sphinx_ethics.catalog import Attribution, Checklist, Definition, Question, Tip
+
+_ = get_translation("sphinx_ethics")
+
+WORKSHEET_LINES = 5
+#: What a ruled worksheet line holds in builders that have no style for it.
+RULE_TEXT = "_" * 60
+
+
+def state_labels() -> dict[str, str]:
+    """The words shown for each slot state (translatable, so built when used)."""
+    return {
+        "answered": _("Answer"),
+        "not-applicable": _("Not applicable"),
+        "draft": _("Draft answer (not yet final)"),
+        "placeholder": _("Not yet answered"),
+        "unanswered": _("Not yet answered"),
+        "optional": _("Optional (not answered)"),
+    }
+
+
+def attribution_paragraph(attribution: Attribution) -> nodes.paragraph:
+    """'Source: title (series, publisher), adapted from authors, DOI. Licence.'"""
+    para = nodes.paragraph(classes=["ethics-attribution"])
+    para += nodes.Text(_("Source: "))
+    title = nodes.emphasis(text=attribution.title)
+    if attribution.url:
+        para += nodes.reference("", "", title, refuri=attribution.url)
+    else:
+        para += title
+    where = ", ".join(filter(None, [attribution.series, attribution.publisher]))
+    if where:
+        para += nodes.Text(f" ({where})")
+    if attribution.authors:
+        authors = _join_names(attribution.authors)
+        para += nodes.Text(_(", by %s") % authors)
+    if attribution.doi:
+        para += nodes.Text(", ")
+        doi_text = f"doi:{attribution.doi}"
+        para += nodes.reference(doi_text, doi_text, refuri=f"https://doi.org/{attribution.doi}")
+    para += nodes.Text(". ")
+    if attribution.licence:
+        para += nodes.Text(_("Licensed under "))
+        if attribution.licence_url:
+            para += nodes.reference(
+                attribution.licence, attribution.licence, refuri=attribution.licence_url
+            )
+        else:
+            para += nodes.Text(attribution.licence)
+        para += nodes.Text(".")
+    return para
+
+
+def attributions(items: Iterable[Attribution | None]) -> list[nodes.paragraph]:
+    """One attribution paragraph per distinct source, in first-seen order."""
+    seen: list[Attribution] = []
+    for item in items:
+        if item is not None and item not in seen:
+            seen.append(item)
+    return [attribution_paragraph(a) for a in seen]
+
+
+def _join_names(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + _(" and ") + names[-1]
+
+
+def question_text(question: Question) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["ethics-question-text"])
+    para += nodes.strong(text=f"{question.number}.", classes=["ethics-number"])
+    para += nodes.Text(" " + question.text)
+    return para
+
+
+def prompts_list(question: Question) -> nodes.bullet_list | None:
+    if not question.prompts:
+        return None
+    bullets = nodes.bullet_list(classes=["ethics-prompts"])
+    for prompt in question.prompts:
+        bullets += nodes.list_item("", nodes.paragraph(text=prompt))
+    return bullets
+
+
+def badge(state: str, label: str) -> nodes.paragraph:
+    """A state line: 'Not yet answered', 'Not applicable', ..."""
+    para = nodes.paragraph(classes=["ethics-state", f"ethics-state-{state}"])
+    para += nodes.inline(text=label, classes=["ethics-badge", f"ethics-badge-{state}"])
+    return para
+
+
+def worksheet(lines: int = WORKSHEET_LINES) -> nodes.container:
+    """Ruled space for notes on paper; underscores where no style applies."""
+    box = nodes.container(classes=["ethics-worksheet"])
+    box += nodes.paragraph("", "", nodes.inline(text=_("Notes"), classes=["ethics-notes-label"]))
+    for _line in range(lines):
+        box += nodes.paragraph("", "", nodes.inline(text=RULE_TEXT, classes=["ethics-rule"]))
+    return box
+
+
+def question_block(
+    question: Question,
+    anchor: str,
+    body: Sequence[nodes.Node] = (),
+    classes: Sequence[str] = (),
+) -> nodes.container:
+    """A question: its anchor, number and text, prompts, then ``body``."""
+    kind = "ethics-group" if question.is_group else "ethics-slot"
+    block = nodes.container(classes=["ethics-question", kind, *classes])
+    block["ethics_question"] = question.id
+    block += nodes.target("", "", ids=[anchor])
+    block += question_text(question)
+    prompts = prompts_list(question)
+    if prompts is not None:
+        block += prompts
+    block.extend(body)
+    return block
+
+
+def checklist_heading(checklist: Checklist, anchor: str) -> list[nodes.Node]:
+    heading: list[nodes.Node] = [
+        nodes.target("", "", ids=[anchor]),
+        nodes.rubric(text=checklist.title, classes=["ethics-checklist-title"]),
+    ]
+    heading += [nodes.paragraph(text=p, classes=["ethics-intro"]) for p in checklist.intro]
+    return heading
+
+
+def blank_checklist(
+    checklist: Checklist,
+    anchor_for: Callable[[str], str],
+    with_worksheet: bool = False,
+) -> nodes.container:
+    """The checklist with no answers: for a handbook, or printed for a workshop."""
+    classes = ["ethics-checklist"] + (["ethics-with-worksheet"] if with_worksheet else [])
+    box = nodes.container(classes=classes)
+    box += checklist_heading(checklist, anchor_for(checklist.id))
+    for question in checklist.questions:
+        box += _blank_question(question, anchor_for, with_worksheet)
+    box += attributions([checklist.attribution])
+    return box
+
+
+def _blank_question(
+    question: Question, anchor_for: Callable[[str], str], with_worksheet: bool
+) -> nodes.container:
+    body: list[nodes.Node] = []
+    if with_worksheet and not question.is_group:
+        body.append(worksheet())
+    for sub in question.subquestions:
+        body.append(_blank_question(sub, anchor_for, with_worksheet))
+    return question_block(question, anchor_for(question.id), body)
+
+
+def tips_block(tips: Sequence[Tip]) -> nodes.container:
+    box = nodes.container(classes=["ethics-tips"])
+    for tip in tips:
+        item = nodes.container(classes=["ethics-tip"])
+        item += nodes.target("", "", ids=[nodes.make_id(tip.id)])
+        item += nodes.paragraph("", "", nodes.strong(text=tip.title), classes=["ethics-tip-title"])
+        item += nodes.paragraph(text=tip.text)
+        box += item
+    box += attributions(t.attribution for t in tips)
+    return box
+
+
+def definition_body(definition: Definition) -> nodes.definition:
+    body = nodes.definition()
+    body += [nodes.paragraph(text=p) for p in definition.text]
+    if definition.items:
+        bullets = nodes.bullet_list()
+        for item in definition.items:
+            bullets += nodes.list_item("", nodes.paragraph(text=item))
+        body += bullets
+    body += [nodes.paragraph(text=p) for p in definition.closing]
+    return body
+
+
+def progress_line(answered: int, required: int) -> nodes.paragraph:
+    text = _("%(answered)d of %(required)d required questions answered.") % {
+        "answered": answered,
+        "required": required,
+    }
+    complete = "complete" if answered == required else "incomplete"
+    return nodes.paragraph(text=text, classes=["ethics-progress", f"ethics-progress-{complete}"])
+
+
+def metadata_fields(pairs: Sequence[tuple[str, str]]) -> nodes.field_list | None:
+    """Owner, reviewers, dates and status, as a field list every builder knows."""
+    fields = nodes.field_list(classes=["ethics-metadata"])
+    for label, value in pairs:
+        if value:
+            fields += nodes.field(
+                "",
+                nodes.field_name(text=label),
+                nodes.field_body("", nodes.paragraph(text=value)),
+            )
+    return fields if len(fields) else None
