@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx_ethics import config, directives, validation
+from sphinx_ethics import config, directives, reports, validation
 from sphinx_ethics.domain import EthicsDomain
+from sphinx_ethics.summary import setup_summary
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 __version__ = "0.1.0"
 
@@ -23,13 +25,17 @@ LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 ENV_VERSION = 1
 
 
-def add_builder_assets(app: Sphinx) -> None:
-    """Stylesheet for HTML-like builders, LaTeX package for LaTeX."""
-    if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC_DIR))
-        app.add_css_file("sphinx-ethics.css")
-    elif app.builder.format == "latex":
-        app.config.latex_additional_files = [*app.config.latex_additional_files, str(LATEX_PACKAGE)]
+def add_assets(app: Sphinx, config: Config) -> None:
+    """Stylesheet for HTML-like builders, LaTeX package for LaTeX.
+
+    Done at ``config-inited``, before Sphinx compares the configuration with
+    the saved one, so the additions never look like a configuration change.
+    """
+    if str(STATIC_DIR) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
+    if str(LATEX_PACKAGE) not in config.latex_additional_files:
+        config.latex_additional_files = [*config.latex_additional_files, str(LATEX_PACKAGE)]
+    app.add_css_file("sphinx-ethics.css")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -42,11 +48,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ethics-definitions", directives.DefinitionsDirective)
     app.add_role("ethics-question", directives.QuestionRole())
     app.add_latex_package("sphinxethics")
+    setup_summary(app)
 
     app.connect("config-inited", config.check_config)
-    app.connect("builder-inited", add_builder_assets)
+    app.connect("config-inited", add_assets)
     app.connect("env-check-consistency", validation.check_project)
     app.connect("missing-reference", directives.missing_question)
+    app.connect("build-finished", reports.write_reports)
     app.connect("build-finished", validation.fail_on_unanswered)
     return {
         "version": __version__,

@@ -71,7 +71,7 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
     ConfigValue(
         "ethics_today",
         None,
-        "",
+        "html",
         (str, type(None)),
         "ISO date (YYYY-MM-DD) used instead of today for the ``overdue`` check, "
         "for reproducible builds.",

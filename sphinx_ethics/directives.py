@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -23,7 +24,7 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_ethics import rendering
+from sphinx_ethics import answers_file, rendering
 from sphinx_ethics.catalog import Catalog, Checklist, Question, did_you_mean
 from sphinx_ethics.config import checklist_files, project_catalog
 from sphinx_ethics.domain import EthicsDomain, QuestionTarget, ReviewRecord, SlotRecord
@@ -66,6 +67,7 @@ class Answer:
     status: str
     line: int
     content: list[Node]
+    file_location: str = ""  # "path:line" for answers read from an :answers: file
 
     @property
     def text(self) -> str:
@@ -182,6 +184,7 @@ class ReviewDirective(EthicsDirective):
         "review-by": directives.unchanged,
         "status": directives.unchanged,
         "optional": directives.unchanged,
+        "answers": directives.path,
         "class": directives.class_option,
     }
 
@@ -201,7 +204,35 @@ class ReviewDirective(EthicsDirective):
             notes = self.parse_content_to_nodes()
         finally:
             stack.pop()
-        return [self.build(catalog, checklists, collector.answers, notes)]
+        answers = collector.answers + self.file_answers()
+        return [self.build(catalog, checklists, answers, notes)]
+
+    def file_answers(self) -> list[Answer]:
+        """Answers from the ``:answers:`` YAML file, parsed in the page's markup."""
+        name = self.options.get("answers")
+        if not name:
+            return []
+        document_dir = Path(self.env.doc2path(self.env.docname)).parent
+        path = answers_file.resolve(self.env.srcdir, document_dir, name)
+        if path is None:
+            msg = __(":answers: file %r is outside the source directory") % name
+            warn("answers-file", msg, self.location)
+            return []
+        self.env.note_dependency(str(path))
+        if not path.is_file():
+            warn("answers-file", __(":answers: file %r not found") % name, self.location)
+            return []
+        display = str(path)
+        return [
+            Answer(
+                item.question_id,
+                item.status,
+                self.lineno,
+                self.parse_text_to_nodes(item.text),
+                item.location,
+            )
+            for item in answers_file.read_answers(path, display)
+        ]
 
     def parse_ignored(self, stack: list[AnswerCollector]) -> list[Node]:
         stack.append(AnswerCollector(self.lineno, ignored=True))
@@ -259,7 +290,7 @@ class ReviewDirective(EthicsDirective):
         duplicates: list[Answer] = []
         strays: list[Answer] = []
         for answer in answers:
-            location = (self.env.docname, answer.line)
+            location = answer.file_location or (self.env.docname, answer.line)
             if answer.question_id not in known:
                 strays.append(answer)
                 other = catalog.checklist_of(answer.question_id)
@@ -314,7 +345,7 @@ class ReviewDirective(EthicsDirective):
             docname=self.env.docname,
             line=self.lineno,
             anchor=anchor,
-            title=self.option("title") or _("Ethics review"),
+            title=self.option("title") or str(_("Ethics review")),
             checklists=tuple(c.id for c in checklists),
             owner=self.option("owner"),
             reviewers=tuple(

@@ -90,7 +90,8 @@ class EthicsDomain(Domain):
 
     name = "ethics"
     label = "Ethics review"
-    initial_data: ClassVar[dict[str, Any]] = {"reviews": {}, "targets": {}}
+    #: Per-document entries: reviews, question targets, pages with a summary.
+    initial_data: ClassVar[dict[str, Any]] = {"reviews": {}, "targets": {}, "summaries": {}}
     data_version = 1
 
     @property
@@ -100,6 +101,10 @@ class EthicsDomain(Domain):
     @property
     def targets(self) -> dict[str, list[QuestionTarget]]:
         return self.data.setdefault("targets", {})
+
+    @property
+    def summaries(self) -> dict[str, bool]:
+        return self.data.setdefault("summaries", {})
 
     def add_review(self, review: ReviewRecord) -> None:
         self.reviews.setdefault(review.docname, []).append(review)
@@ -111,16 +116,19 @@ class EthicsDomain(Domain):
         return [r for docname in sorted(self.reviews) for r in self.reviews[docname]]
 
     def clear_doc(self, docname: str) -> None:
-        self.reviews.pop(docname, None)
-        self.targets.pop(docname, None)
+        for key in self.initial_data:
+            self.data.setdefault(key, {}).pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for docname in docnames:
-            for key in ("reviews", "targets"):
-                if docname in otherdata.get(key, {}):
-                    self.data[key][docname] = otherdata[key][docname]
+        # Replace each document's entries; never append (the saved
+        # environment must not grow across -j builds).
+        for key in self.initial_data:
+            mine, theirs = self.data.setdefault(key, {}), otherdata.get(key, {})
+            for docname in docnames:
+                if docname in theirs:
+                    mine[docname] = theirs[docname]
                 else:
-                    self.data[key].pop(docname, None)
+                    mine.pop(docname, None)
 
     def find_question(self, question_id: str) -> QuestionTarget | None:
         """First blank checklist embedding the question, else first review."""

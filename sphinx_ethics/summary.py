@@ -1,0 +1,217 @@
+"""``ethics-summary``: one table over every review in the project.
+
+The directive leaves a placeholder; the table is built at
+``doctree-resolved``, when every document has been read, from the records
+in the ``ethics`` domain (as ``sphinx.ext.todo`` does for ``todolist``).
+Links are made for the page being written and fall back to plain text on
+builders without URIs.  ``env-get-outdated`` re-reads the summary pages
+whenever any document was added, changed or removed, so the table is never
+stale after an incremental build (Sphinx issue 9706 bit ``todolist``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.errors import NoUri
+from sphinx.locale import get_translation
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_refnode
+
+from sphinx_ethics.directives import split_ids
+from sphinx_ethics.validation import REVIEW_STATUSES, iter_reviews, parse_date, today, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from sphinx_ethics.domain import EthicsDomain, ReviewRecord
+
+_ = get_translation("sphinx_ethics")
+__ = get_translation("sphinx_ethics", "console")
+
+SORT_KEYS: dict[str, Callable[[ReviewRecord], object]] = {
+    "document": lambda r: (r.docname, r.line),
+    "name": lambda r: r.name,
+    "status": lambda r: REVIEW_STATUSES.index(r.status) if r.status in REVIEW_STATUSES else -1,
+    "review-by": lambda r: (r.review_by or "9999", r.docname),
+    "progress": lambda r: (r.answered / r.required if r.required else 1.0, r.docname),
+}
+
+
+class summary_placeholder(nodes.General, nodes.Element):
+    """Replaced by the summary table at ``doctree-resolved``."""
+
+
+class SummaryDirective(SphinxDirective):
+    """Where every review stands: counts, unanswered ids, review-by dates."""
+
+    option_spec: ClassVar = {
+        "status": directives.unchanged,
+        "checklist": directives.unchanged,
+        "incomplete": directives.flag,
+        "sort": lambda arg: directives.choice(arg, list(SORT_KEYS)),
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        statuses = split_ids(self.options.get("status", ""))
+        for status in statuses:
+            if status not in REVIEW_STATUSES:
+                msg = __("ethics-summary :status: %r is not one of: %s")
+                warn("status", msg % (status, ", ".join(REVIEW_STATUSES)), self.get_location())
+        domain: EthicsDomain = self.env.domains["ethics"]  # type: ignore[assignment]
+        domain.summaries[self.env.docname] = True
+        node = summary_placeholder(
+            statuses=statuses,
+            checklists=split_ids(self.options.get("checklist", "")),
+            incomplete="incomplete" in self.options,
+            sort=self.options.get("sort", "document"),
+            classes=["ethics-summary", *self.options.get("class", [])],
+        )
+        self.set_source_info(node)
+        return [node]
+
+
+def select(reviews: Sequence[ReviewRecord], node: summary_placeholder) -> list[ReviewRecord]:
+    """The reviews a summary shows, filtered and sorted by its options."""
+    chosen = [
+        r
+        for r in reviews
+        if (not node["statuses"] or r.status in node["statuses"])
+        and (not node["checklists"] or set(node["checklists"]) & set(r.checklists))
+        and (not node["incomplete"] or r.answered < r.required)
+    ]
+    return sorted(chosen, key=SORT_KEYS[node["sort"]])
+
+
+# --------------------------------------------------------------------------
+# Building the table, late
+# --------------------------------------------------------------------------
+
+
+class TableBuilder:
+    """Builds one summary table for the page ``fromdocname``."""
+
+    def __init__(self, app: Sphinx, fromdocname: str) -> None:
+        self.builder: Builder = app.builder
+        self.env = app.env
+        self.fromdocname = fromdocname
+        self.today = today(app.config.ethics_today)
+
+    def link(self, text: str, docname: str, anchor: str | None) -> nodes.Node:
+        try:
+            return make_refnode(
+                self.builder, self.fromdocname, docname, anchor or "", nodes.inline(text=text), text
+            )
+        except NoUri:
+            return nodes.inline(text=text)
+
+    def table(self, reviews: Sequence[ReviewRecord], classes: list[str]) -> nodes.Node:
+        if not reviews:
+            return nodes.paragraph(text=_("No ethics reviews match."), classes=classes)
+        headings = [
+            _("Review"),
+            _("Document"),
+            _("Owner"),
+            _("Status"),
+            _("Answered"),
+            _("Unanswered"),
+            _("Review by"),
+        ]
+        widths = [22, 14, 14, 10, 9, 19, 12]
+        table = nodes.table(classes=classes)
+        group = nodes.tgroup(cols=len(headings))
+        table += group
+        group += [nodes.colspec(colwidth=w) for w in widths]
+        head = nodes.thead()
+        head += self.row([nodes.paragraph(text=h) for h in headings])
+        group += head
+        body = nodes.tbody()
+        for review in reviews:
+            body += self.row(self.cells(review))
+        group += body
+        return table
+
+    @staticmethod
+    def row(cells: Sequence[nodes.Node]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += (
+                cell
+                if isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline)
+                else nodes.paragraph("", "", cell)
+            )
+            row += entry
+        return row
+
+    def cells(self, review: ReviewRecord) -> list[nodes.Node]:
+        title = nodes.paragraph("", "", self.link(review.title, review.docname, review.anchor))
+        title += [nodes.Text(" ("), nodes.literal(text=review.name), nodes.Text(")")]
+        doc_title = self.env.titles.get(review.docname)
+        doc_text = doc_title.astext() if doc_title else review.docname
+        document = nodes.paragraph("", "", self.link(doc_text, review.docname, None))
+        complete = review.answered == review.required
+        counts = nodes.paragraph(
+            text=f"{review.answered} / {review.required}",
+            classes=["ethics-complete" if complete else "ethics-incomplete"],
+        )
+        missing = nodes.paragraph()
+        for index, slot in enumerate(review.unanswered_slots()):
+            if index:
+                missing += nodes.Text(", ")
+            missing += self.link(slot.id, review.docname, slot.anchor)
+        if not len(missing):
+            missing += nodes.Text(_("none"))
+        return [
+            title,
+            document,
+            nodes.paragraph(text=review.owner),
+            nodes.paragraph(text=review.status or _("not set")),
+            counts,
+            missing,
+            self.review_by(review),
+        ]
+
+    def review_by(self, review: ReviewRecord) -> nodes.paragraph:
+        para = nodes.paragraph(text=review.review_by)
+        due = parse_date(review.review_by) if review.review_by else None
+        if due and due < self.today:
+            para += nodes.Text(" ")
+            para += nodes.inline(
+                text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"]
+            )
+        return para
+
+
+def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace every placeholder; runs for each page (and once for LaTeX)."""
+    placeholders = list(doctree.findall(summary_placeholder))
+    if not placeholders:
+        return
+    reviews = iter_reviews(app.env)
+    builder = TableBuilder(app, fromdocname)
+    for node in placeholders:
+        node.replace_self(builder.table(select(reviews, node), node["classes"]))
+
+
+def outdated_summaries(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages with a summary must be re-read (and rewritten) when any page changed."""
+    if not (added or changed or removed):
+        return []
+    domain: EthicsDomain = env.domains["ethics"]  # type: ignore[assignment]
+    return [d for d in domain.summaries if d not in removed and d not in changed]
+
+
+def setup_summary(app: Sphinx) -> None:
+    app.add_node(summary_placeholder)
+    app.add_directive("ethics-summary", SummaryDirective)
+    app.connect("doctree-resolved", resolve_summaries)
+    app.connect("env-get-outdated", outdated_summaries)
