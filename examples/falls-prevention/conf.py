@@ -23,6 +23,11 @@ myst_enable_extensions = ["colon_fence"]
 # whenever it is run. Remove this line to check against the real date.
 ethics_today = "2026-11-01"
 
+# Fail the build (exit code 1) if any required ethics question is left
+# unanswered, even without -W; and write a JUnit report for CI dashboards.
+ethics_fail_on_unanswered = True
+ethics_junit = "ethics-junit.xml"
+
 # Folders Sphinx should ignore (the build output).
 exclude_patterns = ["_build"]
 
