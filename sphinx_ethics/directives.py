@@ -169,6 +169,63 @@ class AnswerDirective(EthicsDirective):
 # --------------------------------------------------------------------------
 
 
+@dataclass
+class ReviewLayout:
+    """Lays out one review's questions and records each slot's state."""
+
+    directive: ReviewDirective
+    review: str
+    by_id: dict[str, Answer]
+    duplicates: list[Answer]
+    optional: set[str]
+    placeholders: list[str]
+    labels: dict[str, str] = field(default_factory=rendering.state_labels)
+    slots: list[SlotRecord] = field(default_factory=list)
+
+    def question(self, question: Question) -> nodes.container:
+        """One question with its answer (or placeholder); groups nest their subs."""
+        answer = self.by_id.get(question.id)
+        anchor = self.directive.new_anchor(f"{self.review}-{question.id}", nodes.target())
+        if question.is_group:
+            body = answer_body(answer, "answered", self.labels["answered"]) if answer else []
+            body += [self.question(sub) for sub in question.subquestions]
+            return rendering.question_block(question, anchor, body)
+
+        required = question.id not in self.optional
+        state, reason = ("unanswered", "")
+        if answer is not None:
+            state, reason = classify_answer(answer.text, answer.status, self.placeholders)
+        shown = state if (required or state in ANSWERED_STATES) else "optional"
+        if answer is not None and answer.text.strip():
+            body = answer_body(answer, shown, self.labels[shown])
+        else:
+            body = [rendering.badge(shown, self.labels[shown])]
+        for extra in self.duplicates:
+            if extra.question_id == question.id:
+                label = _("Another answer to this question (duplicate)")
+                body += answer_body(extra, "duplicate", label)
+        self.slots.append(
+            SlotRecord(
+                id=question.id,
+                number=question.number,
+                text=question.text,
+                required=required,
+                state=state,
+                anchor=anchor,
+                line=answer.line if answer else 0,
+                reason=reason,
+            )
+        )
+        classes = [f"ethics-slot-{shown}", "ethics-required" if required else "ethics-optional"]
+        return rendering.question_block(question, anchor, body, classes)
+
+
+def answer_body(answer: Answer, state: str, label: str) -> list[Node]:
+    """The state line, then the team's own words."""
+    box = nodes.container("", *answer.content, classes=["ethics-answer"])
+    return [rendering.badge(state, label), box]
+
+
 class ReviewDirective(EthicsDirective):
     """Questions of one or more checklists, with the team's answers."""
 
@@ -324,21 +381,18 @@ class ReviewDirective(EthicsDirective):
         optional = self.optional_ids(known)
         name, anchor = self.review_name(checklists)
         status = self.review_status()
-        placeholders = self.config.ethics_placeholder_patterns
-        labels = rendering.state_labels()
-
-        slots: list[SlotRecord] = []
+        layout = ReviewLayout(
+            self, name, by_id, duplicates, optional, self.config.ethics_placeholder_patterns
+        )
         sections: list[Node] = []
         for checklist in checklists:
             section = nodes.container(classes=["ethics-checklist"])
             section += rendering.checklist_heading(
                 checklist, self.new_anchor(f"{name}-{checklist.id}", section)
             )
-            for question in checklist.questions:
-                section += self.question(
-                    question, name, by_id, duplicates, optional, placeholders, labels, slots
-                )
+            section += [layout.question(q) for q in checklist.questions]
             sections.append(section)
+        slots = layout.slots
 
         record = ReviewRecord(
             name=name,
@@ -397,77 +451,11 @@ class ReviewDirective(EthicsDirective):
         box += rendering.attributions(c.attribution for c in checklists)
         return box
 
-    def question(
-        self,
-        question: Question,
-        review: str,
-        by_id: dict[str, Answer],
-        duplicates: list[Answer],
-        optional: set[str],
-        placeholders: list[str],
-        labels: dict[str, str],
-        slots: list[SlotRecord],
-    ) -> nodes.container:
-        """One question with its answer (or placeholder); records its slot."""
-        answer = by_id.get(question.id)
-        anchor_holder = nodes.target()
-        anchor = self.new_anchor(f"{review}-{question.id}", anchor_holder)
-        body: list[Node] = []
-        classes: list[str] = []
-        if question.is_group:
-            if answer is not None:
-                body += self.answer_body(answer, "answered", labels["answered"])
-            for sub in question.subquestions:
-                body.append(
-                    self.question(
-                        sub, review, by_id, duplicates, optional, placeholders, labels, slots
-                    )
-                )
-        else:
-            required = question.id not in optional
-            if answer is None:
-                state, reason = "unanswered", ""
-            else:
-                state, reason = classify_answer(answer.text, answer.status, placeholders)
-            shown = state if (required or state in ANSWERED_STATES) else "optional"
-            classes += [
-                f"ethics-slot-{shown}",
-                "ethics-required" if required else "ethics-optional",
-            ]
-            if answer is not None and answer.text.strip():
-                body += self.answer_body(answer, shown, labels[shown])
-            else:
-                body.append(rendering.badge(shown, labels[shown]))
-            for extra in duplicates:
-                if extra.question_id == question.id:
-                    body += self.answer_body(
-                        extra, "duplicate", _("Another answer to this question (duplicate)")
-                    )
-            slots.append(
-                SlotRecord(
-                    id=question.id,
-                    number=question.number,
-                    text=question.text,
-                    required=required,
-                    state=state,
-                    anchor=anchor,
-                    line=answer.line if answer else 0,
-                    reason=reason,
-                )
-            )
-        block = rendering.question_block(question, anchor, body, classes)
-        return block
-
-    @staticmethod
-    def answer_body(answer: Answer, state: str, label: str) -> list[Node]:
-        box = nodes.container("", *answer.content, classes=["ethics-answer"])
-        return [rendering.badge(state, label), box]
-
     def stray_answers(self, strays: list[Answer]) -> nodes.container:
         box = nodes.container(classes=["ethics-stray-answers"])
         box += nodes.rubric(text=_("Answers to questions not in this review"))
         for answer in strays:
-            box += self.answer_body(answer, "stray", answer.question_id)
+            box += answer_body(answer, "stray", answer.question_id)
         return box
 
 

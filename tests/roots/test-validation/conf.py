@@ -1,0 +1,4 @@
+project = "Validation test"
+extensions = ["sphinx_ethics"]
+ethics_today = "2026-11-01"
+exclude_patterns = ["_build"]
