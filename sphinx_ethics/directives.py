@@ -324,7 +324,7 @@ class ReviewDirective(EthicsDirective):
         if not name:
             base = "-".join([self.env.docname.replace("/", "-")] + [c.id for c in checklists])
             name = unique_id(self.state.document, base)
-        return name, nodes.make_id(name)
+        return name, unique_id(self.state.document, name)
 
     def optional_ids(self, known: dict[str, Question]) -> set[str]:
         ids = set()

@@ -4,8 +4,9 @@ Problems inside one document (an unknown id, a duplicate answer) are reported
 while that document is read.  Problems about the *state* of reviews (an
 unanswered slot, an approved review with blanks, an overdue review) are
 reported once per build for the whole project, from the stored review
-records, so an incremental build that re-reads nothing still lists every
-unanswered slot and ``ethics_fail_on_unanswered`` always sees the truth.
+records (at ``write-started``), so an incremental build that re-reads
+nothing still lists every unanswered slot, and ``-W`` and
+``ethics_fail_on_unanswered`` always see the truth.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sphinx.util import logging
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
     from sphinx_ethics.domain import ReviewRecord
@@ -112,9 +114,13 @@ def iter_reviews(env: BuildEnvironment) -> list[ReviewRecord]:
     return domain.all_reviews()
 
 
-def check_project(app: Sphinx, env: BuildEnvironment) -> None:
-    """Warn on every unanswered slot, duplicate name, approved blank and overdue review."""
-    reviews = iter_reviews(env)
+def check_project(app: Sphinx, builder: Builder) -> None:
+    """Warn on every unanswered slot, duplicate name, approved blank and overdue review.
+
+    Runs at ``write-started``, which every build reaches even when no
+    document was re-read, so an incremental build lists the same problems.
+    """
+    reviews = iter_reviews(builder.env)
     first_by_name: dict[str, ReviewRecord] = {}
     for review in reviews:
         other = first_by_name.setdefault(review.name, review)

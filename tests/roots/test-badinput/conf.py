@@ -1,0 +1,4 @@
+project = "Bad input"
+extensions = ["sphinx_ethics"]
+ethics_today = "2026-11-01"
+exclude_patterns = ["_build"]

@@ -1,0 +1,325 @@
+"""A QI programme of many reviews: summary table, role, reports, incremental builds."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).parent / "roots" / "test-programme"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def sphinx_build(src: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", *args, str(src), str(out)]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def warning_lines(stderr: str) -> list[str]:
+    return sorted(line for line in ANSI.sub("", stderr).splitlines() if "WARNING" in line)
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """One serial build of a copy of the programme root."""
+    base = tmp_path_factory.mktemp("programme")
+    src = base / "src"
+    shutil.copytree(ROOT, src)
+    out = base / "html"
+    result = sphinx_build(src, out, "-E")
+    assert result.returncode == 0, result.stderr
+    return src, out, result.stderr
+
+
+def summary_tables(out: Path) -> list[list[dict[str, object]]]:
+    """Each summary table on the status page, as rows of {column: cell}."""
+    tables = []
+    for table in soup(out / "status.html").select("table.ethics-summary"):
+        heads = [th.get_text(strip=True) for th in table.select("thead th")]
+        rows = []
+        for tr in table.select("tbody tr"):
+            cells = tr.find_all("td")
+            rows.append({h: c for h, c in zip(heads, cells, strict=True)})
+        tables.append(rows)
+    return tables
+
+
+def review_names(rows: list[dict[str, object]]) -> list[str]:
+    return [row["Review"].find("code").get_text() for row in rows]  # type: ignore[attr-defined]
+
+
+def test_summary_lists_every_review_with_counts_and_status(built):
+    _src, out, _ = built
+    everything = summary_tables(out)[0]
+    assert review_names(everything) == [
+        "coproduction",
+        "discharge",
+        "falls",
+        "wards-nutrition-collaboration",
+        "pressure",
+        "sepsis",
+    ]
+    by_name = dict(zip(review_names(everything), everything, strict=True))
+    cell = {
+        name: {k: v.get_text(" ", strip=True) for k, v in row.items()}  # type: ignore[attr-defined]
+        for name, row in by_name.items()
+    }
+    assert cell["falls"]["Answered"] == "11 / 11"
+    assert cell["falls"]["Unanswered"] == "none"
+    assert cell["falls"]["Status"] == "approved"
+    assert cell["falls"]["Owner"] == "Ward 7 team"
+    assert cell["sepsis"]["Answered"] == "9 / 11"
+    assert cell["sepsis"]["Unanswered"] == "plan-2d , plan-8"
+    assert cell["sepsis"]["Review by"] == "2026-06-30 Overdue"
+    assert cell["falls"]["Review by"] == "2027-03-01"
+    assert cell["pressure"]["Answered"] == "9 / 10"
+    assert cell["discharge"]["Answered"] == "6 / 6"  # answers file + nested answer
+    assert cell["wards-nutrition-collaboration"]["Status"] == "not set"
+    assert cell["coproduction"]["Document"] == "Co-production"
+
+
+def test_summary_links_resolve_to_the_right_anchors(built):
+    _src, out, _ = built
+    rows = summary_tables(out)[0]
+    checked = 0
+    for row in rows:
+        for column in ("Review", "Document", "Unanswered"):
+            for link in row[column].find_all("a"):  # type: ignore[attr-defined]
+                page, _, anchor = link["href"].partition("#")
+                target = out / page
+                assert target.is_file(), link["href"]
+                if anchor:
+                    element = soup(target).find(id=anchor)
+                    assert element is not None, link["href"]
+                    if column == "Unanswered":
+                        # the anchor is on the question, next to its placeholder
+                        question = element.find_parent(class_="ethics-question")
+                        assert question.select_one(
+                            ".ethics-badge-unanswered, .ethics-badge-placeholder"
+                        )
+                        assert link.get_text() in element["id"]
+                checked += 1
+    assert checked >= 15
+
+
+def test_summary_filters_and_sorting(built):
+    _src, out, _ = built
+    _all, incomplete, approved, coproduction = summary_tables(out)
+    # incomplete, sorted by review-by date (no date last)
+    assert review_names(incomplete) == ["sepsis", "pressure", "wards-nutrition-collaboration"]
+    assert review_names(approved) == ["discharge", "falls"]
+    assert review_names(coproduction) == ["coproduction"]
+
+
+def test_question_role_links_to_checklist_first_then_review(built):
+    _src, out, _ = built
+    links = soup(out / "status.html").select("a.reference.internal .ethics-question")
+    hrefs = {a.get_text(): a.find_parent("a")["href"] for a in links}
+    assert hrefs["plan-2b"] == "handbook.html#ethics-plan-2b"  # the blank checklist wins
+    assert hrefs["healthcare-good-5"] == "wards/pressure.html#pressure-healthcare-good-5"
+    assert hrefs["co-production-1"] == "wards/coproduction.html#coproduction-co-production-1"
+
+
+def test_question_role_to_unknown_id_warns_with_suggestion(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
+    (src / "index.rst").write_text(
+        "T\n=\n\nSee :ethics-question:`plan-2x` and :ethics-question:`plan-3`.\n"
+    )
+    result = sphinx_build(src, tmp_path / "out")
+    warnings = warning_lines(result.stderr)
+    assert any(
+        "index.rst:4" in w
+        and "plan-2x" in w
+        and 'did you mean "plan-2' in w
+        and "[ethics.unknown-question]" in w
+        for w in warnings
+    ), warnings
+    assert any("plan-3 is not shown on any page" in w for w in warnings), warnings
+
+
+def test_json_report_matches_schema_and_counts(built):
+    _src, out, _ = built
+    report = json.loads((out / "ethics-report.json").read_text("utf-8"))
+    schema_text = (
+        resources.files("sphinx_ethics.schemas").joinpath("report.schema.json").read_text()
+    )
+    jsonschema.validate(report, json.loads(schema_text))
+    assert report["schema_version"] == 1
+    assert [c["id"] for c in report["checklists"]] == [
+        "plan",
+        "healthcare-good",
+        "process-good",
+        "collaboration",
+        "co-production",
+    ]
+    plan = report["checklists"][0]
+    assert plan["attribution"]["doi"] == "10.1017/9781009325233"
+    assert plan["version"]
+    reviews = {r["name"]: r for r in report["reviews"]}
+    sepsis = reviews["sepsis"]
+    assert (sepsis["required"], sepsis["answered"]) == (11, 9)
+    assert sepsis["docname"] == "wards/sepsis"
+    assert sepsis["line"] == 4
+    assert sepsis["metadata"] == {
+        "owner": "Sepsis team",
+        "reviewers": [],
+        "date": "",
+        "review_by": "2026-06-30",
+        "status": "in-review",
+    }
+    states = {s["id"]: s["state"] for s in sepsis["slots"]}
+    assert states["plan-2d"] == states["plan-8"] == "unanswered"
+    assert reviews["pressure"]["slots"][-1]["state"] == "placeholder"
+    discharge = {s["id"]: s["state"] for s in reviews["discharge"]["slots"]}
+    assert discharge["process-good-2"] == "not-applicable"
+    assert reviews["discharge"]["answered"] == 6
+
+
+def test_junit_report_one_suite_per_review_failures_counted(built):
+    _src, out, _ = built
+    root = ET.parse(out / "reports" / "ethics-junit.xml").getroot()
+    assert root.tag == "testsuites"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert len(suites) == 6
+    sepsis = suites["sepsis"]
+    assert (sepsis.get("tests"), sepsis.get("failures")) == ("11", "2")
+    failed = [
+        c.get("name").split(":")[0]
+        for c in sepsis.findall("testcase")
+        if c.find("failure") is not None
+    ]
+    assert failed == ["plan-2d", "plan-8"]
+    assert sepsis.find("testcase").get("file") == "wards/sepsis.rst"
+    total_failures = sum(int(s.get("failures")) for s in suites.values())
+    assert root.get("failures") == str(total_failures) == "4"
+
+
+def test_answers_file_combines_with_nested_answers(built):
+    _src, out, _ = built
+    page = soup(out / "wards" / "discharge.html")
+    answer = page.find(id="discharge-process-good-1a").find_parent(class_="ethics-question")
+    assert answer.select_one(".ethics-answer strong").get_text() == "everyone"
+
+
+def test_answers_file_problems_warn_with_file_and_line(tmp_path):
+    src = tmp_path / "src"
+    (src / "answers").mkdir(parents=True)
+    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
+    (src / "answers" / "bad.yaml").write_text("plan-1: fine\nplan-3:\n  text: [unclosed\n")
+    (src / "answers" / "dup.yaml").write_text("plan-1: From the file.\nplan-1x: typo\n")
+    (src / "index.rst").write_text(
+        "T\n=\n\n"
+        ".. ethics-review:: plan\n   :answers: answers/bad.yaml\n\n"
+        ".. ethics-review:: plan\n   :answers: answers/dup.yaml\n\n"
+        "   .. ethics-answer:: plan-1\n\n      Nested.\n\n"
+        ".. ethics-review:: plan\n   :answers: ../outside.yaml\n\n"
+        ".. ethics-review:: plan\n   :answers: nowhere.yaml\n"
+    )
+    warnings = warning_lines(sphinx_build(src, tmp_path / "out").stderr)
+    bad = str(src / "answers" / "bad.yaml")
+    dup = str(src / "answers" / "dup.yaml")
+    expected = [
+        (f"{bad}:4", "invalid YAML", "[ethics.answers-file]"),
+        (f"{dup}:1", "plan-1 is answered twice", "[ethics.duplicate-answer]"),
+        (f"{dup}:2", 'did you mean "plan-1"', "[ethics.unknown-question]"),
+        ("index.rst:14", "outside the source directory", "[ethics.answers-file]"),
+        ("index.rst:17", "not found", "[ethics.answers-file]"),
+    ]
+    for where, what, tag in expected:
+        assert any(where in w and what in w and tag in w for w in warnings), (where, warnings)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def reread_docs(stdout: str) -> set[str]:
+    """Documents Sphinx says it read, from its status output."""
+    return set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", ANSI.sub("", stdout)))
+
+
+def states_everywhere(out: Path, review: str, slot: str) -> tuple[str, bool, str, bool]:
+    """(JSON state, in summary's unanswered cell, JUnit has failure, on review page)."""
+    report = json.loads((out / "ethics-report.json").read_text("utf-8"))
+    record = next(r for r in report["reviews"] if r["name"] == review)
+    json_state = next(s["state"] for s in record["slots"] if s["id"] == slot)
+    row = dict(zip(review_names(summary_tables(out)[0]), summary_tables(out)[0], strict=True))[
+        review
+    ]
+    in_summary = slot in row["Unanswered"].get_text()  # type: ignore[attr-defined]
+    junit = ET.parse(out / "reports" / "ethics-junit.xml").getroot()
+    suite = next(s for s in junit.findall("testsuite") if s.get("name") == review)
+    case = next(c for c in suite.findall("testcase") if c.get("name").startswith(f"{slot}:"))
+    counts = row["Answered"].get_text()  # type: ignore[attr-defined]
+    return json_state, in_summary, case.find("failure") is not None, counts
+
+
+def test_incremental_build_reflects_a_removed_and_restored_answer(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    out = tmp_path / "html"
+    first = sphinx_build(src, out)
+    assert first.returncode == 0
+    assert states_everywhere(out, "falls", "plan-4") == ("answered", False, False, "11 / 11")
+
+    # Remove one answer's text: only that page and the summary page are re-read.
+    page = src / "wards" / "falls.rst"
+    original = page.read_text("utf-8")
+    edit(page, "      Falls answer to plan-4.\n", "")
+    second = sphinx_build(src, out)
+    assert reread_docs(second.stdout) == {"wards/falls", "status"}
+    assert states_everywhere(out, "falls", "plan-4") == ("unanswered", True, True, "10 / 11")
+    assert any("falls.rst" in w and "plan-4: unanswered" in w for w in warning_lines(second.stderr))
+
+    # A rebuild with no change re-reads nothing and still lists the warning.
+    third = sphinx_build(src, out)
+    assert reread_docs(third.stdout) == set()
+    assert any("plan-4: unanswered" in w for w in warning_lines(third.stderr))
+
+    # Restore it: gone everywhere.
+    page.write_text(original, "utf-8")
+    fourth = sphinx_build(src, out)
+    assert reread_docs(fourth.stdout) == {"wards/falls", "status"}
+    assert states_everywhere(out, "falls", "plan-4") == ("answered", False, False, "11 / 11")
+    assert not any("plan-4" in w for w in warning_lines(fourth.stderr))
+
+
+def test_parallel_build_gives_same_warnings_and_reports(built, tmp_path):
+    src, out, serial_stderr = built
+    parallel_out = tmp_path / "html-j2"
+    result = sphinx_build(src, parallel_out, "-E", "-j", "2")
+    assert result.returncode == 0
+    assert warning_lines(result.stderr) == warning_lines(serial_stderr)
+    for name in ("ethics-report.json", "reports/ethics-junit.xml"):
+        assert (parallel_out / name).read_text() == (out / name).read_text()
+    assert len(warning_lines(serial_stderr)) == 5
+
+
+def test_summary_in_latex(tmp_path):
+    cmd = [sys.executable, "-m", "sphinx", "-W", "-b", "latex", str(ROOT), str(tmp_path)]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    # -W fails on the unanswered slots, but the LaTeX is still written in full
+    assert "Traceback" not in result.stderr
+    tex = next(tmp_path.glob("*.tex")).read_text("utf-8")
+    assert tex.count("\\begin{tabulary}") + tex.count("\\begin{longtable}") >= 4
+    assert "wards/sepsis:sepsis-plan-2d" in tex  # hyperref to the placeholder
+    assert "Overdue" in tex
