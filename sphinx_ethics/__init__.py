@@ -54,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_assets)
     app.connect("write-started", validation.check_project)
     app.connect("missing-reference", directives.missing_question)
+    app.connect("build-finished", validation.check_if_skipped)
     app.connect("build-finished", reports.write_reports)
     app.connect("build-finished", validation.fail_on_unanswered)
     return {

@@ -12,6 +12,7 @@ nothing still lists every unanswered slot, and ``-W`` and
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -114,12 +115,18 @@ def iter_reviews(env: BuildEnvironment) -> list[ReviewRecord]:
     return domain.all_reviews()
 
 
+#: Builders whose project check already ran in this build.
+_checked: weakref.WeakSet[Builder] = weakref.WeakSet()
+
+
 def check_project(app: Sphinx, builder: Builder) -> None:
     """Warn on every unanswered slot, duplicate name, approved blank and overdue review.
 
-    Runs at ``write-started``, which every build reaches even when no
-    document was re-read, so an incremental build lists the same problems.
+    Runs at ``write-started``, before pages are written, so the warnings sit
+    with the reading ones.  Sphinx < 9 skips writing (and that event) when
+    nothing changed; :func:`check_if_skipped` then runs it at the end.
     """
+    _checked.add(builder)
     reviews = iter_reviews(builder.env)
     first_by_name: dict[str, ReviewRecord] = {}
     for review in reviews:
@@ -134,6 +141,12 @@ def check_project(app: Sphinx, builder: Builder) -> None:
     when = today(app.config.ethics_today)
     for review in reviews:
         check_review(review, when)
+
+
+def check_if_skipped(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder not in _checked:
+        check_project(app, app.builder)
+    _checked.discard(app.builder)  # the next build (same process) checks afresh
 
 
 def check_review(review: ReviewRecord, when: dt.date) -> None:
