@@ -245,6 +245,8 @@ def read_file(path: str | Path, display_name: str | None = None) -> dict[str, An
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
         what = " ".join(filter(None, [err.context, err.problem]))
+        if "expected <block end>" in what or "mapping values are not allowed" in what:
+            what += " (check the indentation and quote text that contains ': ')"
         raise ChecklistFileError([Problem(name, line, f"invalid YAML: {what}")]) from None
     except yaml.YAMLError as err:
         raise ChecklistFileError([Problem(name, 1, f"invalid YAML: {err}")]) from None
@@ -434,6 +436,26 @@ def _load_catalog_cached(key: tuple[tuple[str, tuple[int, int]], ...], builtin: 
         q.id: q for checklist in catalog.checklists.values() for q in checklist.iter_questions()
     }
     return catalog
+
+
+def load_catalog_skipping_bad(
+    extra_files: Sequence[str | Path] = (),
+) -> tuple[Catalog, list[Problem]]:
+    """The catalogue of every file that loads, and the problems of those that don't.
+
+    A build goes on with the good files (and warns about the others) rather
+    than losing every custom checklist to one typo.
+    """
+    good: list[str | Path] = []
+    problems: list[Problem] = []
+    for path in extra_files:
+        try:
+            load_catalog([*good, path])
+        except ChecklistFileError as err:
+            problems += err.problems
+        else:
+            good.append(path)
+    return load_catalog(good), problems
 
 
 def validate_file(path: str | Path, extra_files: Sequence[str | Path] = ()) -> list[Problem]:

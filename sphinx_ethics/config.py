@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.locale import get_translation
 
-from sphinx_ethics.catalog import Catalog, ChecklistFileError, load_catalog
+from sphinx_ethics.catalog import Catalog, load_catalog, load_catalog_skipping_bad
 from sphinx_ethics.validation import parse_date, warn
 
 if TYPE_CHECKING:
@@ -84,8 +84,14 @@ def add_config_values(app: Sphinx) -> None:
         app.add_config_value(value.name, value.default, value.rebuild, types=value.types)
 
 
+#: Where conf.py lives, kept on the config object (private names are not
+#: pickled, so this never looks like a configuration change).
+CONFDIR_ATTR = "_sphinx_ethics_confdir"
+
+
 def check_config(app: Sphinx, config: Config) -> None:
     """Fall back to a default, with a warning, for a value that cannot be used."""
+    setattr(config, CONFDIR_ATTR, str(app.confdir or app.srcdir))
     defaults = {v.name: v.default for v in CONFIG_VALUES}
     for name in ("ethics_checklists", "ethics_placeholder_patterns"):
         value = getattr(config, name)
@@ -97,15 +103,15 @@ def check_config(app: Sphinx, config: Config) -> None:
         msg = __("ethics_today must be an ISO date (YYYY-MM-DD), not %r; using today's date")
         warn("config", msg % config.ethics_today, None)
         config.ethics_today = None
-    try:
-        catalog_for(config)
-    except ChecklistFileError as err:
-        for problem in err.problems:
-            warn("checklist", str(problem), None)
+    _catalog, problems = load_catalog_skipping_bad(checklist_files(config))
+    for problem in problems:
+        warn("checklist", problem.message, f"{problem.file}:{problem.line}")
 
 
 def checklist_files(config: Config) -> list[Path]:
-    return [Path(config.confdir, name) for name in config.ethics_checklists]
+    """``ethics_checklists``, resolved against the configuration directory."""
+    confdir = getattr(config, CONFDIR_ATTR, ".")
+    return [Path(confdir, name) for name in config.ethics_checklists]
 
 
 def catalog_for(config: Config) -> Catalog:
@@ -114,12 +120,9 @@ def catalog_for(config: Config) -> Catalog:
 
 
 def project_catalog(config: Config) -> Catalog:
-    """The catalogue for directives: the built-in data alone if a file is invalid.
+    """The catalogue for directives, leaving out any invalid file.
 
-    The invalid file was already reported (``ethics.checklist``) when the
+    Invalid files were already reported (``ethics.checklist``) when the
     configuration was read, so this does not warn again.
     """
-    try:
-        return catalog_for(config)
-    except ChecklistFileError:
-        return load_catalog()
+    return load_catalog_skipping_bad(checklist_files(config))[0]
