@@ -182,27 +182,21 @@ def builtin_path() -> Path:
     return Path(str(resources.files("sphinx_ethics.checklists").joinpath(BUILTIN_FILE)))
 
 
-def _node_at(root: yaml.Node | None, path: Sequence[Any]) -> yaml.Node | None:
-    """The YAML node at a JSON path, to give a schema error its line."""
-    node = root
+def _line_of(root: yaml.Node | None, path: Sequence[Any]) -> int:
+    """The 1-based line of the deepest node on a JSON path (a key's own line)."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else 1)
     for key in path:
         if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == key), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            node = node.value[key] if key < len(node.value) else None
+            pair = next(((k, v) for k, v in node.value if k.value == key), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
         else:
-            return node
-        if node is None:
-            return None
-    return node
-
-
-def _line_of(root: yaml.Node | None, path: Sequence[Any]) -> int:
-    for depth in range(len(path), -1, -1):
-        node = _node_at(root, list(path)[:depth])
-        if node is not None:
-            return node.start_mark.line + 1
-    return 1
+            break
+    return line
 
 
 def _describe_path(path: Sequence[Any]) -> str:
@@ -210,6 +204,15 @@ def _describe_path(path: Sequence[Any]) -> str:
     for key in path:
         out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
     return out
+
+
+def _error_path(error: jsonschema.ValidationError) -> list[Any]:
+    """Where an error points: an unknown key's own line, not its mapping's."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        path += extra[:1]
+    return path
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
@@ -256,7 +259,7 @@ def read_file(path: str | Path, display_name: str | None = None) -> dict[str, An
         )
     validator = jsonschema.Draft202012Validator(checklist_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    problems = [Problem(name, _line_of(root, e.absolute_path), _schema_message(e)) for e in errors]
+    problems = [Problem(name, _line_of(root, _error_path(e)), _schema_message(e)) for e in errors]
     problems += _duplicate_problems(data, root, name)
     if problems:
         raise ChecklistFileError(sorted(problems, key=lambda p: p.line))

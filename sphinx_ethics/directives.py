@@ -71,7 +71,23 @@ class Answer:
 
     @property
     def text(self) -> str:
-        return "".join(node.astext() for node in self.content)
+        """What a reader sees: parser messages (e.g. about a lone '?') left out."""
+        return "".join(
+            text.astext()
+            for node in self.content
+            for text in node.findall(nodes.Text)
+            if not any(
+                isinstance(a, (nodes.system_message, nodes.comment)) for a in _ancestors(text)
+            )
+        )
+
+
+def _ancestors(node: Node) -> list[Node]:
+    chain = []
+    while node.parent is not None:
+        node = node.parent
+        chain.append(node)
+    return chain
 
 
 @dataclass

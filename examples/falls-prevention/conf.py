@@ -8,6 +8,7 @@
 project = "Safer Steps: falls prevention on Wards 7 and 8"
 author = "Ward 7 and 8 QI team"
 copyright = "2026, Northfield General Hospital, Ward 7 and 8 QI team"
+version = release = "2026.11"
 
 # sphinx_ethics gives us the ethics review, checklist, tips and glossary
 # directives; myst_parser lets us write some pages in Markdown.

@@ -1,0 +1,171 @@
+"""Helpers shared by the sphinx-ethics tests; the fixtures are in ``conftest.py``.
+
+Warning parsing (``parse_warnings``, ``ethics_warnings``), exact source lines
+(``line_of``), HTML parsing (``soup``, ``norm``) and whole-process builds
+(``sphinx_build``: ``python -m sphinx`` in a subprocess).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+TESTS = Path(__file__).parent
+ROOTS = TESTS / "roots"
+REPO = TESTS.parent
+EXAMPLE = REPO / "examples" / "falls-prevention"
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_LOCATED = re.compile(
+    r"^(?P<path>\S+?):(?P<line>\d*): (?P<level>WARNING|ERROR|CRITICAL): (?P<message>.*)$"
+)
+_UNLOCATED = re.compile(r"^(?P<level>WARNING|ERROR|CRITICAL): (?P<message>.*)$")
+_TYPE = re.compile(r"^(?P<message>.*) \[(?P<type>[\w.-]+)\]$")
+
+
+# --------------------------------------------------------------------------
+# Warnings
+# --------------------------------------------------------------------------
+
+
+def strip_ansi(text: str) -> str:
+    return ANSI.sub("", text)
+
+
+@dataclass(frozen=True)
+class Warn:
+    """One warning line as Sphinx prints it: ``path:line: WARNING: msg [type]``."""
+
+    file: str | None  # the file's name only, e.g. "review.rst"
+    line: int | None
+    level: str
+    message: str
+    type: str | None  # e.g. "ethics.unanswered"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def subtype(self) -> str | None:
+        if self.type and self.type.startswith("ethics."):
+            return self.type.removeprefix("ethics.")
+        return None
+
+
+def parse_warnings(text: str) -> list[Warn]:
+    """Every warning or error line in Sphinx's output (continuation lines skipped)."""
+    found = []
+    for raw in strip_ansi(text).splitlines():
+        line = raw.rstrip()
+        match = _LOCATED.match(line)
+        path: str | None = None
+        lineno: int | None = None
+        if match:
+            path = Path(match["path"]).name
+            lineno = int(match["line"]) if match["line"] else None
+        else:
+            match = _UNLOCATED.match(line)
+            if not match:
+                continue
+        message, kind = match["message"], None
+        typed = _TYPE.match(message)
+        if typed:
+            message, kind = typed["message"], typed["type"]
+        found.append(Warn(path, lineno, match["level"], message, kind))
+    return found
+
+
+def ethics_warnings(text: str, subtype: str | None = None) -> list[Warn]:
+    """The ``[ethics.*]`` warnings, optionally of one subtype only."""
+    return [
+        w
+        for w in parse_warnings(text)
+        if w.subtype is not None and (subtype is None or w.subtype == subtype)
+    ]
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    """The 1-based number of the ``occurrence``-th line of ``path`` containing ``needle``."""
+    hits = [
+        number
+        for number, text in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if needle in text
+    ]
+    assert len(hits) >= occurrence, f"{needle!r} occurs {len(hits)} time(s) in {path}"
+    return hits[occurrence - 1]
+
+
+# --------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed and typographic quotes made plain (smartquotes)."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.split())
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+# --------------------------------------------------------------------------
+# Builds
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    """A finished in-process build: the app, its output and its warnings."""
+
+    app: SphinxTestApp
+    srcdir: Path
+    outdir: Path
+    warnings: str
+
+    def html(self, docname: str) -> BeautifulSoup:
+        return soup(self.outdir / f"{docname}.html")
+
+    def ethics_warnings(self, subtype: str | None = None) -> list[Warn]:
+        return ethics_warnings(self.warnings, subtype)
+
+
+def sphinx_build(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m sphinx ARGS`` in a subprocess, as a user or CI runs it."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    env.pop("FORCE_COLOR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def copy_root(name: str, dest: Path) -> Path:
+    """A private, editable copy of ``roots/test-<name>`` (without build output)."""
+    target = dest / name
+    shutil.copytree(ROOTS / f"test-{name}", target, ignore=shutil.ignore_patterns("_build"))
+    return target
+
+
+def no_crash(result: subprocess.CompletedProcess[str]) -> None:
+    """The build reported problems as messages, never as a Python traceback."""
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert "Exception occurred" not in output, output
+    assert "Extension error" not in output, output
