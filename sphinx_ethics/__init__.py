@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx_ethics import config, directives, reports, validation
 from sphinx_ethics.domain import EthicsDomain
+from sphinx_ethics.rendering import BlankWorksheetRules
 from sphinx_ethics.summary import setup_summary
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ethics-definitions", directives.DefinitionsDirective)
     app.add_role("ethics-question", directives.QuestionRole())
     app.add_latex_package("sphinxethics")
+    app.add_post_transform(BlankWorksheetRules)
     setup_summary(app)
 
     app.connect("config-inited", config.check_config)

@@ -437,11 +437,13 @@ class ReviewDirective(EthicsDirective):
                 *self.options.get("class", []),
             ]
         )
-        title = nodes.rubric(text=record.title, classes=["ethics-review-title"])
-        title["ids"] = [anchor]
-        title["names"] = [name]
-        self.state.document.note_explicit_target(title, title)
-        box += title
+        # A target (not the rubric) carries the anchor, as ``.. _name:`` would,
+        # so every builder writes it (LaTeX writes no label for a rubric) and
+        # ``:ref:`name``` takes the rubric's text as its title.
+        target = nodes.target("", "", ids=[anchor], names=[name])
+        self.state.document.note_explicit_target(target, target)
+        box += target
+        box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
         fields = rendering.metadata_fields(
             [
                 (_("Owner"), record.owner),
@@ -591,7 +593,7 @@ class QuestionRole(XRefRole):
 
     def run(self) -> tuple[list[Node], list[nodes.system_message]]:
         self.refdomain, self.reftype = "ethics", "question"
-        self.classes = ["xref", "ethics", "ethics-question"]
+        self.classes = ["xref", "ethics", "ethics-question-ref"]
         return self.create_xref_node()
 
 

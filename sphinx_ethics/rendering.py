@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from docutils import nodes
 from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_ethics.catalog import Attribution, Checklist, Definition, Question, Tip
 
@@ -40,8 +41,11 @@ def state_labels() -> dict[str, str]:
 
 
 def attribution_paragraph(attribution: Attribution) -> nodes.paragraph:
-    """'Source: title (series, publisher), adapted from authors, DOI. Licence.'"""
-    para = nodes.paragraph(classes=["ethics-attribution"])
+    """'Source: title (series, publisher), by authors, DOI. Licence.'"""
+    outer = nodes.paragraph(classes=["ethics-attribution"])
+    # The classed inline carries the style to LaTeX (which ignores paragraph classes).
+    para = nodes.inline(classes=["ethics-attribution"])
+    outer += para
     para += nodes.Text(_("Source: "))
     title = nodes.emphasis(text=attribution.title)
     if attribution.url:
@@ -68,7 +72,7 @@ def attribution_paragraph(attribution: Attribution) -> nodes.paragraph:
         else:
             para += nodes.Text(attribution.licence)
         para += nodes.Text(".")
-    return para
+    return outer
 
 
 def attributions(items: Iterable[Attribution | None]) -> list[nodes.paragraph]:
@@ -202,7 +206,22 @@ def progress_line(answered: int, required: int) -> nodes.paragraph:
         "required": required,
     }
     complete = "complete" if answered == required else "incomplete"
-    return nodes.paragraph(text=text, classes=["ethics-progress", f"ethics-progress-{complete}"])
+    para = nodes.paragraph(classes=["ethics-progress", f"ethics-progress-{complete}"])
+    para += nodes.inline(text=text, classes=["ethics-progress"])
+    return para
+
+
+class BlankWorksheetRules(SphinxPostTransform):
+    """In HTML the stylesheet draws worksheet lines: drop the underscores,
+    which only plain-text builders need and screen readers would read out."""
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs: object) -> None:
+        for rule in self.document.findall(nodes.inline):
+            if "ethics-rule" in rule["classes"]:
+                rule.children = []
 
 
 def metadata_fields(pairs: Sequence[tuple[str, str]]) -> nodes.field_list | None:

@@ -123,8 +123,9 @@ class TableBuilder:
             _("Unanswered"),
             _("Review by"),
         ]
-        widths = [22, 14, 14, 10, 9, 19, 12]
-        table = nodes.table(classes=classes)
+        widths = [24, 14, 13, 10, 10, 17, 12]
+        # Given widths keep LaTeX from squeezing seven columns (p{} columns).
+        table = nodes.table(classes=[*classes, "colwidths-given"])
         group = nodes.tgroup(cols=len(headings))
         table += group
         group += [nodes.colspec(colwidth=w) for w in widths]
@@ -152,7 +153,8 @@ class TableBuilder:
 
     def cells(self, review: ReviewRecord) -> list[nodes.Node]:
         title = nodes.paragraph("", "", self.link(review.title, review.docname, review.anchor))
-        title += [nodes.Text(" ("), nodes.literal(text=review.name), nodes.Text(")")]
+        # plain text, not a literal, so a long name can break at its hyphens
+        title += nodes.inline(text=f" ({review.name})", classes=["ethics-review-name"])
         doc_title = self.env.titles.get(review.docname)
         doc_text = doc_title.astext() if doc_title else review.docname
         document = nodes.paragraph("", "", self.link(doc_text, review.docname, None))
