@@ -1,0 +1,670 @@
+"""The documentation builds without a warning, is complete, and tells the truth.
+
+- ``docs/`` builds with ``-W --keep-going`` (HTML and LaTeX, and a PDF when
+  ``latexmk`` is installed, with no overfull lines that cut text);
+- every configuration value, warning subtype, directive option and command
+  of the code appears in the built reference;
+- the warning examples in the reference are the real messages of a broken
+  project (``tests/roots/test-docs-warnings*``);
+- every command of the tutorial runs, in order, on a fresh project, with the
+  exit codes, files and output the tutorial shows.
+
+After a deliberate change to a message or to ``sphinx-ethics new``, refresh
+the stored outputs with ``python tests/test_docs.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+TUTORIAL = DOCS / "tutorial"
+ROOTS = Path(__file__).resolve().parent / "roots"
+WARNING_EXAMPLES = DOCS / "reference" / "warning-examples.txt"
+WARNING_ROOTS = ("test-docs-warnings", "test-docs-warnings-config")
+TIMEOUT = 900
+REFRESH = "if the change is deliberate, run 'python tests/test_docs.py' and review the diff"
+
+
+def run(
+    args: list[str], cwd: Path, merged: bool = False, timeout: int = TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; ``merged`` puts stderr into stdout, in the order printed."""
+    env = {
+        **os.environ,
+        "PYTHONWARNINGS": "ignore",
+        "PYTHONUNBUFFERED": "1",
+        "NO_COLOR": "1",
+        "COLUMNS": "80",
+    }
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def sphinx_build(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "sphinx", *map(str, args)], cwd)
+
+
+def shown(result: subprocess.CompletedProcess[str]) -> str:
+    return (
+        f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr or ''}"
+    )
+
+
+# --------------------------------------------------------------------------
+# Stored outputs: the warning examples
+# --------------------------------------------------------------------------
+
+
+def warning_log(tmp: Path) -> str:
+    """The ethics warnings of the broken example projects, paths shortened."""
+    lines: list[str] = []
+    for name in WARNING_ROOTS:
+        srcdir = ROOTS / name
+        result = sphinx_build("-q", "-E", "-b", "html", srcdir, tmp / name)
+        assert result.returncode == 0, shown(result)
+        for line in result.stderr.splitlines():
+            if "[ethics." in line:
+                lines.append(line.replace(f"{srcdir}{os.sep}", ""))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# The tutorial, step by step
+# --------------------------------------------------------------------------
+
+#: Each step of the tutorial: a command as the tutorial shows it, with the
+#: exit code it must give and the stored output it must print; or a file
+#: the reader writes (copied from docs/tutorial/).  Files of the project
+#: the reader starts with are copied first.
+START_FILES = {"conf.py": "conf.py", "index.rst": "index.rst"}
+STEPS: list[dict[str, object]] = [
+    {"command": "pip install sphinx-ethics"},
+    {"command": "mkdir ward-doses"},
+    {"command": "cd ward-doses"},
+    {"write": START_FILES},
+    {"command": "sphinx-ethics new plan -o ethics.rst", "exit": 0, "creates": "ethics-new.rst"},
+    {"command": "sphinx-build -W -b html . _build/html", "exit": 1, "output": "build-1.txt"},
+    {"write": {"ethics.rst": "ethics-draft.rst"}},
+    {"command": "sphinx-build -W -b html . _build/html", "exit": 1, "output": "build-2.txt"},
+    {"command": "sphinx-ethics check .", "exit": 1, "output": "check-2.txt"},
+    {"write": {"ethics.rst": "ethics-done.rst"}},
+    {"command": "sphinx-build -W -b html . _build/html", "exit": 0, "output": "build-3.txt"},
+    {"command": "sphinx-ethics check .", "exit": 0, "output": "check-3.txt"},
+]
+
+
+def console_blocks(page: Path) -> list[tuple[str, list[str]]]:
+    """Each ``$ command`` of the page's console blocks, with the lines shown under it."""
+    found: list[tuple[str, list[str]]] = []
+    lines = page.read_text("utf-8").splitlines()
+    for index, line in enumerate(lines):
+        if line.strip() != ".. code-block:: console":
+            continue
+        block_indent = len(line) - len(line.lstrip())
+        for body in lines[index + 1 :]:
+            if body.strip() and len(body) - len(body.lstrip()) <= block_indent:
+                break
+            text = body.strip()
+            if text.startswith("$ "):
+                found.append((text[2:], []))
+            elif text and found:
+                found[-1][1].append(text)
+    # A command continued with a backslash is one command.
+    joined: list[tuple[str, list[str]]] = []
+    for command, shown_lines in found:
+        while command.endswith("\\") and shown_lines:
+            command = command[:-1].rstrip() + " " + shown_lines.pop(0)
+        joined.append((command, shown_lines))
+    return joined
+
+
+def tutorial_commands() -> list[str]:
+    return [command for command, _lines in console_blocks(DOCS / "tutorial.rst")]
+
+
+def executable(command: str) -> list[str]:
+    """The command as run here: with this interpreter, not whatever is on PATH."""
+    args = shlex.split(command)
+    if args[0] == "sphinx-build":
+        return [sys.executable, "-m", "sphinx", *args[1:]]
+    if args[0] == "sphinx-ethics":
+        return [sys.executable, "-m", "sphinx_ethics", *args[1:]]
+    raise AssertionError(f"the test does not know how to run {command!r}")
+
+
+def normalise(text: str, project: Path) -> str:
+    """Output as the tutorial shows it: the project's path left out."""
+    return text.replace(f"{project}{os.sep}", "").replace(str(project), ".")
+
+
+#: What the reader adds to the review's options: in step 5, then in step 6.
+DRAFT_OPTIONS = [
+    ":name: ward5-ethics",
+    ":owner: Ward 5 QI team",
+    ":reviewers: Patient partner panel; Ward 5 pharmacist",
+    ":status: draft",
+]
+DONE_OPTIONS = [
+    *DRAFT_OPTIONS[:3],
+    ":date: 2026-11-20",
+    ":review-by: 2027-06-30",
+    ":status: in-review",
+]
+
+
+def answered_page(new_page: str, leave_out: tuple[str, ...] = ()) -> str:
+    """The page ``new`` wrote, with the answers of ``answers.yaml`` filled in."""
+    import yaml
+
+    answers = yaml.safe_load((TUTORIAL / "answers.yaml").read_text("utf-8"))
+    page = new_page
+    for question_id, answer in answers.items():
+        if question_id in leave_out:
+            continue
+        options = []
+        if isinstance(answer, dict):
+            options = [f"      :status: {answer['status']}"]
+            answer = answer["text"]
+        body = [f"      {line}" if line else "" for line in answer.strip("\n").splitlines()]
+        stub = f"   .. ethics-answer:: {question_id}\n"
+        assert stub in page, f"'sphinx-ethics new' wrote no stub for {question_id}"
+        page = page.replace(stub, "\n".join([stub.rstrip("\n"), *options, "", *body]) + "\n")
+    return page
+
+
+def with_options(page: str, options: list[str]) -> str:
+    head = "\n.. ethics-review:: plan\n"
+    start = page.index(head) + len(head)
+    end = page.index("\n\n", start - 1)
+    return page[:start] + "\n".join(f"   {o}" for o in options) + page[end:]
+
+
+def tutorial_pages() -> dict[str, str]:
+    """ethics-draft.rst and ethics-done.rst, from ethics-new.rst and answers.yaml."""
+    new_page = (TUTORIAL / "ethics-new.rst").read_text("utf-8")
+    return {
+        "ethics-draft.rst": with_options(answered_page(new_page, ("plan-8",)), DRAFT_OPTIONS),
+        "ethics-done.rst": with_options(answered_page(new_page), DONE_OPTIONS),
+    }
+
+
+def run_tutorial(tmp: Path, update: bool = False) -> list[str]:
+    """Run the tutorial's steps; returns the problems found (or stores outputs)."""
+    problems: list[str] = []
+    shown_under: dict[str, list[str]] = {}
+    for command, lines in console_blocks(DOCS / "tutorial.rst"):
+        shown_under.setdefault(command, []).extend(lines)
+    cwd = tmp
+    for step in STEPS:
+        if "write" in step:
+            for target, source in step["write"].items():  # type: ignore[attr-defined]
+                shutil.copyfile(TUTORIAL / source, cwd / target)
+            continue
+        command = str(step["command"])
+        if command.startswith("pip install"):
+            import sphinx_ethics  # the package the tutorial installs is installed
+
+            assert sphinx_ethics.__version__
+            continue
+        if command.startswith("mkdir "):
+            (cwd / command.split()[1]).mkdir()
+            continue
+        if command.startswith("cd "):
+            cwd = cwd / command.split()[1]
+            continue
+        result = run(executable(command), cwd, merged=True)
+        if result.returncode != step["exit"]:
+            problems.append(f"{command}: expected exit {step['exit']}, got\n{shown(result)}")
+            continue
+        output_lines = normalise(result.stdout, cwd).splitlines()
+        for expected in shown_under.get(command, []):
+            if expected not in output_lines:
+                problems.append(
+                    f"{command}: the tutorial shows {expected!r}; it printed\n"
+                    + "\n".join(output_lines)
+                )
+        if "creates" in step:
+            made = (cwd / command.split("-o ")[1].split()[0]).read_text("utf-8")
+            stored = TUTORIAL / str(step["creates"])
+            if update:
+                stored.write_text(made, "utf-8")
+                for name, text in tutorial_pages().items():
+                    (TUTORIAL / name).write_text(text, "utf-8")
+            elif made != stored.read_text("utf-8"):
+                problems.append(f"{command}: not docs/tutorial/{stored.name}; {REFRESH}")
+        if "output" in step:
+            output = normalise(result.stdout, cwd)
+            stored = TUTORIAL / str(step["output"])
+            if update:
+                stored.write_text(select_output(command, output), "utf-8")
+                continue
+            for line in stored.read_text("utf-8").splitlines():
+                if line.strip() and line not in output.splitlines():
+                    problems.append(f"{command}: no line {line!r} in its output:\n{output}")
+    return problems
+
+
+def select_output(command: str, output: str) -> str:
+    """The lines of a command's output that the tutorial shows."""
+    if not command.startswith("sphinx-build"):
+        return output
+    keep = [
+        line
+        for line in output.splitlines()
+        if re.search(r"WARNING|ERROR|^build |^The HTML pages", line)
+    ]
+    return "\n".join(keep) + "\n"
+
+
+# --------------------------------------------------------------------------
+# The HTML build
+# --------------------------------------------------------------------------
+
+PAGES = [
+    "index",
+    "tutorial",
+    "explanation",
+    "licence",
+    "howto/myst",
+    "howto/ci",
+    "howto/pdf",
+    "howto/custom-checklists",
+    "howto/keep-reviews-current",
+    "howto/answers-file",
+    "howto/status-page",
+    "reference/directives",
+    "reference/configuration",
+    "reference/warnings",
+    "reference/cli",
+    "reference/checklist-format",
+    "reference/reports",
+    "reference/builtin",
+    "handbook/index",
+    *[f"handbook/{c}" for c in ("plan", "healthcare-good", "process-good")],
+    *[f"handbook/{c}" for c in ("collaboration", "co-production")],
+]
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs, built fresh with warnings as errors."""
+    out = tmp_path_factory.mktemp("docs-html")
+    result = sphinx_build(
+        "-W", "--keep-going", "-E", "-b", "html", "-d", out / ".doctrees", DOCS, out
+    )
+    assert result.returncode == 0, shown(result)
+    assert "WARNING" not in result.stderr, result.stderr
+    return out
+
+
+def page_text(html: Path, page: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((html / f"{page}.html").read_text("utf-8"), "html.parser")
+    main = soup.find("article") or soup
+    return main.get_text(" ", strip=True)
+
+
+def page_ids(html: Path, page: str) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', (html / f"{page}.html").read_text("utf-8")))
+
+
+def test_docs_build_and_every_page_exists(html: Path) -> None:
+    for page in PAGES:
+        assert (html / f"{page}.html").is_file(), page
+    report = json.loads((html / "ethics-report.json").read_text("utf-8"))
+    names = {review["name"] for review in report["reviews"]}
+    assert names == {"myst-example", "yaml-example"}
+    assert all(r["answered"] == r["required"] > 0 for r in report["reviews"])
+
+
+def test_attribution_is_on_the_index_and_its_own_page(html: Path) -> None:
+    for page in ("index", "licence"):
+        text = page_text(html, page)
+        for needed in (
+            "THIS Institute",
+            "Values and Ethics",
+            "Alan Cribb",
+            "Vikki Entwistle",
+            "Polly Mitchell",
+            "Cambridge University Press",
+            "10.1017/9781009325233",
+            "CC BY-NC-ND 4.0",
+            "MIT",
+        ):
+            assert needed in text, (page, needed)
+
+
+def registered_directives() -> dict[str, type]:
+    import sphinx_ethics
+
+    app = mock.MagicMock()
+    sphinx_ethics.setup(app)
+    return {call.args[0]: call.args[1] for call in app.add_directive.call_args_list}
+
+
+def registered_roles() -> list[str]:
+    import sphinx_ethics
+
+    app = mock.MagicMock()
+    sphinx_ethics.setup(app)
+    return [call.args[0] for call in app.add_role.call_args_list]
+
+
+def test_every_directive_option_and_role_is_documented(html: Path) -> None:
+    ids = page_ids(html, "reference/directives")
+    directives = registered_directives()
+    assert {"ethics-review", "ethics-answer", "ethics-summary"} <= set(directives)
+    missing = []
+    for name, cls in directives.items():
+        if f"directive-{name}" not in ids:
+            missing.append(name)
+        for option in getattr(cls, "option_spec", None) or {}:
+            if f"directive-option-{name}-{option}" not in ids:
+                missing.append(f"{name} :{option}:")
+    missing += [role for role in registered_roles() if f"role-{role}" not in ids]
+    assert not missing, f"undocumented in reference/directives: {missing}"
+
+
+def test_every_config_value_is_documented(html: Path) -> None:
+    from sphinx_ethics.config import CONFIG_VALUES
+
+    ids = page_ids(html, "reference/configuration")
+    text = page_text(html, "reference/configuration")
+    for value in CONFIG_VALUES:
+        assert f"confval-{value.name}" in ids, value.name
+        description = value.description.replace("``", "")
+        assert re.sub(r"\s+", "", description) in re.sub(r"\s+", "", text), value.name
+
+
+def test_every_warning_subtype_is_documented_with_a_real_example(html: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from sphinx_ethics.validation import SUBTYPES
+
+    ids = page_ids(html, "reference/warnings")
+    soup = BeautifulSoup((html / "reference/warnings.html").read_text("utf-8"), "html.parser")
+    examples = "\n".join(pre.get_text() for pre in soup.find_all("pre"))
+    stored = WARNING_EXAMPLES.read_text("utf-8").splitlines()
+    for subtype in SUBTYPES:
+        assert f"warning-subtype-ethics.{subtype}" in ids, subtype
+        tag = f"[ethics.{subtype}]"
+        assert tag in examples, f"no example message for {subtype}"
+        assert any(line.endswith(tag) for line in stored), subtype
+
+
+def test_every_command_is_documented(html: Path) -> None:
+    from sphinx_ethics.cli import build_parser
+
+    text = (html / "reference/cli.html").read_text("utf-8")
+    commands = next(
+        a.choices
+        for a in build_parser()._actions
+        if hasattr(a, "choices") and isinstance(a.choices, dict)
+    )
+    assert {"list", "new", "update", "export", "check", "validate"} <= set(commands)
+    for command in commands:
+        assert f"usage: sphinx-ethics {command}" in text, command
+        assert f'id="sphinx-ethics-{command}"' in text, command
+
+
+def test_schemas_are_shown_in_full(html: Path) -> None:
+    checklist = page_text(html, "reference/checklist-format")
+    report = page_text(html, "reference/reports")
+    assert "sphinx-ethics checklist file" in checklist
+    assert '"subquestions"' in checklist and '"extends"' in checklist
+    assert "sphinx-ethics report (ethics-report.json)" in report
+    assert "testsuite" in report
+
+
+# --------------------------------------------------------------------------
+# Stored outputs are current
+# --------------------------------------------------------------------------
+
+
+def test_warning_examples_are_the_real_messages(tmp_path: Path) -> None:
+    """``docs/reference/warning-examples.txt`` is the broken projects' build log.
+
+    If a message changed on purpose, run ``python tests/test_docs.py``.
+    """
+    assert warning_log(tmp_path) == WARNING_EXAMPLES.read_text("utf-8"), REFRESH
+
+
+def test_every_tutorial_command_is_run_by_this_test() -> None:
+    commands = [str(step["command"]) for step in STEPS if "command" in step]
+    assert tutorial_commands() == commands
+
+
+def test_tutorial_pages_are_the_new_page_answered() -> None:
+    """The pages the reader writes are what ``new`` wrote, plus the answers."""
+    for name, text in tutorial_pages().items():
+        assert (TUTORIAL / name).read_text("utf-8") == text, f"{name}: {REFRESH}"
+
+
+def test_tutorial(tmp_path: Path) -> None:
+    """Every command of the tutorial, in order, with the results it shows."""
+    problems = run_tutorial(tmp_path)
+    assert not problems, "\n\n".join(problems)
+
+
+# --------------------------------------------------------------------------
+# How-to guides: the files and outputs they show
+# --------------------------------------------------------------------------
+
+
+def shown_output(page: str | Path, command: str) -> list[str]:
+    for found, lines in console_blocks(DOCS / page):
+        if found == command:
+            return lines
+    raise AssertionError(f"{page} shows no command {command!r}")
+
+
+def test_custom_checklist_example_is_valid(tmp_path: Path) -> None:
+    (tmp_path / "checklists").mkdir()
+    shutil.copyfile(DOCS / "howto/files/discharge.yaml", tmp_path / "checklists/discharge.yaml")
+    command = "sphinx-ethics validate checklists/discharge.yaml"
+    result = run(executable(command), tmp_path, merged=True)
+    assert result.returncode == 0, shown(result)
+    expected = shown_output("howto/custom-checklists.rst", command)
+    assert result.stdout.splitlines() == expected
+
+
+VALIDATE_ERRORS = DOCS / "howto" / "files" / "validate-errors.txt"
+
+
+def validate_errors() -> str:
+    """What ``sphinx-ethics validate`` prints for the broken example checklist."""
+    path = ROOTS / "test-docs-warnings-config" / "our-checklist.yaml"
+    result = run(executable(f"sphinx-ethics validate {path.name}"), path.parent, merged=True)
+    assert result.returncode == 1, shown(result)
+    return result.stdout
+
+
+def test_custom_checklist_error_example_is_real() -> None:
+    assert validate_errors() == VALIDATE_ERRORS.read_text("utf-8"), REFRESH
+
+
+#: Outputs shown in the command-line reference, and the commands that print them.
+CLI_OUTPUTS = {
+    DOCS / "reference" / "cli-list.txt": "sphinx-ethics list",
+    DOCS / "reference" / "cli-list-plan.txt": "sphinx-ethics list plan",
+}
+
+
+def cli_output(command: str) -> str:
+    result = run(executable(command), ROOT, merged=True)
+    assert result.returncode == 0, shown(result)
+    return result.stdout
+
+
+@pytest.mark.parametrize("stored", list(CLI_OUTPUTS), ids=lambda p: p.name)
+def test_cli_reference_outputs_are_real(stored: Path) -> None:
+    assert cli_output(CLI_OUTPUTS[stored]) == stored.read_text("utf-8"), REFRESH
+
+
+def test_keeping_reviews_current_outputs(tmp_path: Path) -> None:
+    page = DOCS / "howto/keep-reviews-current.rst"
+    shutil.copyfile(TUTORIAL / "conf.py", tmp_path / "conf.py")
+    shutil.copyfile(TUTORIAL / "index.rst", tmp_path / "index.rst")
+    done = (TUTORIAL / "ethics-done.rst").read_text("utf-8")
+    with_more = done.replace(".. ethics-review:: plan\n", ".. ethics-review:: plan co-production\n")
+    (tmp_path / "ethics.rst").write_text(with_more, "utf-8")
+    # The page's update commands, in the order a reader would run them.
+    update = "sphinx-ethics update ethics.rst"
+    updates = [lines for command, lines in console_blocks(page) if command == update]
+    assert len(updates) == 2, "the page runs update twice: adding stubs, then up to date"
+    check = "sphinx-ethics update --check ethics.rst"
+    steps = [
+        (check, 1, shown_output(page, check)),
+        (update, 0, updates[0]),
+        (update, 0, updates[1]),
+    ]
+    for command, code, expected in steps:
+        result = run(executable(command), tmp_path, merged=True)
+        assert result.returncode == code, shown(result)
+        assert result.stdout.splitlines() == expected, command
+
+    # The overdue warning shown on the page is the real one.
+    (tmp_path / "ethics.rst").write_text(done, "utf-8")
+    result = sphinx_build(
+        "-q", "-b", "html", "-D", "ethics_today=2027-07-01", ".", "_build", cwd=tmp_path
+    )
+    text = page.read_text("utf-8")
+    overdue = [
+        normalise(line, tmp_path)
+        for line in result.stderr.splitlines()
+        if "[ethics.overdue]" in line
+    ]
+    assert overdue, shown(result)
+    for line in overdue:
+        assert f"   {line}\n" in text, line
+
+
+def test_answers_file_example_is_used_by_the_live_review(html: Path) -> None:
+    text = page_text(html, "howto/answers-file")
+    assert "6 of 6 required questions answered" in text
+    assert "We set the aims in two open meetings" in text
+
+
+def test_myst_examples_build(tmp_path: Path) -> None:
+    """Every Markdown example of the MyST how-to is read as the page says."""
+    text = (DOCS / "howto/myst.md").read_text("utf-8")
+    blocks = re.findall(r"^(`{4,})md\n(.*?)^\1$", text, re.M | re.S)
+    assert len(blocks) >= 4
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinx_ethics", "myst_parser"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n'
+        'suppress_warnings = ["ethics.unanswered", "ethics.orphan-answer"]\n',
+        "utf-8",
+    )
+    names = []
+    for index, (_fence, body) in enumerate(blocks):
+        names.append(f"example{index}")
+        (tmp_path / f"example{index}.md").write_text(f"# Example {index}\n\n{body}", "utf-8")
+    toctree = "\n".join(names)
+    (tmp_path / "index.md").write_text(f"# Examples\n\n```{{toctree}}\n{toctree}\n```\n", "utf-8")
+    result = sphinx_build("-W", "--keep-going", "-b", "html", ".", "_build", cwd=tmp_path)
+    assert result.returncode == 0, shown(result)
+    report = json.loads((tmp_path / "_build/ethics-report.json").read_text("utf-8"))
+    answered = {
+        s["id"] for r in report["reviews"] for s in r["slots"] if s["state"] != "unanswered"
+    }
+    assert {"collaboration-1"} <= answered
+    assert len(report["reviews"]) == 3  # the answer-only example is not a review
+
+
+def test_ci_workflows() -> None:
+    import yaml
+
+    github = yaml.safe_load((DOCS / "howto/files/github-docs.yml").read_text("utf-8"))
+    steps = github["jobs"]["docs"]["steps"]
+    runs = " ".join(str(step.get("run", "")) for step in steps)
+    assert "sphinx-build -W --keep-going -b html docs docs/_build/html" in runs
+    junit = [s for s in steps if "action-junit-report" in str(s.get("uses", ""))]
+    assert junit and junit[0]["with"]["report_paths"] == "docs/_build/html/ethics-junit.xml"
+
+    gitlab = yaml.safe_load((DOCS / "howto/files/gitlab-ci.yml").read_text("utf-8"))
+    job = gitlab["docs"]
+    assert "sphinx-build -W --keep-going -b html docs public" in job["script"]
+    assert job["artifacts"]["reports"]["junit"] == "public/ethics-junit.xml"
+    assert job["artifacts"]["when"] == "always"
+    page = (DOCS / "howto/ci.rst").read_text("utf-8")
+    assert 'ethics_junit = "ethics-junit.xml"' in page
+
+
+# --------------------------------------------------------------------------
+# LaTeX and PDF
+# --------------------------------------------------------------------------
+
+
+def test_latex_builds_without_warnings(tmp_path: Path) -> None:
+    result = sphinx_build("-W", "--keep-going", "-b", "latex", DOCS, tmp_path)
+    assert result.returncode == 0, shown(result)
+    tex = (tmp_path / "sphinx-ethics.tex").read_text("utf-8")
+    assert r"\sphinxtableofcontents" in tex
+    assert r"\chapter{Tutorial" in tex
+
+
+OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) (.*)$", re.M)
+#: Overfull boxes up to this width are invisible in print; wider ones cut text.
+OVERFULL_LIMIT_PT = 5.0
+
+
+@pytest.mark.skipif(not shutil.which("latexmk"), reason="latexmk (TeX Live) is not installed")
+def test_pdf_has_no_text_cut_off(tmp_path: Path) -> None:
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-M",
+            "latexpdf",
+            str(DOCS),
+            str(tmp_path),
+            "-W",
+            "--keep-going",
+        ],
+        ROOT,
+    )
+    assert result.returncode == 0, shown(result)
+    latex = tmp_path / "latex"
+    pdf = latex / "sphinx-ethics.pdf"
+    assert pdf.is_file() and pdf.stat().st_size > 100_000
+    log = (latex / "sphinx-ethics.log").read_text("utf-8", errors="replace")
+    wide = [m.group(0) for m in OVERFULL.finditer(log) if float(m.group(1)) > OVERFULL_LIMIT_PT]
+    assert not wide, "lines wider than the page in the PDF:\n" + "\n".join(wide)
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        WARNING_EXAMPLES.write_text(warning_log(Path(tmp) / "warnings"), "utf-8")
+        print(f"wrote {WARNING_EXAMPLES.relative_to(ROOT)}")
+    VALIDATE_ERRORS.write_text(validate_errors(), "utf-8")
+    for stored, command in CLI_OUTPUTS.items():
+        stored.write_text(cli_output(command), "utf-8")
+    print(f"wrote {VALIDATE_ERRORS.relative_to(ROOT)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        assert not run_tutorial(Path(tmp), update=True)
+        print("wrote the tutorial's stored outputs in docs/tutorial/")
