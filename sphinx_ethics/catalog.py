@@ -76,6 +76,8 @@ class Question:
     prompts: tuple[str, ...] = ()
     subquestions: tuple[Question, ...] = ()
     parent: str | None = None
+    #: Who added the question through ``extends`` (empty for the checklist's own).
+    added_by: str = ""
 
     @property
     def is_group(self) -> bool:
@@ -309,7 +311,9 @@ def _attribution(data: dict[str, Any] | None) -> Attribution | None:
     return Attribution(authors=tuple(data.get("authors", ())), **values)
 
 
-def _questions(checklist_id: str, items: list[dict[str, Any]]) -> tuple[Question, ...]:
+def _questions(
+    checklist_id: str, items: list[dict[str, Any]], added_by: str = ""
+) -> tuple[Question, ...]:
     questions = []
     for item in items:
         number = str(item["number"])
@@ -322,6 +326,7 @@ def _questions(checklist_id: str, items: list[dict[str, Any]]) -> tuple[Question
                 text=sub["text"],
                 prompts=tuple(sub.get("prompts", ())),
                 parent=parent_id,
+                added_by=added_by,
             )
             for sub in item.get("subquestions", ())
         )
@@ -333,6 +338,7 @@ def _questions(checklist_id: str, items: list[dict[str, Any]]) -> tuple[Question
                 text=item["text"],
                 prompts=tuple(item.get("prompts", ())),
                 subquestions=subs,
+                added_by=added_by,
             )
         )
     return tuple(questions)
@@ -369,7 +375,9 @@ def _add_file(catalog: Catalog, data: dict[str, Any], name: str, root: yaml.Node
             msg = f"extends unknown checklist {item['checklist']!r}{hint}"
             problems.append(Problem(name, line, msg))
             continue
-        extra = _questions(base.id, item["questions"])
+        # Added questions are marked, so they are never shown as the source's words.
+        added_by = attribution.title if attribution else Path(name).name
+        extra = _questions(base.id, item["questions"], added_by)
         taken = {q.number for q in base.questions}
         for qi, question in enumerate(extra):
             if question.number in taken:

@@ -407,6 +407,7 @@ class ReviewDirective(EthicsDirective):
                 checklist, self.new_anchor(f"{name}-{checklist.id}", section)
             )
             section += [layout.question(q) for q in checklist.questions]
+            section += rendering.added_questions_note(checklist)
             sections.append(section)
         slots = layout.slots
 

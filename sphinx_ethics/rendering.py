@@ -90,6 +90,24 @@ def _join_names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + _(" and ") + names[-1]
 
 
+def added_questions_note(checklist: Checklist) -> list[nodes.paragraph]:
+    """Say which questions a team added, so they are not taken for the source's."""
+    by_source: dict[str, list[str]] = {}
+    for question in checklist.questions:
+        if question.added_by:
+            by_source.setdefault(question.added_by, []).append(question.number)
+    notes = []
+    for source, numbers in by_source.items():
+        text = _("Question(s) %(numbers)s added from %(source)s, not part of the source above.")
+        para = nodes.paragraph(classes=["ethics-attribution", "ethics-added-note"])
+        para += nodes.inline(
+            text=text % {"numbers": ", ".join(numbers), "source": source},
+            classes=["ethics-attribution"],
+        )
+        notes.append(para)
+    return notes
+
+
 def question_text(question: Question) -> nodes.paragraph:
     para = nodes.paragraph(classes=["ethics-question-text"])
     para += nodes.strong(text=f"{question.number}.", classes=["ethics-number"])
@@ -130,7 +148,8 @@ def question_block(
 ) -> nodes.container:
     """A question: its anchor, number and text, prompts, then ``body``."""
     kind = "ethics-group" if question.is_group else "ethics-slot"
-    block = nodes.container(classes=["ethics-question", kind, *classes])
+    added = ["ethics-added"] if question.added_by else []
+    block = nodes.container(classes=["ethics-question", kind, *added, *classes])
     block["ethics_question"] = question.id
     block += nodes.target("", "", ids=[anchor])
     block += question_text(question)
@@ -162,6 +181,7 @@ def blank_checklist(
     for question in checklist.questions:
         box += _blank_question(question, anchor_for, with_worksheet)
     box += attributions([checklist.attribution])
+    box += added_questions_note(checklist)
     return box
 
 
