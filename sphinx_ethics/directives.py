@@ -442,7 +442,7 @@ class ReviewDirective(EthicsDirective):
         # so every builder writes it (LaTeX writes no label for a rubric) and
         # ``:ref:`name``` takes the rubric's text as its title.
         target = nodes.target("", "", ids=[anchor], names=[name])
-        self.state.document.note_explicit_target(target, target)
+        self.state.document.note_explicit_target(target)
         box += target
         box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
         fields = rendering.metadata_fields(
