@@ -420,7 +420,11 @@ def _compose(path: Path) -> yaml.Node | None:
 
 def load_catalog(extra_files: Sequence[str | Path] = (), *, builtin: bool = True) -> Catalog:
     """The built-in data followed by each extra file; raise on the first bad file."""
-    key = tuple((str(p), _stamp(p)) for p in extra_files)
+    # The same file named twice (conf.py and --checklists) is loaded once.
+    unique: dict[str, str] = {}
+    for path in extra_files:
+        unique.setdefault(str(Path(path).resolve()), str(path))
+    key = tuple((p, _stamp(p)) for p in unique.values())
     return _load_catalog_cached(key, builtin)
 
 
