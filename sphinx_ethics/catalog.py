@@ -19,10 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 BUILTIN_FILE = "this-values-and-ethics.yaml"
 SCHEMA_FILE = "checklist.schema.json"
@@ -234,8 +236,24 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-def read_file(path: str | Path, display_name: str | None = None) -> dict[str, Any]:
-    """Parse and schema-check one checklist file; raise with every problem found."""
+#: libyaml's loader where PyYAML was built with it: the same nodes, faster.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    data: dict[str, Any]
+    root: yaml.Node  # the node tree, for line numbers
+
+
+def read_file(
+    path: str | Path, display_name: str | None = None, *, check_schema: bool = True
+) -> ParsedFile:
+    """Parse and schema-check one checklist file; raise with every problem found.
+
+    The built-in file is checked by the test suite, not on every build
+    (``check_schema=False``), which keeps jsonschema out of a plain build.
+    """
     name = display_name or str(path)
     try:
         text = Path(path).read_text("utf-8")
@@ -244,8 +262,9 @@ def read_file(path: str | Path, display_name: str | None = None) -> dict[str, An
     except (OSError, UnicodeDecodeError) as err:
         raise ChecklistFileError([Problem(name, 1, f"cannot read file: {err}")]) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # compose then construct: safe loading only, and the nodes keep lines
+        root = yaml.compose(text, Loader=SafeLoader)
+        data = SafeLoader(text).construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
@@ -259,13 +278,19 @@ def read_file(path: str | Path, display_name: str | None = None) -> dict[str, An
         raise ChecklistFileError(
             [Problem(name, 1, "expected a mapping with 'schema_version' and 'checklists'")]
         )
-    validator = jsonschema.Draft202012Validator(checklist_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    problems = [Problem(name, _line_of(root, _error_path(e)), _schema_message(e)) for e in errors]
+    problems = _schema_problems(data, root, name) if check_schema else []
     problems += _duplicate_problems(data, root, name)
     if problems:
         raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
-    return data
+    return ParsedFile(data, root)
+
+
+def _schema_problems(data: dict[str, Any], root: yaml.Node, name: str) -> list[Problem]:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(checklist_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    return [Problem(name, _line_of(root, _error_path(e)), _schema_message(e)) for e in errors]
 
 
 def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:
@@ -414,10 +439,6 @@ def _add_file(catalog: Catalog, data: dict[str, Any], name: str, root: yaml.Node
         raise ChecklistFileError(problems)
 
 
-def _compose(path: Path) -> yaml.Node | None:
-    return yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
-
-
 def load_catalog(extra_files: Sequence[str | Path] = (), *, builtin: bool = True) -> Catalog:
     """The built-in data followed by each extra file; raise on the first bad file."""
     # The same file named twice (conf.py and --checklists) is loaded once.
@@ -443,9 +464,10 @@ def _load_catalog_cached(key: tuple[tuple[str, tuple[int, int]], ...], builtin: 
     catalog = Catalog()
     paths = ([builtin_path()] if builtin else []) + [Path(p) for p, _ in key]
     for index, path in enumerate(paths):
-        name = BUILTIN_FILE if builtin and index == 0 else str(path)
-        data = read_file(path, name)
-        _add_file(catalog, data, name, _compose(path))
+        is_builtin = builtin and index == 0
+        name = BUILTIN_FILE if is_builtin else str(path)
+        parsed = read_file(path, name, check_schema=not is_builtin)
+        _add_file(catalog, parsed.data, name, parsed.root)
     catalog.files = tuple(str(p) for p in paths)
     catalog.questions = {
         q.id: q for checklist in catalog.checklists.values() for q in checklist.iter_questions()
