@@ -20,6 +20,7 @@ import os
 import re
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -76,8 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         _error(_os_message(err))
     except Exception as err:  # a bug: still one line, never a traceback
-        if os.environ.get("SPHINX_ETHICS_DEBUG"):
-            raise
+        if os.environ.get("SPHINX_ETHICS_DEBUG", "").lower() not in {"", "0", "false", "no"}:
+            traceback.print_exc()
         _error(
             f"unexpected {type(err).__name__}: {err} (this is a bug in sphinx-ethics; "
             "set SPHINX_ETHICS_DEBUG=1 to see the traceback)"
@@ -311,16 +312,23 @@ def _literal_setting(conf: Path, name: str) -> list[str]:
         tree = ast.parse(conf.read_bytes(), filename=str(conf))
     except (OSError, SyntaxError, ValueError):
         return []
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else []
+    found: list[str] = []
+    for node in tree.body:  # the last assignment wins, as when Python runs conf.py
+        if isinstance(node, ast.Assign):
+            targets, value_node = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value_node = [node.target], node.value
+        else:
+            continue
         if any(isinstance(t, ast.Name) and t.id == name for t in targets):
             try:
-                value = ast.literal_eval(node.value)  # type: ignore[union-attr]
+                value = ast.literal_eval(value_node)
             except ValueError:
-                return []
-            if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-                return list(value)
-    return []
+                found = []
+                continue
+            ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+            found = list(value) if ok else []
+    return found
 
 
 # --------------------------------------------------------------------------

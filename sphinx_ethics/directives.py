@@ -197,11 +197,13 @@ class ReviewLayout:
     placeholders: list[str]
     labels: dict[str, str] = field(default_factory=rendering.state_labels)
     slots: list[SlotRecord] = field(default_factory=list)
+    anchors: dict[str, str] = field(default_factory=dict)  # every question, groups too
 
     def question(self, question: Question) -> nodes.container:
         """One question with its answer (or placeholder); groups nest their subs."""
         answer = self.by_id.get(question.id)
         anchor = self.directive.new_anchor(f"{self.review}-{question.id}", nodes.target())
+        self.anchors[question.id] = anchor
         if question.is_group:
             body = answer_body(answer, "answered", self.labels["answered"]) if answer else []
             body += [self.question(sub) for sub in question.subquestions]
@@ -342,6 +344,19 @@ class ReviewDirective(EthicsDirective):
             name = unique_id(self.state.document, base)
         return name, unique_id(self.state.document, name)
 
+    def register_label(self, name: str, anchor: str, title: str) -> None:
+        """Make ``:ref:`name``` point at the review, titled with its title.
+
+        Registered straight in the standard domain (as autosectionlabel
+        does) rather than as a docutils name: a name used twice is our own
+        ``ethics.duplicate-review`` warning, which ``suppress_warnings`` can
+        silence, instead of an untyped "duplicate label" one.
+        """
+        std = self.env.domains["std"]
+        label = nodes.fully_normalize_name(name)
+        std.anonlabels.setdefault(label, (self.env.docname, anchor))  # type: ignore[attr-defined]
+        std.labels.setdefault(label, (self.env.docname, anchor, title))  # type: ignore[attr-defined]
+
     def optional_ids(self, known: dict[str, Question]) -> set[str]:
         ids = set()
         for question_id in split_ids(self.options.get("optional", "")):
@@ -428,8 +443,9 @@ class ReviewDirective(EthicsDirective):
             slots=tuple(slots),
         )
         self.domain.add_review(record)
-        for slot in slots:
-            self.domain.add_target(QuestionTarget(slot.id, self.env.docname, slot.anchor, False))
+        for question_id, question_anchor in layout.anchors.items():
+            target = QuestionTarget(question_id, self.env.docname, question_anchor, False)
+            self.domain.add_target(target)
 
         box = nodes.container(
             classes=[
@@ -438,13 +454,13 @@ class ReviewDirective(EthicsDirective):
                 *self.options.get("class", []),
             ]
         )
-        # A target (not the rubric) carries the anchor, as ``.. _name:`` would,
-        # so every builder writes it (LaTeX writes no label for a rubric) and
-        # ``:ref:`name``` takes the rubric's text as its title.
-        target = nodes.target("", "", ids=[anchor], names=[name])
-        self.state.document.note_explicit_target(target)
+        # A target (not the rubric) carries the anchor, so every builder
+        # writes it (LaTeX writes no label for a rubric).
+        target = nodes.target("", "", ids=[anchor])
+        self.state.document.ids[anchor] = target  # taken: a second review gets another
         box += target
         box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
+        self.register_label(name, anchor, record.title)
         fields = rendering.metadata_fields(
             [
                 (_("Owner"), record.owner),

@@ -688,7 +688,11 @@ def _temp_beside(path: Path, data: bytes) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` in one step: readers see the old file or the new one."""
+    """Replace ``path`` in one step: readers see the old file or the new one.
+
+    A symlinked page is updated where it really lives; the link stays a link.
+    """
+    path = path.resolve()
     temp = _temp_beside(path, text.encode("utf-8"))
     try:
         if path.exists():

@@ -98,7 +98,9 @@ def added_questions_note(checklist: Checklist) -> list[nodes.paragraph]:
             by_source.setdefault(question.added_by, []).append(question.number)
     notes = []
     for source, numbers in by_source.items():
-        text = _("Question(s) %(numbers)s added from %(source)s, not part of the source above.")
+        text = _(
+            "Question(s) %(numbers)s added from %(source)s; not part of the checklist's source."
+        )
         para = nodes.paragraph(classes=["ethics-attribution", "ethics-added-note"])
         para += nodes.inline(
             text=text % {"numbers": ", ".join(numbers), "source": source},

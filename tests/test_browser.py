@@ -355,3 +355,32 @@ def test_axe_finds_no_serious_violations(tab, sites, axe_source, page, theme, sc
             for node in nodes
         ]
     assert not serious, f"axe on {page} ({theme}, {scheme}):\n" + "\n".join(serious)
+
+
+# --------------------------------------------------------------------------
+# Theming: a team's own stylesheet can recolour every state
+# --------------------------------------------------------------------------
+
+BADGE_COLOUR_JS = """
+(() => {
+  const badge = document.querySelector('#falls-draft-plan-3')
+    .closest('.ethics-question').querySelector('.ethics-badge-unanswered');
+  return getComputedStyle(badge).color;
+})()
+"""
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_plain_override_on_the_review_recolours_nested_badges(tab, sites, tmp_path, theme):
+    # The how-to "Customise the look" promises that a plain rule on
+    # .ethics-review wins over the defaults, also for questions nested in a
+    # checklist block inside the review.
+    page = sites[f"incomplete-{theme}"] / "review.html"
+    themed = page.with_name("review-themed.html")
+    rule = "<style>.ethics-review { --ethics-missing-fg: rgb(1, 2, 3); }</style></head>"
+    themed.write_text(page.read_text("utf-8").replace("</head>", rule, 1), "utf-8")
+    tab.resize(DESKTOP, HEIGHT)
+    tab.goto(page.as_uri())
+    default = tab.evaluate(BADGE_COLOUR_JS)
+    tab.goto(themed.as_uri())
+    assert tab.evaluate(BADGE_COLOUR_JS) == "rgb(1, 2, 3)" != default

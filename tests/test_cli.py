@@ -900,3 +900,51 @@ def test_main_returns_codes_without_exiting(capsys: pytest.CaptureFixture) -> No
     assert cli.main(["--version"]) == 0
     assert cli.main(["list", "--bogus"]) == 2
     assert textwrap.dedent(capsys.readouterr().out).strip() == f"sphinx-ethics {__version__}"
+
+
+def test_update_through_a_symlink_updates_the_real_page(tmp_path: Path) -> None:
+    docs = project(tmp_path)
+    real = docs / "real" / "review.rst"
+    real.parent.mkdir()
+    assert run("new", "collaboration", "co-production", "-o", real).returncode == 0
+    text = real.read_text("utf-8")
+    stub = "   .. ethics-answer:: co-production-2\n"
+    assert stub in text
+    real.write_text(text.replace(stub, ""), "utf-8")  # the checklist "gains" a slot
+    link = docs / "link.rst"
+    link.symlink_to(real)
+    result = run("update", link)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert ".. ethics-answer:: co-production-2" in real.read_text("utf-8")
+
+
+def test_new_reads_the_last_ethics_checklists_assignment_in_conf_py(tmp_path: Path) -> None:
+    (tmp_path / "team.yaml").write_text(TEAM, "utf-8")
+    conf = CONF + 'ethics_checklists = ["nowhere.yaml"]\n'
+    conf += 'ethics_checklists: list[str] = ["../team.yaml"]\n'
+    docs = project(tmp_path, conf)
+    result = run("new", "team", "-o", docs / "review.rst")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("value", "traceback"), [("0", False), ("1", True)])
+def test_debug_variable_shows_a_traceback_only_when_on(
+    tmp_path: Path, value: str, traceback: bool
+) -> None:
+    # A bug is provoked by a checklist file that is a directory, read by a
+    # code path that does not expect it; whatever happens, the exit code is 2.
+    env = {**os.environ, "SPHINX_ETHICS_DEBUG": value, "NO_COLOR": "1"}
+    code = "import sphinx_ethics.cli as c; c.cmd_list = None; import sys; "
+    code += "sys.exit(c.main(['list']))"
+    sabotage = [sys.executable, "-c", code.replace("c.cmd_list = None; ", "")]
+    ok = subprocess.run(sabotage, capture_output=True, text=True, env=env, check=False)
+    assert ok.returncode == 0
+    broken = "import sys, sphinx_ethics.cli as c; c.load = lambda *a: 1 / 0; "
+    broken += "sys.exit(c.main(['list']))"
+    result = subprocess.run(
+        [sys.executable, "-c", broken], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 2
+    assert "unexpected ZeroDivisionError" in result.stderr
+    assert ("Traceback" in result.stderr) is traceback

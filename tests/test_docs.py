@@ -292,6 +292,7 @@ PAGES = [
     "howto/keep-reviews-current",
     "howto/answers-file",
     "howto/status-page",
+    "howto/customise-look",
     "reference/directives",
     "reference/configuration",
     "reference/warnings",
@@ -522,6 +523,154 @@ def test_cli_reference_outputs_are_real(stored: Path) -> None:
     assert cli_output(CLI_OUTPUTS[stored]) == stored.read_text("utf-8"), REFRESH
 
 
+CLI_REFERENCE = DOCS / "reference" / "cli.rst"
+CHECK_JSON = DOCS / "reference" / "cli-check.json"
+CHECK_JSON_PROBLEMS = DOCS / "reference" / "cli-check-problems.json"
+EXPORT_CSV = DOCS / "reference" / "cli-export.csv"
+UPDATE_BEFORE = DOCS / "reference" / "cli-update-before.txt"
+UPDATE_DIFF = DOCS / "reference" / "cli-update.diff"
+#: Slots shown per review in the trimmed ``check --json`` example.
+SLOTS_SHOWN = 2
+
+
+def check_json() -> str:
+    """``check --json`` on the example project, long slot lists cut to ``...``."""
+    command = "sphinx-ethics check --json examples/falls-prevention"
+    result = run(executable(command), ROOT)
+    assert result.returncode == 0, shown(result)
+    data = json.loads(result.stdout)
+    cut = "\x00cut\x00"
+    for review in data["reviews"]:
+        if len(review["slots"]) > SLOTS_SHOWN + 1:
+            review["slots"] = [*review["slots"][:SLOTS_SHOWN], cut]
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return text.replace(json.dumps(cut), "...") + "\n"
+
+
+def check_json_problems(tmp: Path) -> str:
+    """``check --json`` on the tutorial's project with one question open: the verdict."""
+    for target, source in {**START_FILES, "ethics.rst": "ethics-draft.rst"}.items():
+        shutil.copyfile(TUTORIAL / source, tmp / target)
+    result = run(executable("sphinx-ethics check --json ."), tmp)
+    assert result.returncode == 1, shown(result)
+    data = json.loads(result.stdout)
+    verdict = {key: data[key] for key in ("ok", "exit_code", "totals", "warnings")}
+    return normalise(json.dumps(verdict, indent=2, ensure_ascii=False), tmp) + "\n"
+
+
+def export_csv() -> str:
+    """The header and first two rows of ``sphinx-ethics export plan --format csv``."""
+    import csv
+    import io
+
+    text = cli_output("sphinx-ethics export plan --format csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows[:3])
+    return out.getvalue()
+
+
+def update_example(tmp: Path) -> tuple[str, list[str]]:
+    """What ``update`` changes on the reference's example page (a diff), and prints."""
+    import difflib
+
+    page = tmp / "leaflet.rst"
+    shutil.copyfile(UPDATE_BEFORE, page)
+    result = run(executable("sphinx-ethics update leaflet.rst"), tmp, merged=True)
+    assert result.returncode == 0, shown(result)
+    before = UPDATE_BEFORE.read_text("utf-8").splitlines(keepends=True)
+    after = page.read_text("utf-8").splitlines(keepends=True)
+    diff = difflib.unified_diff(before, after, "a/leaflet.rst", "b/leaflet.rst")
+    return "".join(diff), result.stdout.splitlines()
+
+
+def test_check_json_examples_are_real(tmp_path: Path) -> None:
+    assert check_json() == CHECK_JSON.read_text("utf-8"), REFRESH
+    assert check_json_problems(tmp_path) == CHECK_JSON_PROBLEMS.read_text("utf-8"), REFRESH
+
+
+def test_export_csv_example_is_real() -> None:
+    from sphinx_ethics.export import CSV_COLUMNS
+
+    stored = EXPORT_CSV.read_text("utf-8")
+    assert export_csv() == stored, REFRESH
+    header = ",".join(CSV_COLUMNS)
+    assert stored.splitlines()[0] == header
+    assert header.startswith("checklist,id,number,question,prompts,")  # the contract's five
+    assert f"   {header}\n" in CLI_REFERENCE.read_text("utf-8")
+
+
+def test_update_example_is_real(tmp_path: Path) -> None:
+    diff, printed = update_example(tmp_path)
+    assert diff == UPDATE_DIFF.read_text("utf-8"), REFRESH
+    assert not any(line.startswith("-") for line in diff.splitlines()[2:]), "update deleted"
+    assert printed == shown_output(CLI_REFERENCE, "sphinx-ethics update leaflet.rst")
+    # Nothing to add: the page is left alone, byte for byte and unwritten.
+    before = (tmp_path / "leaflet.rst").stat()
+    result = run(executable("sphinx-ethics update leaflet.rst"), tmp_path, merged=True)
+    assert result.returncode == 0 and "leaflet.rst: up to date" in result.stdout
+    after = (tmp_path / "leaflet.rst").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_behaviour_messages_are_real() -> None:
+    """Warning lines quoted in the directives reference are real messages."""
+    stored = WARNING_EXAMPLES.read_text("utf-8").splitlines()
+    page = (DOCS / "reference" / "directives.rst").read_text("utf-8")
+    quoted = [line.strip() for line in page.splitlines() if line.strip().endswith("]")]
+    quoted = [line for line in quoted if re.search(r"WARNING: .*\[ethics\.[\w-]+\]$", line)]
+    assert len(quoted) >= 4
+    for line in quoted:
+        assert line in stored, f"not a message of the broken example project: {line}"
+    # The note under a checklist that a custom file extends, as quoted.
+    from sphinx_ethics.catalog import load_catalog
+    from sphinx_ethics.rendering import added_questions_note
+
+    catalog = load_catalog([str(DOCS / "howto" / "files" / "discharge.yaml")])
+    note = " ".join(n.astext() for n in added_questions_note(catalog.checklists["plan"]))
+    assert note and " ".join(note.split()) in " ".join(page.split())
+
+
+# --------------------------------------------------------------------------
+# Customise the look: the names the how-to lists are the real ones
+# --------------------------------------------------------------------------
+
+LOOK = DOCS / "howto" / "customise-look.rst"
+PACKAGE = ROOT / "sphinx_ethics"
+
+
+def test_look_lists_every_css_property() -> None:
+    css = (PACKAGE / "static" / "sphinx-ethics.css").read_text("utf-8")
+    page = LOOK.read_text("utf-8")
+    in_css = set(re.findall(r"--ethics-[a-z-]+(?=\s*:)", css))
+    in_page = set(re.findall(r"--ethics-[a-z]+(?:-[a-z]+)*", page))
+    assert in_css and in_css == in_page
+
+
+def test_look_lists_every_html_class() -> None:
+    """Every class the code gives its nodes; families (``ethics-state-<state>``) once."""
+    page = LOOK.read_text("utf-8")
+    sources = [PACKAGE / name for name in ("rendering.py", "directives.py", "summary.py")]
+    code = "\n".join(path.read_text("utf-8") for path in sources)
+    names = set(re.findall(r"[\"'](ethics-[a-z-]*[a-z])[\"']", code))
+    families = set(re.findall(r"f[\"'](ethics-[a-z-]+-)\{", code))
+    assert {"ethics-review", "ethics-badge"} <= names and "ethics-state-" in families
+    missing = [n for n in names if f"``{n}``" not in page]
+    missing += [f"{f}<...>" for f in families if f"``{f}<" not in page]
+    assert not missing, f"classes not listed in {LOOK.name}: {sorted(missing)}"
+
+
+def test_look_lists_every_latex_setting() -> None:
+    sty = (PACKAGE / "texinputs" / "sphinxethics.sty").read_text("utf-8")
+    page = LOOK.read_text("utf-8")
+    colours = set(re.findall(r"\\definecolor\{(sphinxethics[a-z]+)\}", sty))
+    public = set(re.findall(r"\\(?:newlength|newcommand)\\(sphinxethics[a-z]+)\b", sty))
+    assert "sphinxethicsunanswered" in colours and "sphinxethicsindent" in public
+    missing = [c for c in colours if f"``{c}``" not in page]
+    missing += [m for m in public if f"``\\{m}``" not in page]
+    assert not missing, f"LaTeX names not listed in {LOOK.name}: {sorted(missing)}"
+
+
 def test_keeping_reviews_current_outputs(tmp_path: Path) -> None:
     page = DOCS / "howto/keep-reviews-current.rst"
     shutil.copyfile(TUTORIAL / "conf.py", tmp_path / "conf.py")
@@ -665,6 +814,13 @@ if __name__ == "__main__":
     for stored, command in CLI_OUTPUTS.items():
         stored.write_text(cli_output(command), "utf-8")
     print(f"wrote {VALIDATE_ERRORS.relative_to(ROOT)}")
+    CHECK_JSON.write_text(check_json(), "utf-8")
+    EXPORT_CSV.write_text(export_csv(), "utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        CHECK_JSON_PROBLEMS.write_text(check_json_problems(Path(tmp)), "utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        UPDATE_DIFF.write_text(update_example(Path(tmp))[0], "utf-8")
+    print("wrote the command-line reference's examples in docs/reference/")
     with tempfile.TemporaryDirectory() as tmp:
         assert not run_tutorial(Path(tmp), update=True)
         print("wrote the tutorial's stored outputs in docs/tutorial/")

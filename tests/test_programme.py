@@ -136,6 +136,31 @@ def test_question_role_links_to_checklist_first_then_review(built):
     assert hrefs["plan-2b"] == "handbook.html#ethics-plan-2b"  # the blank checklist wins
     assert hrefs["healthcare-good-5"] == "wards/pressure.html#pressure-healthcare-good-5"
     assert hrefs["co-production-1"] == "wards/coproduction.html#coproduction-co-production-1"
+    # a group heading is a link target too
+    assert hrefs["healthcare-good-3"] == "wards/pressure.html#pressure-healthcare-good-3"
+
+
+def test_duplicate_review_names_warn_once_and_can_be_suppressed(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\nexclude_patterns = ["out*"]\n')
+    (src / "index.rst").write_text("T\n=\n\n.. toctree::\n\n   a\n   b\n\nSee :ref:`same`.\n")
+    for page in ("a", "b"):
+        (src / f"{page}.rst").write_text(
+            f"{page.upper()}\n=\n\n.. ethics-review:: collaboration\n   :name: same\n\n"
+            "   .. ethics-answer:: collaboration-1\n\n      Listening to every voice.\n"
+        )
+    result = sphinx_build(src, tmp_path / "out", "-W")
+    warnings = warning_lines(result.stderr)
+    assert len(warnings) == 1, warnings
+    assert "b.rst:4" in warnings[0] and "[ethics.duplicate-review]" in warnings[0]
+    quiet = sphinx_build(
+        src, tmp_path / "out2", "-W", "-D", "suppress_warnings=ethics.duplicate-review"
+    )
+    assert quiet.returncode == 0, quiet.stderr
+    page = soup(tmp_path / "out2" / "index.html")
+    link = next(a for a in page.select("a.reference.internal") if "std-ref" in str(a))
+    assert link["href"] == "a.html#same" and link.get_text() == "Ethics review"
 
 
 def test_question_role_to_unknown_id_warns_with_suggestion(tmp_path):
