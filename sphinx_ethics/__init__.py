@@ -23,7 +23,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
 #: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
@@ -42,6 +42,7 @@ def add_assets(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     config.add_config_values(app)
     app.add_domain(EthicsDomain)
+    app.add_builder(validation.CheckBuilder)
     app.add_directive("ethics-review", directives.ReviewDirective)
     app.add_directive("ethics-answer", directives.AnswerDirective)
     app.add_directive("ethics-checklist", directives.ChecklistDirective)
@@ -55,7 +56,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.check_config)
     app.connect("config-inited", add_assets)
     app.connect("write-started", validation.check_project)
-    app.connect("missing-reference", directives.missing_question)
+    app.connect("missing-reference", directives.unresolved_question)
     app.connect("build-finished", validation.check_if_skipped)
     app.connect("build-finished", reports.write_reports)
     app.connect("build-finished", validation.fail_on_unanswered)

@@ -91,8 +91,13 @@ class EthicsDomain(Domain):
     name = "ethics"
     label = "Ethics review"
     #: Per-document entries: reviews, question targets, pages with a summary.
-    initial_data: ClassVar[dict[str, Any]] = {"reviews": {}, "targets": {}, "summaries": {}}
-    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        "reviews": {},
+        "targets": {},
+        "summaries": {},
+        "links": {},
+    }
+    data_version = 2
 
     @property
     def reviews(self) -> dict[str, list[ReviewRecord]]:
@@ -105,6 +110,14 @@ class EthicsDomain(Domain):
     @property
     def summaries(self) -> dict[str, bool]:
         return self.data.setdefault("summaries", {})
+
+    @property
+    def links(self) -> dict[str, list[tuple[str, int]]]:
+        """``:ethics-question:`` links per document: (question id, line)."""
+        return self.data.setdefault("links", {})
+
+    def add_link(self, docname: str, question_id: str, line: int) -> None:
+        self.links.setdefault(docname, []).append((question_id, line))
 
     def add_review(self, review: ReviewRecord) -> None:
         self.reviews.setdefault(review.docname, []).append(review)

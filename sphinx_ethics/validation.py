@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import TYPE_CHECKING, Any
 
+from sphinx.builders.dummy import DummyBuilder
 from sphinx.locale import get_translation
 from sphinx.util import logging
+
+from sphinx_ethics.catalog import did_you_mean
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -141,6 +144,44 @@ def check_project(app: Sphinx, builder: Builder) -> None:
     when = today(app.config.ethics_today)
     for review in reviews:
         check_review(review, when)
+    check_links(app, builder.env)
+
+
+def check_links(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every ``:ethics-question:`` link must point at a question shown somewhere."""
+    from sphinx_ethics.config import project_catalog
+    from sphinx_ethics.domain import EthicsDomain
+
+    domain: EthicsDomain = env.domains["ethics"]  # type: ignore[assignment]
+    catalog = project_catalog(app.config)
+    for docname in sorted(domain.links):
+        for question_id, line in domain.links[docname]:
+            if question_id not in catalog.questions:
+                hint = did_you_mean(question_id, catalog.questions)
+                msg = __("link to unknown question %r%s") % (question_id, hint)
+            elif domain.find_question(question_id) is None:
+                msg = __("%s is not shown on any page (add an ethics-checklist or ")
+                msg = (msg + "ethics-review with it)") % question_id
+            else:
+                continue
+            warn("unknown-question", msg, (docname, line))
+
+
+class CheckBuilder(DummyBuilder):
+    """``-b ethics-check``: read and validate every page, write nothing.
+
+    What ``sphinx-ethics check`` runs: all the ethics warnings of a full
+    build, without resolving and writing pages.
+    """
+
+    name = "ethics-check"
+    epilog = __("Ethics check finished.")
+
+    def write_doctree(self, docname: str, doctree: Any, *, _cache: bool = True) -> None:
+        pass  # nothing is written later, so no doctree cache is needed
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        pass
 
 
 def check_if_skipped(app: Sphinx, exception: Exception | None) -> None:

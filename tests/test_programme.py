@@ -352,3 +352,15 @@ def test_summary_in_latex(tmp_path):
     assert len(headers) == 4  # one table per ethics-summary
     assert "wards/sepsis:sepsis-plan-2d" in tex  # hyperref to the placeholder
     assert "Overdue" in tex
+
+
+def test_ethics_check_builder_warns_like_html_and_writes_no_pages(built, tmp_path):
+    src, _out, html_stderr = built
+    out = tmp_path / "check"
+    cmd = [sys.executable, "-m", "sphinx", "-E", "-b", "ethics-check", str(src), str(out)]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert warning_lines(result.stderr) == warning_lines(html_stderr)
+    assert not list(out.rglob("*.html"))
+    report = json.loads((out / "ethics-report.json").read_text("utf-8"))
+    assert len(report["reviews"]) == 6
