@@ -11,6 +11,7 @@ answers).  Project-wide checks run later, in :mod:`sphinx_ethics.validation`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,25 +70,18 @@ class Answer:
     content: list[Node]
     file_location: str = ""  # "path:line" for answers read from an :answers: file
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         """What a reader sees: parser messages (e.g. about a lone '?') left out."""
-        return "".join(
-            text.astext()
-            for node in self.content
-            for text in node.findall(nodes.Text)
-            if not any(
-                isinstance(a, (nodes.system_message, nodes.comment)) for a in _ancestors(text)
-            )
-        )
+        return "".join(_visible_text(node) for node in self.content)
 
 
-def _ancestors(node: Node) -> list[Node]:
-    chain = []
-    while node.parent is not None:
-        node = node.parent
-        chain.append(node)
-    return chain
+def _visible_text(node: Node) -> str:
+    if isinstance(node, (nodes.system_message, nodes.comment)):
+        return ""
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    return "".join(_visible_text(child) for child in node.children)
 
 
 @dataclass

@@ -124,6 +124,7 @@ class EthicsDomain(Domain):
 
     def add_target(self, target: QuestionTarget) -> None:
         self.targets.setdefault(target.docname, []).append(target)
+        self._index = None
 
     def all_reviews(self) -> list[ReviewRecord]:
         return [r for docname in sorted(self.reviews) for r in self.reviews[docname]]
@@ -131,10 +132,12 @@ class EthicsDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         for key in self.initial_data:
             self.data.setdefault(key, {}).pop(docname, None)
+        self._index = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # Replace each document's entries; never append (the saved
         # environment must not grow across -j builds).
+        self._index = None
         for key in self.initial_data:
             mine, theirs = self.data.setdefault(key, {}), otherdata.get(key, {})
             for docname in docnames:
@@ -143,17 +146,21 @@ class EthicsDomain(Domain):
                 else:
                     mine.pop(docname, None)
 
+    #: question id -> where links go; rebuilt lazily after any change, so a
+    #: build with many links costs one pass over the targets, not one per link.
+    _index: dict[str, QuestionTarget] | None = None
+
     def find_question(self, question_id: str) -> QuestionTarget | None:
         """First blank checklist embedding the question, else first review."""
-        found: QuestionTarget | None = None
-        for docname in sorted(self.targets):
-            for target in self.targets[docname]:
-                if target.question_id != question_id:
-                    continue
-                if target.in_checklist:
-                    return target
-                found = found or target
-        return found
+        if self._index is None:
+            index: dict[str, QuestionTarget] = {}
+            for docname in sorted(self.targets):
+                for target in self.targets[docname]:
+                    known = index.get(target.question_id)
+                    if known is None or (target.in_checklist and not known.in_checklist):
+                        index[target.question_id] = target
+            self._index = index
+        return self._index.get(question_id)
 
     def resolve_xref(
         self,

@@ -191,8 +191,18 @@ class TableBuilder:
         return para
 
 
+#: Builders that resolve each page on its own: only pages with a summary
+#: need a search. Others (latex, singlehtml, texinfo, man) join pages first.
+PAGE_BY_PAGE = frozenset({"html", "dirhtml", "epub", "text", "xml", "pseudoxml", "json", "pickle"})
+
+
 def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Replace every placeholder; runs for each page (and once for LaTeX)."""
+    domain: EthicsDomain = app.env.domains["ethics"]  # type: ignore[assignment]
+    if not domain.summaries:
+        return
+    if app.builder.name in PAGE_BY_PAGE and fromdocname not in domain.summaries:
+        return
     placeholders = list(doctree.findall(summary_placeholder))
     if not placeholders:
         return

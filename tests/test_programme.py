@@ -364,3 +364,10 @@ def test_ethics_check_builder_warns_like_html_and_writes_no_pages(built, tmp_pat
     assert not list(out.rglob("*.html"))
     report = json.loads((out / "ethics-report.json").read_text("utf-8"))
     assert len(report["reviews"]) == 6
+
+
+def test_reports_are_readable_like_the_other_output_files(built):
+    _src, out, _ = built
+    page_mode = (out / "index.html").stat().st_mode & 0o777
+    for name in ("ethics-report.json", "reports/ethics-junit.xml"):
+        assert (out / name).stat().st_mode & 0o777 == page_mode, name
