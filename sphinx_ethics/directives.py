@@ -96,7 +96,7 @@ class AnswerCollector:
 class EthicsDirective(SphinxDirective):
     """Shared access to the catalogue and to the current document."""
 
-    @property
+    @functools.cached_property
     def catalog(self) -> Catalog:
         for path in checklist_files(self.config):
             self.env.note_dependency(str(path))
