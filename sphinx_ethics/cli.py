@@ -430,7 +430,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     pages.write_new(target, text)
     slots = sum(len(c.slots()) for c in checklists)
     ids = ", ".join(c.id for c in checklists)
-    print(f"Wrote {target}: an ethics review of {ids} with {slots} answer slots to fill in.")
+    plural = "slot" if slots == 1 else "slots"
+    print(f"Wrote {target}: an ethics review of {ids} with {slots} answer {plural} to fill in.")
     return EXIT_OK
 
 
