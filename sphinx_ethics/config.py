@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.locale import get_translation
 
-from sphinx_ethics.catalog import Catalog, load_catalog, load_catalog_skipping_bad
+from sphinx_ethics.catalog import Catalog, load_catalog_skipping_bad
 from sphinx_ethics.validation import parse_date, warn
 
 if TYPE_CHECKING:
@@ -112,11 +112,6 @@ def checklist_files(config: Config) -> list[Path]:
     """``ethics_checklists``, resolved against the configuration directory."""
     confdir = getattr(config, CONFDIR_ATTR, ".")
     return [Path(confdir, name) for name in config.ethics_checklists]
-
-
-def catalog_for(config: Config) -> Catalog:
-    """The catalogue for this project; raises if a custom file is invalid."""
-    return load_catalog(checklist_files(config))
 
 
 def project_catalog(config: Config) -> Catalog:
