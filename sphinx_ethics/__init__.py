@@ -8,16 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx_ethics import config, directives, reports, validation
-from sphinx_ethics.domain import EthicsDomain
-from sphinx_ethics.rendering import BlankWorksheetRules
-from sphinx_ethics.summary import setup_summary
+from sphinx_ethics.version import __version__
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-__version__ = "0.1.0"
+__all__ = ["__version__", "setup"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
@@ -40,6 +37,13 @@ def add_assets(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # Imported here, not at the top: the command line imports this package
+    # and must not pay for (or need) Sphinx when it does not build.
+    from sphinx_ethics import config, directives, reports, validation
+    from sphinx_ethics.domain import EthicsDomain
+    from sphinx_ethics.rendering import BlankWorksheetRules
+    from sphinx_ethics.summary import setup_summary
+
     config.add_config_values(app)
     app.add_domain(EthicsDomain)
     app.add_builder(validation.CheckBuilder)

@@ -398,7 +398,7 @@ def _print_questions(checklist: Checklist) -> None:
 
 
 def _date(value: str, option: str) -> str:
-    from sphinx_ethics.validation import parse_date
+    from sphinx_ethics.slots import parse_date
 
     if value and parse_date(value) is None:
         raise CommandError(f"{option} {value!r} is not a date in the form YYYY-MM-DD")

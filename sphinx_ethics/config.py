@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sphinx.locale import get_translation
 
 from sphinx_ethics.catalog import Catalog, load_catalog_skipping_bad
-from sphinx_ethics.validation import parse_date, warn
+from sphinx_ethics.slots import parse_date
+from sphinx_ethics.validation import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

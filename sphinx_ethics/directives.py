@@ -29,14 +29,14 @@ from sphinx_ethics import answers_file, rendering
 from sphinx_ethics.catalog import Catalog, Checklist, Question, did_you_mean
 from sphinx_ethics.config import checklist_files, project_catalog
 from sphinx_ethics.domain import EthicsDomain, QuestionTarget, ReviewRecord, SlotRecord
-from sphinx_ethics.validation import (
+from sphinx_ethics.slots import (
     ANSWER_STATUSES,
     ANSWERED_STATES,
     REVIEW_STATUSES,
     classify_answer,
     parse_date,
-    warn,
 )
+from sphinx_ethics.validation import warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -291,7 +291,9 @@ class ReviewDirective(EthicsDirective):
         if not path.is_file():
             warn("answers-file", __(":answers: file %r not found") % name, self.location)
             return []
-        display = str(path)
+        items, problems = answers_file.read_answers(path, str(path))
+        for problem in problems:
+            warn(problem.subtype, problem.message, problem.location)
         return [
             Answer(
                 item.question_id,
@@ -300,7 +302,7 @@ class ReviewDirective(EthicsDirective):
                 self.parse_text_to_nodes(item.text),
                 item.location,
             )
-            for item in answers_file.read_answers(path, display)
+            for item in items
         ]
 
     def parse_ignored(self, stack: list[AnswerCollector]) -> list[Node]:

@@ -12,7 +12,7 @@ pickle and safe to share with the report writer and the summary.
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -22,57 +22,9 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
-from sphinx_ethics.validation import ANSWERED_STATES
+from sphinx_ethics.slots import ReviewRecord, SlotRecord
 
-
-@dataclass(frozen=True)
-class SlotRecord:
-    """One answer slot of one review, and what the team wrote in it."""
-
-    id: str
-    number: str
-    text: str
-    required: bool
-    state: str
-    anchor: str
-    line: int = 0  # the answer's line, when there is an answer
-    reason: str = ""  # why the slot is not answered, for the warning
-
-
-@dataclass(frozen=True)
-class ReviewRecord:
-    name: str
-    docname: str
-    line: int
-    anchor: str
-    title: str
-    checklists: tuple[str, ...]
-    owner: str = ""
-    reviewers: tuple[str, ...] = ()
-    date: str = ""
-    review_by: str = ""
-    status: str = ""
-    slots: tuple[SlotRecord, ...] = field(default_factory=tuple)
-
-    @property
-    def required(self) -> int:
-        return sum(1 for s in self.slots if s.required)
-
-    @property
-    def answered(self) -> int:
-        return sum(1 for s in self.slots if s.required and s.state in ANSWERED_STATES)
-
-    def unanswered_slots(self) -> list[SlotRecord]:
-        return [s for s in self.slots if s.required and s.state not in ANSWERED_STATES]
-
-    def metadata(self) -> dict[str, Any]:
-        return {
-            "owner": self.owner,
-            "reviewers": list(self.reviewers),
-            "date": self.date,
-            "review_by": self.review_by,
-            "status": self.status,
-        }
+__all__ = ["EthicsDomain", "QuestionTarget", "ReviewRecord", "SlotRecord"]
 
 
 @dataclass(frozen=True)

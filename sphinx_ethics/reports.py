@@ -19,7 +19,8 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from sphinx_ethics.config import project_catalog
-from sphinx_ethics.validation import ANSWERED_STATES, iter_reviews
+from sphinx_ethics.slots import ANSWERED_STATES
+from sphinx_ethics.validation import iter_reviews
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

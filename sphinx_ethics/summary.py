@@ -22,7 +22,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from sphinx_ethics.directives import split_ids
-from sphinx_ethics.validation import REVIEW_STATUSES, iter_reviews, parse_date, today, warn
+from sphinx_ethics.slots import REVIEW_STATUSES, parse_date, today
+from sphinx_ethics.validation import iter_reviews, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Iterable, Set
+from collections.abc import Set
 from typing import TYPE_CHECKING, Any
 
 from sphinx.builders.dummy import DummyBuilder
@@ -21,6 +21,7 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from sphinx_ethics.catalog import did_you_mean
+from sphinx_ethics.slots import ANSWERED_STATES, parse_date, today
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -57,52 +58,11 @@ SUBTYPES: dict[str, str] = {
     "config": "A configuration value has the wrong type or form.",
 }
 
-REVIEW_STATUSES = ("draft", "in-review", "approved")
-ANSWER_STATUSES = ("answered", "not-applicable", "draft")
-
-#: Slot states, as in the JSON report. Only the first two count as answered.
-ANSWERED_STATES = ("answered", "not-applicable")
-SLOT_STATES = ("answered", "not-applicable", "unanswered", "draft", "placeholder")
-
 
 def warn(subtype: str, message: str, location: Any) -> None:
     """Log one ethics warning; ``location`` is a node or ``(docname, line)``."""
     assert subtype in SUBTYPES, subtype
     logger.warning(message, type="ethics", subtype=subtype, location=location)
-
-
-def classify_answer(text: str, status: str, placeholders: Iterable[str]) -> tuple[str, str]:
-    """The slot state an answer gives, and why it is not answered (if it is not)."""
-    stripped = " ".join(text.split())
-    if status == "not-applicable":
-        if stripped:
-            return "not-applicable", ""
-        return "unanswered", "marked not-applicable but gives no reason"
-    if not stripped:
-        return "unanswered", "the answer is empty"
-    if status == "draft":
-        return "draft", "the answer is still a draft"
-    folded = stripped.casefold()
-    for pattern in placeholders:
-        if folded == " ".join(pattern.split()).casefold():
-            return "placeholder", f"the answer is only the placeholder {stripped!r}"
-    return "answered", ""
-
-
-def parse_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
-def today(config_value: str | None) -> dt.date:
-    """``ethics_today`` if set (reproducible builds), else the real date."""
-    if config_value:
-        parsed = parse_date(str(config_value))
-        if parsed:
-            return parsed
-    return dt.date.today()
 
 
 # --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ Directives (used only by these docs):
     ``sphinx-build -W`` fails when the code and the docs disagree.
 
 ``.. ethics-slot-states::``
-    A table of :data:`sphinx_ethics.validation.SLOT_STATES`, with the label the
+    A table of :data:`sphinx_ethics.slots.SLOT_STATES`, with the label the
     review shows and descriptions from the content (checked the same way).
 
 ``.. ethics-builtin-ids::``
@@ -244,7 +244,7 @@ class SlotStatesDirective(GeneratedDirective):
 
     def run(self) -> list[nodes.Node]:
         from sphinx_ethics.rendering import state_labels
-        from sphinx_ethics.validation import ANSWERED_STATES, SLOT_STATES
+        from sphinx_ethics.slots import ANSWERED_STATES, SLOT_STATES
 
         labels = state_labels()
         descriptions = parse_fields(self.content)

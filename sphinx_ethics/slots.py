@@ -1,0 +1,112 @@
+"""The answer model: review and slot records, slot states, dates.
+
+Plain Python, no Sphinx: the directives build these records, the domain
+stores them, and the checks, summary and reports read them.  The
+classification of an answer is a pure function, testable on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+REVIEW_STATUSES = ("draft", "in-review", "approved")
+ANSWER_STATUSES = ("answered", "not-applicable", "draft")
+
+#: Slot states, as in the JSON report. Only the first two count as answered.
+ANSWERED_STATES = ("answered", "not-applicable")
+SLOT_STATES = ("answered", "not-applicable", "unanswered", "draft", "placeholder")
+
+
+@dataclass(frozen=True)
+class SlotRecord:
+    """One answer slot of one review, and what the team wrote in it."""
+
+    id: str
+    number: str
+    text: str
+    required: bool
+    state: str
+    anchor: str
+    line: int = 0  # the answer's line, when there is an answer
+    reason: str = ""  # why the slot is not answered, for the warning
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    name: str
+    docname: str
+    line: int
+    anchor: str
+    title: str
+    checklists: tuple[str, ...]
+    owner: str = ""
+    reviewers: tuple[str, ...] = ()
+    date: str = ""
+    review_by: str = ""
+    status: str = ""
+    slots: tuple[SlotRecord, ...] = field(default_factory=tuple)
+
+    @property
+    def required(self) -> int:
+        return sum(1 for s in self.slots if s.required)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for s in self.slots if s.required and s.state in ANSWERED_STATES)
+
+    def unanswered_slots(self) -> list[SlotRecord]:
+        return [s for s in self.slots if s.required and s.state not in ANSWERED_STATES]
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "owner": self.owner,
+            "reviewers": list(self.reviewers),
+            "date": self.date,
+            "review_by": self.review_by,
+            "status": self.status,
+        }
+
+
+def classify_answer(text: str, status: str, placeholders: Iterable[str]) -> tuple[str, str]:
+    """The slot state an answer gives, and why it is not answered (if it is not)."""
+    stripped = " ".join(text.split())
+    if status == "not-applicable":
+        if stripped:
+            return "not-applicable", ""
+        return "unanswered", "marked not-applicable but gives no reason"
+    if not stripped:
+        return "unanswered", "the answer is empty"
+    if status == "draft":
+        return "draft", "the answer is still a draft"
+    folded = stripped.casefold()
+    for pattern in placeholders:
+        if folded == " ".join(pattern.split()).casefold():
+            return "placeholder", f"the answer is only the placeholder {stripped!r}"
+    return "answered", ""
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` date, or None (``20250101`` and week dates are not accepted)."""
+    value = value.strip()
+    if not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def today(config_value: str | None) -> dt.date:
+    """``ethics_today`` if set (reproducible builds), else the real date."""
+    if config_value:
+        parsed = parse_date(str(config_value))
+        if parsed:
+            return parsed
+    return dt.date.today()
