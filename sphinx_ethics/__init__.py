@@ -20,7 +20,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
 #: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
@@ -39,31 +39,32 @@ def add_assets(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: the command line imports this package
     # and must not pay for (or need) Sphinx when it does not build.
-    from sphinx_ethics import config, directives, reports, validation
+    from sphinx_ethics import checks, config, directives, reports, review, summary
+    from sphinx_ethics.builder import CheckBuilder
     from sphinx_ethics.domain import EthicsDomain
     from sphinx_ethics.rendering import BlankWorksheetRules
-    from sphinx_ethics.summary import setup_summary
 
     config.add_config_values(app)
     app.add_domain(EthicsDomain)
-    app.add_builder(validation.CheckBuilder)
-    app.add_directive("ethics-review", directives.ReviewDirective)
-    app.add_directive("ethics-answer", directives.AnswerDirective)
+    app.add_builder(CheckBuilder)
+    app.add_directive("ethics-review", review.ReviewDirective)
+    app.add_directive("ethics-answer", review.AnswerDirective)
     app.add_directive("ethics-checklist", directives.ChecklistDirective)
     app.add_directive("ethics-tips", directives.TipsDirective)
     app.add_directive("ethics-definitions", directives.DefinitionsDirective)
     app.add_role("ethics-question", directives.QuestionRole())
     app.add_latex_package("sphinxethics")
     app.add_post_transform(BlankWorksheetRules)
-    setup_summary(app)
+    summary.setup_summary(app)
 
+    app.connect("config-inited", config.resolve_checklists)
     app.connect("config-inited", config.check_config)
     app.connect("config-inited", add_assets)
-    app.connect("write-started", validation.check_project)
+    app.connect("write-started", checks.check_project)
     app.connect("missing-reference", directives.unresolved_question)
-    app.connect("build-finished", validation.check_if_skipped)
+    app.connect("build-finished", checks.check_if_skipped)
     app.connect("build-finished", reports.write_reports)
-    app.connect("build-finished", validation.fail_on_unanswered)
+    app.connect("build-finished", checks.fail_on_problems)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

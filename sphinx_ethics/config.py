@@ -6,17 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.locale import get_translation
-
 from sphinx_ethics.catalog import Catalog, load_catalog_skipping_bad
+from sphinx_ethics.problems import Problem, log
 from sphinx_ethics.slots import parse_date
-from sphinx_ethics.validation import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-
-__ = get_translation("sphinx_ethics", "console")
 
 
 @dataclass(frozen=True)
@@ -85,34 +81,100 @@ def add_config_values(app: Sphinx) -> None:
         app.add_config_value(value.name, value.default, value.rebuild, types=value.types)
 
 
-#: Where conf.py lives, kept on the config object (private names are not
-#: pickled, so this never looks like a configuration change).
-CONFDIR_ATTR = "_sphinx_ethics_confdir"
+DEFAULTS: dict[str, Any] = {v.name: v.default for v in CONFIG_VALUES}
+
+# --------------------------------------------------------------------------
+# Reading the values: every reader falls back to the default on a value it
+# cannot use, and config_problems() says why.  Nothing is changed on the
+# Config object except the one documented resolution below, so the problems
+# can be listed again at any time (for the report) from the same values.
+# --------------------------------------------------------------------------
 
 
-def check_config(app: Sphinx, config: Config) -> None:
-    """Fall back to a default, with a warning, for a value that cannot be used."""
-    setattr(config, CONFDIR_ATTR, str(app.confdir or app.srcdir))
-    defaults = {v.name: v.default for v in CONFIG_VALUES}
-    for name in ("ethics_checklists", "ethics_placeholder_patterns"):
-        value = getattr(config, name)
-        if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-            msg = __("%s must be a list of strings; using the default %r")
-            warn("config", msg % (name, defaults[name]), None)
-            setattr(config, name, list(defaults[name]))
-    if config.ethics_today and parse_date(str(config.ethics_today)) is None:
-        msg = __("ethics_today must be an ISO date (YYYY-MM-DD), not %r; using today's date")
-        warn("config", msg % config.ethics_today, None)
-        config.ethics_today = None
-    _catalog, problems = load_catalog_skipping_bad(checklist_files(config))
-    for problem in problems:
-        warn("checklist", problem.message, f"{problem.file}:{problem.line}")
+def _strings(config: Config, name: str) -> list[str] | None:
+    value = getattr(config, name)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def placeholders(config: Config) -> list[str]:
+    found = _strings(config, "ethics_placeholder_patterns")
+    return DEFAULTS["ethics_placeholder_patterns"] if found is None else found
 
 
 def checklist_files(config: Config) -> list[Path]:
-    """``ethics_checklists``, resolved against the configuration directory."""
-    confdir = getattr(config, CONFDIR_ATTR, ".")
-    return [Path(confdir, name) for name in config.ethics_checklists]
+    """``ethics_checklists`` as absolute paths (see :func:`resolve_checklists`)."""
+    return [Path(name) for name in _strings(config, "ethics_checklists") or []]
+
+
+def today_setting(config: Config) -> str | None:
+    value = config.ethics_today
+    return str(value) if value and parse_date(str(value)) else None
+
+
+def junit_path(config: Config, outdir: str | Path) -> Path | None:
+    """Where the JUnit report goes, or None (not asked for, or unusable)."""
+    return None if _junit_problem(config, outdir) else _junit_target(config, outdir)
+
+
+def _junit_target(config: Config, outdir: str | Path) -> Path | None:
+    value = config.ethics_junit
+    return Path(outdir, value) if isinstance(value, str) and value.strip() else None
+
+
+def _junit_problem(config: Config, outdir: str | Path) -> str:
+    value = config.ethics_junit
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        return f"ethics_junit must be a file name ending in .xml, not {value!r}"
+    target = Path(outdir, value).resolve()
+    if not value.lower().endswith(".xml"):
+        return f"ethics_junit must name a file ending in .xml, not {value!r}"
+    if not target.is_relative_to(Path(outdir).resolve()):
+        return f"ethics_junit {value!r} is outside the output directory"
+    if target.exists() and not target.is_file():
+        return f"ethics_junit {value!r} is not a regular file"
+    return ""
+
+
+def resolve_checklists(app: Sphinx, config: Config) -> None:
+    """Make ``ethics_checklists`` absolute, against the configuration directory.
+
+    Done at ``config-inited``, before Sphinx compares the configuration with
+    the saved one, so it never looks like a change; directives and the
+    command line then need no other record of where ``conf.py`` was.
+    """
+    names = _strings(config, "ethics_checklists")
+    if names is not None:
+        confdir = Path(app.confdir or app.srcdir)
+        config.ethics_checklists = [str(confdir / name) for name in names]
+
+
+def config_problems(config: Config, outdir: str | Path) -> list[Problem]:
+    """Every configuration value that cannot be used, and every bad checklist file."""
+    problems = []
+    for name in ("ethics_checklists", "ethics_placeholder_patterns"):
+        if _strings(config, name) is None:
+            msg = "%s must be a list of strings, not %r; using the default %r"
+            problems.append(Problem("config", msg % (name, getattr(config, name), DEFAULTS[name])))
+    if config.ethics_today and today_setting(config) is None:
+        msg = "ethics_today must be an ISO date (YYYY-MM-DD), not %r; using today's date"
+        problems.append(Problem("config", msg % config.ethics_today))
+    junit = _junit_problem(config, outdir)
+    if junit:
+        problems.append(Problem("config", junit + "; no JUnit report is written"))
+    _catalog, bad_files = load_catalog_skipping_bad(checklist_files(config))
+    for bad in bad_files:
+        problems.append(Problem("checklist", bad.message, file=str(bad.file), line=bad.line))
+    return problems
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """Log what :func:`config_problems` finds, once, as the build starts."""
+    for problem in config_problems(config, app.outdir):
+        log(problem)
 
 
 def project_catalog(config: Config) -> Catalog:

@@ -18,10 +18,11 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.builders import Builder
-from sphinx.domains import Domain
+from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
+from sphinx_ethics.problems import Problem
 from sphinx_ethics.slots import ReviewRecord, SlotRecord
 
 __all__ = ["EthicsDomain", "QuestionTarget", "ReviewRecord", "SlotRecord"]
@@ -42,14 +43,25 @@ class EthicsDomain(Domain):
 
     name = "ethics"
     label = "Ethics review"
-    #: Per-document entries: reviews, question targets, pages with a summary.
+    #: Questions are objects: they reach ``objects.inv`` (intersphinx) and ``:any:``.
+    object_types: ClassVar[dict[str, ObjType]] = {"question": ObjType("question", "question")}
+    #: Per-document entries: reviews, question targets, pages with a summary,
+    #: question links, and the problems found while reading the document.
     initial_data: ClassVar[dict[str, Any]] = {
         "reviews": {},
         "targets": {},
         "summaries": {},
         "links": {},
+        "problems": {},
     }
-    data_version = 2
+    data_version = 3
+
+    @classmethod
+    def get(cls, env: BuildEnvironment) -> EthicsDomain:
+        """The project's ethics domain (typed, unlike ``env.domains[...]``)."""
+        domain = env.domains["ethics"]
+        assert isinstance(domain, cls)
+        return domain
 
     @property
     def reviews(self) -> dict[str, list[ReviewRecord]]:
@@ -67,6 +79,17 @@ class EthicsDomain(Domain):
     def links(self) -> dict[str, list[tuple[str, int]]]:
         """``:ethics-question:`` links per document: (question id, line)."""
         return self.data.setdefault("links", {})
+
+    @property
+    def problems(self) -> dict[str, list[Problem]]:
+        """Problems found while reading each document (unsuppressed ones only)."""
+        return self.data.setdefault("problems", {})
+
+    def add_problem(self, docname: str, problem: Problem) -> None:
+        self.problems.setdefault(docname, []).append(problem)
+
+    def all_problems(self) -> list[Problem]:
+        return [p for docname in sorted(self.problems) for p in self.problems[docname]]
 
     def add_link(self, docname: str, question_id: str, line: int) -> None:
         self.links.setdefault(docname, []).append((question_id, line))
@@ -129,8 +152,20 @@ class EthicsDomain(Domain):
             return None
         return make_refnode(builder, fromdocname, found.docname, found.anchor, contnode, target)
 
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.reference]]:
-        return []
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        found = self.resolve_xref(env, fromdocname, builder, "question", target, node, contnode)
+        return [("ethics:question", found)] if found is not None else []
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
-        return []
+        """One entry per question shown somewhere, at the place links go."""
+        self.find_question("")  # builds the index
+        for question_id, target in sorted((self._index or {}).items()):
+            yield (question_id, question_id, "question", target.docname, target.anchor, 1)

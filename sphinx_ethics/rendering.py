@@ -13,13 +13,14 @@ State is always told by words (and in HTML an icon), never by colour alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_ethics.catalog import Attribution, Checklist, Definition, Question, Tip
+from sphinx_ethics.slots import ANSWERED_STATES, ReviewRecord, SlotRecord
 
 _ = get_translation("sphinx_ethics")
 
@@ -152,7 +153,6 @@ def question_block(
     kind = "ethics-group" if question.is_group else "ethics-slot"
     added = ["ethics-added"] if question.added_by else []
     block = nodes.container(classes=["ethics-question", kind, *added, *classes])
-    block["ethics_question"] = question.id
     block += nodes.target("", "", ids=[anchor])
     block += question_text(question)
     prompts = prompts_list(question)
@@ -173,36 +173,36 @@ def checklist_heading(checklist: Checklist, anchor: str) -> list[nodes.Node]:
 
 def blank_checklist(
     checklist: Checklist,
-    anchor_for: Callable[[str], str],
+    anchors: Mapping[str, str],
     with_worksheet: bool = False,
 ) -> nodes.container:
     """The checklist with no answers: for a handbook, or printed for a workshop."""
     classes = ["ethics-checklist"] + (["ethics-with-worksheet"] if with_worksheet else [])
     box = nodes.container(classes=classes)
-    box += checklist_heading(checklist, anchor_for(checklist.id))
+    box += checklist_heading(checklist, anchors[checklist.id])
     for question in checklist.questions:
-        box += _blank_question(question, anchor_for, with_worksheet)
+        box += _blank_question(question, anchors, with_worksheet)
     box += attributions([checklist.attribution])
     box += added_questions_note(checklist)
     return box
 
 
 def _blank_question(
-    question: Question, anchor_for: Callable[[str], str], with_worksheet: bool
+    question: Question, anchors: Mapping[str, str], with_worksheet: bool
 ) -> nodes.container:
     body: list[nodes.Node] = []
     if with_worksheet and not question.is_group:
         body.append(worksheet())
     for sub in question.subquestions:
-        body.append(_blank_question(sub, anchor_for, with_worksheet))
-    return question_block(question, anchor_for(question.id), body)
+        body.append(_blank_question(sub, anchors, with_worksheet))
+    return question_block(question, anchors[question.id], body)
 
 
-def tips_block(tips: Sequence[Tip]) -> nodes.container:
+def tips_block(tips: Sequence[Tip], anchors: Mapping[str, str]) -> nodes.container:
     box = nodes.container(classes=["ethics-tips"])
     for tip in tips:
         item = nodes.container(classes=["ethics-tip"])
-        item += nodes.target("", "", ids=[nodes.make_id(tip.id)])
+        item += nodes.target("", "", ids=[anchors[tip.id]])
         item += nodes.paragraph("", "", nodes.strong(text=tip.title), classes=["ethics-tip-title"])
         item += nodes.paragraph(text=tip.text)
         box += item
@@ -257,3 +257,118 @@ def metadata_fields(pairs: Sequence[tuple[str, str]]) -> nodes.field_list | None
                 nodes.field_body("", nodes.paragraph(text=value)),
             )
     return fields if len(fields) else None
+
+
+# --------------------------------------------------------------------------
+# A review, from its record and its answers' nodes
+# --------------------------------------------------------------------------
+
+
+def loose_answer(question_id: str, content: Sequence[nodes.Node]) -> nodes.container:
+    """An answer that belongs to no review: shown, so no words are lost."""
+    box = nodes.container(classes=["ethics-answer", "ethics-loose-answer"])
+    box += badge("loose", _("Answer to %s (not part of a review)") % question_id)
+    box += content
+    return box
+
+
+def answer_body(content: Sequence[nodes.Node], state: str, label: str) -> list[nodes.Node]:
+    """The state line, then the team's own words."""
+    return [badge(state, label), nodes.container("", *content, classes=["ethics-answer"])]
+
+
+def review_block(
+    record: ReviewRecord,
+    checklists: Sequence[Checklist],
+    anchors: Mapping[str, str],
+    answers: Mapping[str, Sequence[nodes.Node]],
+    duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
+    strays: Sequence[tuple[str, Sequence[nodes.Node]]],
+    notes: Sequence[nodes.Node],
+) -> nodes.container:
+    """Title, metadata, progress, every question with its answer, attribution."""
+    status = record.status if record.status in ("draft", "in-review", "approved") else ""
+    box = nodes.container(classes=["ethics-review", f"ethics-review-{status or 'no-status'}"])
+    # A target (not the rubric) carries the anchor, so every builder
+    # writes it (LaTeX writes no label for a rubric).
+    box += nodes.target("", "", ids=[record.anchor])
+    box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
+    fields = metadata_fields(
+        [
+            (_("Owner"), record.owner),
+            (_("Reviewers"), "; ".join(record.reviewers)),
+            (_("Date"), record.date),
+            (_("Review by"), record.review_by),
+            (_("Status"), record.status),
+            (_("Checklists"), ", ".join(record.checklists)),
+        ]
+    )
+    if fields is not None:
+        box += fields
+    box += progress_line(record.answered, record.required)
+    if notes:
+        box += nodes.container("", *notes, classes=["ethics-review-notes"])
+    if not record.slots:
+        box += nodes.paragraph(text=_("This review has no questions."), classes=["ethics-empty"])
+    layout = _ReviewLayout(record, anchors, answers, duplicates)
+    for checklist in checklists:
+        section = nodes.container(classes=["ethics-checklist"])
+        section += checklist_heading(checklist, anchors[checklist.id])
+        section += [layout.question(q) for q in checklist.questions]
+        section += added_questions_note(checklist)
+        box += section
+    if strays:
+        box += _stray_answers(strays)
+    box += attributions(c.attribution for c in checklists)
+    return box
+
+
+class _ReviewLayout:
+    """One review's questions, each with its answer or its state."""
+
+    def __init__(
+        self,
+        record: ReviewRecord,
+        anchors: Mapping[str, str],
+        answers: Mapping[str, Sequence[nodes.Node]],
+        duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
+    ) -> None:
+        self.slots = {slot.id: slot for slot in record.slots}
+        self.anchors = anchors
+        self.answers = answers
+        self.duplicates = duplicates
+        self.labels = state_labels()
+
+    def question(self, question: Question) -> nodes.container:
+        """A question with its answer (or placeholder); groups nest their subs."""
+        anchor = self.anchors[question.id]
+        content = self.answers.get(question.id)
+        if question.is_group:
+            body = answer_body(content, "answered", self.labels["answered"]) if content else []
+            body += [self.question(sub) for sub in question.subquestions]
+            return question_block(question, anchor, body)
+        slot = self.slots[question.id]
+        shown = self.shown_state(slot)
+        if slot.answer:
+            body = answer_body(content or [], shown, self.labels[shown])
+        else:
+            body = [badge(shown, self.labels[shown])]
+        for question_id, extra in self.duplicates:
+            if question_id == question.id:
+                body += answer_body(
+                    extra, "duplicate", _("Another answer to this question (duplicate)")
+                )
+        required = "ethics-required" if slot.required else "ethics-optional"
+        return question_block(question, anchor, body, [f"ethics-slot-{shown}", required])
+
+    @staticmethod
+    def shown_state(slot: SlotRecord) -> str:
+        return slot.state if (slot.required or slot.state in ANSWERED_STATES) else "optional"
+
+
+def _stray_answers(strays: Sequence[tuple[str, Sequence[nodes.Node]]]) -> nodes.container:
+    box = nodes.container(classes=["ethics-stray-answers"])
+    box += nodes.rubric(text=_("Answers to questions not in this review"))
+    for question_id, content in strays:
+        box += answer_body(content, "stray", question_id)
+    return box

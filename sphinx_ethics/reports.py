@@ -1,44 +1,101 @@
 """Machine-readable results: ``ethics-report.json`` and the JUnit XML file.
 
 Both are written at ``build-finished`` from the review records in the
-``ethics`` domain, so they describe the whole project after every build,
-incremental ones included, and packaging builders (epub) never see them.
+``ethics`` domain and the one problem list of :mod:`sphinx_ethics.checks`,
+so they describe the whole project after every build, incremental ones
+included, and packaging builders (epub) never see them.  ``sphinx-ethics
+check`` prints the very file the ``ethics-check`` builder writes here: one
+model, one schema (``schemas/report.schema.json``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from sphinx_ethics.config import project_catalog
-from sphinx_ethics.slots import ANSWERED_STATES
-from sphinx_ethics.validation import iter_reviews
+from sphinx_ethics.checks import all_problems, is_overdue
+from sphinx_ethics.config import junit_path, project_catalog, today_setting
+from sphinx_ethics.domain import EthicsDomain
+from sphinx_ethics.slots import ANSWERED_STATES, ReviewRecord, today
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
     from sphinx_ethics.catalog import Catalog
-    from sphinx_ethics.domain import ReviewRecord
+    from sphinx_ethics.problems import Problem
 
-__ = get_translation("sphinx_ethics", "console")
 logger = logging.getLogger("sphinx_ethics")
 
 REPORT_NAME = "ethics-report.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
-def report_data(reviews: list[ReviewRecord], catalog: Catalog) -> dict[str, Any]:
-    """The JSON report: every checklist used and every review with every slot."""
+class ReportContext:
+    """What the report needs besides the records: paths and today's date."""
+
+    def __init__(self, env: BuildEnvironment, when: dt.date) -> None:
+        self.env = env
+        self.srcdir = Path(env.srcdir).resolve()
+        self.when = when
+
+    def page(self, docname: str) -> str:
+        return str(self.env.doc2path(docname, False))
+
+    def file(self, problem_or_slot_file: str, docname: str) -> str:
+        """A path relative to the source directory where it lies inside it."""
+        if not problem_or_slot_file:
+            return self.page(docname) if docname else ""
+        path = Path(problem_or_slot_file)
+        try:
+            return str(path.resolve().relative_to(self.srcdir))
+        except ValueError:
+            return str(path)
+
+    def problem(self, problem: Problem) -> dict[str, Any]:
+        return {
+            "subtype": problem.subtype,
+            "message": problem.message,
+            "file": self.file(problem.file, problem.docname),
+            "line": problem.line,
+        }
+
+
+def report_data(app: Sphinx) -> dict[str, Any]:
+    """The JSON report: every checklist used, every review with every slot, every problem."""
+    reviews = EthicsDomain.get(app.env).all_reviews()
+    context = ReportContext(app.env, today(today_setting(app.config)))
+    by_review: dict[tuple[str, str], list[Problem]] = {}
+    loose: list[Problem] = []
+    names = {(r.docname, r.name) for r in reviews}
+    for problem in all_problems(app):
+        key = (problem.docname, problem.review)
+        if key in names:
+            by_review.setdefault(key, []).append(problem)
+        else:
+            loose.append(problem)
+    items = [review_data(r, by_review.get((r.docname, r.name), []), context) for r in reviews]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "complete": not loose and all(item["complete"] for item in items),
+        "checklists": checklists_data(reviews, project_catalog(app.config)),
+        "reviews": items,
+        "problems": [context.problem(p) for p in loose],
+    }
+
+
+def checklists_data(reviews: list[ReviewRecord], catalog: Catalog) -> list[dict[str, Any]]:
     used = {cid for review in reviews for cid in review.checklists}
-    checklists = [
+    return [
         {
             "id": checklist.id,
             "title": checklist.title,
@@ -48,23 +105,27 @@ def report_data(reviews: list[ReviewRecord], catalog: Catalog) -> dict[str, Any]
         for checklist in catalog.checklists.values()
         if checklist.id in used
     ]
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "checklists": checklists,
-        "reviews": [review_data(review) for review in reviews],
-    }
 
 
-def review_data(review: ReviewRecord) -> dict[str, Any]:
+def review_data(
+    review: ReviewRecord, problems: list[Problem], context: ReportContext
+) -> dict[str, Any]:
     return {
         "name": review.name,
         "docname": review.docname,
+        "file": context.page(review.docname),
         "line": review.line,
         "title": review.title,
         "checklists": list(review.checklists),
         "metadata": review.metadata(),
         "required": review.required,
         "answered": review.answered,
+        "complete": not problems and review.answered == review.required,
+        "overdue": is_overdue(review, context.when),
+        "problems": [context.problem(p) for p in problems],
+        "signoffs": [],
+        "fields": {},
+        "referrals": [],
         "slots": [
             {
                 "id": slot.id,
@@ -72,53 +133,102 @@ def review_data(review: ReviewRecord) -> dict[str, Any]:
                 "text": slot.text,
                 "required": slot.required,
                 "state": slot.state,
+                "answer": slot.answer,
+                "file": context.file(slot.file, review.docname) if slot.line else "",
+                "line": slot.line,
             }
             for slot in review.slots
         ],
     }
 
 
-def junit_tree(reviews: list[ReviewRecord], source_path: Callable[[str], str]) -> ET.ElementTree:
-    """One testsuite per review, one testcase per required slot (unanswered fails)."""
+# --------------------------------------------------------------------------
+# JUnit
+# --------------------------------------------------------------------------
+
+#: Characters XML 1.0 cannot hold, even escaped.
+XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    return XML_INVALID.sub("\ufffd", text)
+
+
+def junit_tree(report: dict[str, Any]) -> ET.ElementTree:
+    """One testsuite per review: a testcase per required slot (unanswered fails),
+    one for the review-by date (overdue fails), one for its other problems."""
     root = ET.Element("testsuites", name="sphinx-ethics")
     total = failures = 0
-    for review in reviews:
-        required = [s for s in review.slots if s.required]
-        missing = [s for s in required if s.state not in ANSWERED_STATES]
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            name=review.name,
-            tests=str(len(required)),
-            failures=str(len(missing)),
-            errors="0",
-            skipped="0",
-        )
+    for review in report["reviews"]:
+        cases = junit_cases(review)
+        suite = ET.SubElement(root, "testsuite", name=xml_text(review["name"]))
         properties = ET.SubElement(suite, "properties")
-        for key, value in (("docname", review.docname), ("status", review.status)):
-            ET.SubElement(properties, "property", name=key, value=value)
-        for slot in required:
+        for key, value in (
+            ("docname", review["docname"]),
+            ("status", review["metadata"]["status"]),
+        ):
+            ET.SubElement(properties, "property", name=key, value=xml_text(value))
+        failed = 0
+        for name, line, failure in cases:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname=f"ethics.{review.name}",
-                name=f"{slot.id}: {slot.text}",
-                file=source_path(review.docname),
-                line=str(slot.line or review.line),
+                classname=xml_text(f"ethics.{review['name']}"),
+                name=xml_text(name),
+                file=review["file"],
+                line=str(line),
             )
-            if slot.state not in ANSWERED_STATES:
-                reason = slot.reason or "no answer"
-                failure = ET.SubElement(case, "failure", message=f"{slot.id}: {reason}")
-                failure.set("type", slot.state)
-                where = f"{source_path(review.docname)}:{slot.line or review.line}"
-                failure.text = f"{where}: {slot.id} is {slot.state}: {reason}"
-        total += len(required)
-        failures += len(missing)
+            if failure is not None:
+                failed += 1
+                kind, message = failure
+                element = ET.SubElement(case, "failure", message=xml_text(message), type=kind)
+                element.text = xml_text(f"{review['file']}:{line}: {message}")
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(failed))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        total += len(cases)
+        failures += failed
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", "0")
     ET.indent(root)
     return ET.ElementTree(root)
+
+
+Case = tuple[str, int, "tuple[str, str] | None"]
+
+
+def junit_cases(review: dict[str, Any]) -> list[Case]:
+    slot_problems = {"unanswered", "not-applicable"}
+    cases: list[Case] = []
+    reasons = {
+        p["message"].split(":", 1)[0]: p
+        for p in review["problems"]
+        if p["subtype"] in slot_problems
+    }
+    for slot in review["slots"]:
+        if not slot["required"]:
+            continue
+        failure = None
+        if slot["state"] not in ANSWERED_STATES:
+            found = reasons.get(slot["id"])
+            message = found["message"] if found else f"{slot['id']} is {slot['state']}"
+            failure = (slot["state"], message)
+        cases.append((f"{slot['id']}: {slot['text']}", slot["line"] or review["line"], failure))
+    if review["metadata"]["review_by"]:
+        due = review["metadata"]["review_by"]
+        failure = ("overdue", f"review was due by {due}") if review["overdue"] else None
+        cases.append((f"review by {due}", review["line"], failure))
+    others = [p for p in review["problems"] if p["subtype"] not in slot_problems | {"overdue"}]
+    message = "; ".join(f"[ethics.{p['subtype']}] {p['message']}" for p in others)
+    cases.append(("no other problems", review["line"], ("problems", message) if others else None))
+    return cases
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -140,15 +250,15 @@ def write_atomically(path: Path, text: str) -> None:
 def write_reports(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None:
         return
-    reviews = iter_reviews(app.env)
-    outdir = Path(app.outdir)
+    junit = junit_path(app.config, app.outdir)
+    if not (app.config.ethics_report or junit):
+        return
+    report = report_data(app)
     if app.config.ethics_report:
-        data = report_data(reviews, project_catalog(app.config))
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        write_atomically(outdir / REPORT_NAME, text)
-    if app.config.ethics_junit:
-        path = outdir / app.config.ethics_junit
-        tree = junit_tree(reviews, lambda d: str(app.env.doc2path(d, False)))
-        text = ET.tostring(tree.getroot(), encoding="unicode", xml_declaration=True)
-        write_atomically(path, text + "\n")
-        logger.info(__("ethics: JUnit report written to %s"), path)
+        text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        write_atomically(Path(app.outdir) / REPORT_NAME, text)
+    if junit:
+        root = junit_tree(report).getroot()
+        text = ET.tostring(root, encoding="unicode", xml_declaration=True)
+        write_atomically(junit, text + "\n")
+        logger.info("ethics: JUnit report written to %s", junit)

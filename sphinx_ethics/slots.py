@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx_ethics.catalog import Question
 
 REVIEW_STATUSES = ("draft", "in-review", "approved")
 ANSWER_STATUSES = ("answered", "not-applicable", "draft")
@@ -33,6 +37,8 @@ class SlotRecord:
     anchor: str
     line: int = 0  # the answer's line, when there is an answer
     reason: str = ""  # why the slot is not answered, for the warning
+    answer: str = ""  # the answer as plain text
+    file: str = ""  # the answers file the answer came from (else it is in the page)
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,48 @@ def classify_answer(text: str, status: str, placeholders: Iterable[str]) -> tupl
         if folded == " ".join(pattern.split()).casefold():
             return "placeholder", f"the answer is only the placeholder {stripped!r}"
     return "answered", ""
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """What the team wrote for one slot, as classification needs it."""
+
+    text: str
+    status: str = "answered"
+    line: int = 0
+    file: str = ""  # an answers file; empty when the answer is in the page
+
+
+def classify_slots(
+    slots: Sequence[Question],
+    answers: Mapping[str, GivenAnswer],
+    optional: AbstractSet[str],
+    placeholders: Iterable[str],
+    anchors: Mapping[str, str],
+) -> list[SlotRecord]:
+    """One record per answer slot, in order: required or not, and its state."""
+    patterns = list(placeholders)
+    records = []
+    for question in slots:
+        answer = answers.get(question.id)
+        state, reason = "unanswered", ""
+        if answer is not None:
+            state, reason = classify_answer(answer.text, answer.status, patterns)
+        records.append(
+            SlotRecord(
+                id=question.id,
+                number=question.number,
+                text=question.text,
+                required=question.id not in optional,
+                state=state,
+                anchor=anchors.get(question.id, ""),
+                line=answer.line if answer else 0,
+                reason=reason,
+                answer=answer.text.strip() if answer else "",
+                file=answer.file if answer else "",
+            )
+        )
+    return records
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -18,22 +18,22 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.errors import NoUri
 from sphinx.locale import get_translation
-from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
-from sphinx_ethics.directives import split_ids
-from sphinx_ethics.slots import REVIEW_STATUSES, parse_date, today
-from sphinx_ethics.validation import iter_reviews, warn
+from sphinx_ethics.checks import is_overdue
+from sphinx_ethics.config import today_setting
+from sphinx_ethics.directives import EthicsDirective, split_ids
+from sphinx_ethics.domain import EthicsDomain
+from sphinx_ethics.slots import REVIEW_STATUSES, today
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
-    from sphinx_ethics.domain import EthicsDomain, ReviewRecord
+    from sphinx_ethics.slots import ReviewRecord
 
 _ = get_translation("sphinx_ethics")
-__ = get_translation("sphinx_ethics", "console")
 
 SORT_KEYS: dict[str, Callable[[ReviewRecord], object]] = {
     "document": lambda r: (r.docname, r.line),
@@ -48,7 +48,7 @@ class summary_placeholder(nodes.General, nodes.Element):
     """Replaced by the summary table at ``doctree-resolved``."""
 
 
-class SummaryDirective(SphinxDirective):
+class SummaryDirective(EthicsDirective):
     """Where every review stands: counts, unanswered ids, review-by dates."""
 
     option_spec: ClassVar = {
@@ -63,10 +63,9 @@ class SummaryDirective(SphinxDirective):
         statuses = split_ids(self.options.get("status", ""))
         for status in statuses:
             if status not in REVIEW_STATUSES:
-                msg = __("ethics-summary :status: %r is not one of: %s")
-                warn("status", msg % (status, ", ".join(REVIEW_STATUSES)), self.get_location())
-        domain: EthicsDomain = self.env.domains["ethics"]  # type: ignore[assignment]
-        domain.summaries[self.env.docname] = True
+                msg = f"ethics-summary :status: {status!r} is not one of: "
+                self.problem("status", msg + ", ".join(REVIEW_STATUSES))
+        EthicsDomain.get(self.env).summaries[self.env.docname] = True
         node = summary_placeholder(
             statuses=statuses,
             checklists=split_ids(self.options.get("checklist", "")),
@@ -102,7 +101,7 @@ class TableBuilder:
         self.builder: Builder = app.builder
         self.env = app.env
         self.fromdocname = fromdocname
-        self.today = today(app.config.ethics_today)
+        self.today = today(today_setting(app.config))
 
     def link(self, text: str, docname: str, anchor: str | None) -> nodes.Node:
         try:
@@ -183,8 +182,7 @@ class TableBuilder:
 
     def review_by(self, review: ReviewRecord) -> nodes.paragraph:
         para = nodes.paragraph(text=review.review_by)
-        due = parse_date(review.review_by) if review.review_by else None
-        if due and due < self.today:
+        if is_overdue(review, self.today):
             para += nodes.Text(" ")
             para += nodes.inline(
                 text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"]
@@ -199,7 +197,7 @@ PAGE_BY_PAGE = frozenset({"html", "dirhtml", "epub", "text", "xml", "pseudoxml",
 
 def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Replace every placeholder; runs for each page (and once for LaTeX)."""
-    domain: EthicsDomain = app.env.domains["ethics"]  # type: ignore[assignment]
+    domain = EthicsDomain.get(app.env)
     if not domain.summaries:
         return
     if app.builder.name in PAGE_BY_PAGE and fromdocname not in domain.summaries:
@@ -207,7 +205,7 @@ def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
     placeholders = list(doctree.findall(summary_placeholder))
     if not placeholders:
         return
-    reviews = iter_reviews(app.env)
+    reviews = domain.all_reviews()
     builder = TableBuilder(app, fromdocname)
     for node in placeholders:
         node.replace_self(builder.table(select(reviews, node), node["classes"]))
@@ -219,7 +217,7 @@ def outdated_summaries(
     """Pages with a summary must be re-read (and rewritten) when any page changed."""
     if not (added or changed or removed):
         return []
-    domain: EthicsDomain = env.domains["ethics"]  # type: ignore[assignment]
+    domain = EthicsDomain.get(env)
     return [d for d in domain.summaries if d not in removed and d not in changed]
 
 

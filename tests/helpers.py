@@ -141,9 +141,11 @@ class Built:
         return ethics_warnings(self.warnings, subtype)
 
 
-def sphinx_build(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def sphinx_build(
+    *args: str | Path, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """``python -m sphinx ARGS`` in a subprocess, as a user or CI runs it."""
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "ignore"}
     env.pop("FORCE_COLOR", None)
     return subprocess.run(
         [sys.executable, "-m", "sphinx", *map(str, args)],
@@ -151,9 +153,17 @@ def sphinx_build(*args: str | Path, timeout: float = 300) -> subprocess.Complete
         text=True,
         encoding="utf-8",
         env=env,
+        cwd=cwd,
         timeout=timeout,
         check=False,
     )
+
+
+def build_html(src: Path, out: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build -b html ARGS SRC OUT``, checked not to have crashed."""
+    result = sphinx_build("-b", "html", *args, src, out)
+    no_crash(result)
+    return result
 
 
 def copy_root(name: str, dest: Path) -> Path:
@@ -169,3 +179,22 @@ def no_crash(result: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in output, output
     assert "Exception occurred" not in output, output
     assert "Extension error" not in output, output
+
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def assert_snapshot(text: str, name: str) -> None:
+    """``text`` must equal the stored snapshot ``tests/snapshots/NAME``.
+
+    ``SPHINX_ETHICS_UPDATE_SNAPSHOTS=1 pytest ...`` rewrites the snapshot
+    instead (then review the diff in git), as pytest-regressions'
+    ``--force-regen`` does.
+    """
+    path = SNAPSHOTS / name
+    if os.environ.get("SPHINX_ETHICS_UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, "utf-8")
+    assert path.is_file(), f"no snapshot {path}; run with SPHINX_ETHICS_UPDATE_SNAPSHOTS=1"
+    stored = path.read_text("utf-8")
+    assert text == stored, f"differs from {path} (SPHINX_ETHICS_UPDATE_SNAPSHOTS=1 rewrites it)"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import sphinx_build
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -15,12 +16,7 @@ generate = pytest.importorskip("generate")
 
 
 def build(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html", *options, str(src), str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return sphinx_build("-q", "-b", "html", *options, src, out)
 
 
 @pytest.mark.parametrize("kind", generate.KINDS)

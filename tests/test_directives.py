@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup, Tag
 from docutils import nodes
-from helpers import ethics_warnings, norm, parse_warnings, soup, strip_ansi
+from helpers import assert_snapshot, ethics_warnings, norm, parse_warnings, soup, strip_ansi
 
 from sphinx_ethics.catalog import load_catalog
 
@@ -439,7 +439,10 @@ def test_myst_gives_the_same_doctree_as_rst(shared_build):
     assert not [w for w in parse_warnings(myst.warnings) if w.subtype != "unanswered"]
     myst_box = review_container(myst.app, "review")
     rst_box = review_container(rst.app, "review")
-    assert myst_box.pformat() == rst_box.pformat()
+    # Both against one stored snapshot, not only against each other (a change
+    # that broke both alike would otherwise pass).
+    assert_snapshot(rst_box.pformat(), "myst-review.doctree.txt")
+    assert_snapshot(myst_box.pformat(), "myst-review.doctree.txt")
     myst_html = review_box(myst.html("review"), "myst-review")
     rst_html = review_box(rst.html("review"), "myst-review")
     assert answer_texts(myst_html) == answer_texts(rst_html)

@@ -26,6 +26,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from helpers import sphinx_build
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -58,10 +59,6 @@ def run(
         env=env,
         check=False,
     )
-
-
-def sphinx_build(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-m", "sphinx", *map(str, args)], cwd)
 
 
 def shown(result: subprocess.CompletedProcess[str]) -> str:
@@ -401,7 +398,7 @@ def test_every_config_value_is_documented(html: Path) -> None:
 def test_every_warning_subtype_is_documented_with_a_real_example(html: Path) -> None:
     from bs4 import BeautifulSoup
 
-    from sphinx_ethics.validation import SUBTYPES
+    from sphinx_ethics.problems import SUBTYPES
 
     ids = page_ids(html, "reference/warnings")
     soup = BeautifulSoup((html / "reference/warnings.html").read_text("utf-8"), "html.parser")

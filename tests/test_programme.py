@@ -14,16 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from helpers import build_html
 
 ROOT = Path(__file__).parent / "roots" / "test-programme"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def sphinx_build(src: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", *args, str(src), str(out)]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def warning_lines(stderr: str) -> list[str]:
@@ -41,7 +35,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     src = base / "src"
     shutil.copytree(ROOT, src)
     out = base / "html"
-    result = sphinx_build(src, out, "-E")
+    result = build_html(src, out, "-E")
     assert result.returncode == 0, result.stderr
     return src, out, result.stderr
 
@@ -150,11 +144,11 @@ def test_duplicate_review_names_warn_once_and_can_be_suppressed(tmp_path):
             f"{page.upper()}\n=\n\n.. ethics-review:: collaboration\n   :name: same\n\n"
             "   .. ethics-answer:: collaboration-1\n\n      Listening to every voice.\n"
         )
-    result = sphinx_build(src, tmp_path / "out", "-W")
+    result = build_html(src, tmp_path / "out", "-W")
     warnings = warning_lines(result.stderr)
     assert len(warnings) == 1, warnings
     assert "b.rst:4" in warnings[0] and "[ethics.duplicate-review]" in warnings[0]
-    quiet = sphinx_build(
+    quiet = build_html(
         src, tmp_path / "out2", "-W", "-D", "suppress_warnings=ethics.duplicate-review"
     )
     assert quiet.returncode == 0, quiet.stderr
@@ -170,7 +164,7 @@ def test_question_role_to_unknown_id_warns_with_suggestion(tmp_path):
     (src / "index.rst").write_text(
         "T\n=\n\nSee :ethics-question:`plan-2x` and :ethics-question:`plan-3`.\n"
     )
-    result = sphinx_build(src, tmp_path / "out")
+    result = build_html(src, tmp_path / "out")
     warnings = warning_lines(result.stderr)
     assert any(
         "index.rst:4" in w
@@ -189,7 +183,8 @@ def test_json_report_matches_schema_and_counts(built):
         resources.files("sphinx_ethics.schemas").joinpath("report.schema.json").read_text()
     )
     jsonschema.validate(report, json.loads(schema_text))
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
+    assert report["complete"] is False
     assert [c["id"] for c in report["checklists"]] == [
         "plan",
         "healthcare-good",
@@ -218,6 +213,14 @@ def test_json_report_matches_schema_and_counts(built):
     discharge = {s["id"]: s["state"] for s in reviews["discharge"]["slots"]}
     assert discharge["process-good-2"] == "not-applicable"
     assert reviews["discharge"]["answered"] == 6
+    # version 2: complete, overdue, the review's problems, answers with their place
+    assert sepsis["complete"] is False and sepsis["overdue"] is True
+    subtypes = sorted(p["subtype"] for p in sepsis["problems"])
+    assert subtypes == ["overdue", "unanswered", "unanswered"]
+    assert all(p["file"] == "wards/sepsis.rst" and p["line"] > 0 for p in sepsis["problems"])
+    first = sepsis["slots"][0]
+    assert first["answer"] and (first["file"], first["line"] > 4) == ("wards/sepsis.rst", True)
+    assert {s["answer"] for s in sepsis["slots"] if s["state"] == "unanswered"} == {""}
 
 
 def test_junit_report_one_suite_per_review_failures_counted(built):
@@ -227,16 +230,17 @@ def test_junit_report_one_suite_per_review_failures_counted(built):
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert len(suites) == 6
     sepsis = suites["sepsis"]
-    assert (sepsis.get("tests"), sepsis.get("failures")) == ("11", "2")
+    # 11 required slots, the review-by date, and "no other problems"
+    assert (sepsis.get("tests"), sepsis.get("failures")) == ("13", "3")
     failed = [
         c.get("name").split(":")[0]
         for c in sepsis.findall("testcase")
         if c.find("failure") is not None
     ]
-    assert failed == ["plan-2d", "plan-8"]
+    assert failed == ["plan-2d", "plan-8", "review by 2026-06-30"]
     assert sepsis.find("testcase").get("file") == "wards/sepsis.rst"
     total_failures = sum(int(s.get("failures")) for s in suites.values())
-    assert root.get("failures") == str(total_failures) == "4"
+    assert root.get("failures") == str(total_failures)
 
 
 def test_answers_file_combines_with_nested_answers(built):
@@ -260,7 +264,7 @@ def test_answers_file_problems_warn_with_file_and_line(tmp_path):
         ".. ethics-review:: plan\n   :answers: ../outside.yaml\n\n"
         ".. ethics-review:: plan\n   :answers: nowhere.yaml\n"
     )
-    warnings = warning_lines(sphinx_build(src, tmp_path / "out").stderr)
+    warnings = warning_lines(build_html(src, tmp_path / "out").stderr)
     bad = str(src / "answers" / "bad.yaml")
     dup = str(src / "answers" / "dup.yaml")
     expected = [
@@ -305,7 +309,7 @@ def test_incremental_build_reflects_a_removed_and_restored_answer(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(ROOT, src)
     out = tmp_path / "html"
-    first = sphinx_build(src, out)
+    first = build_html(src, out)
     assert first.returncode == 0
     assert states_everywhere(out, "falls", "plan-4") == ("answered", False, False, "11 / 11")
 
@@ -313,19 +317,19 @@ def test_incremental_build_reflects_a_removed_and_restored_answer(tmp_path):
     page = src / "wards" / "falls.rst"
     original = page.read_text("utf-8")
     edit(page, "      Falls answer to plan-4.\n", "")
-    second = sphinx_build(src, out)
+    second = build_html(src, out)
     assert reread_docs(second.stdout) == {"wards/falls", "status"}
     assert states_everywhere(out, "falls", "plan-4") == ("unanswered", True, True, "10 / 11")
     assert any("falls.rst" in w and "plan-4: unanswered" in w for w in warning_lines(second.stderr))
 
     # A rebuild with no change re-reads nothing and still lists the warning.
-    third = sphinx_build(src, out)
+    third = build_html(src, out)
     assert reread_docs(third.stdout) == set()
     assert any("plan-4: unanswered" in w for w in warning_lines(third.stderr))
 
     # Restore it: gone everywhere.
     page.write_text(original, "utf-8")
-    fourth = sphinx_build(src, out)
+    fourth = build_html(src, out)
     assert reread_docs(fourth.stdout) == {"wards/falls", "status"}
     assert states_everywhere(out, "falls", "plan-4") == ("answered", False, False, "11 / 11")
     assert not any("plan-4" in w for w in warning_lines(fourth.stderr))
@@ -334,7 +338,7 @@ def test_incremental_build_reflects_a_removed_and_restored_answer(tmp_path):
 def test_parallel_build_gives_same_warnings_and_reports(built, tmp_path):
     src, out, serial_stderr = built
     parallel_out = tmp_path / "html-j2"
-    result = sphinx_build(src, parallel_out, "-E", "-j", "2")
+    result = build_html(src, parallel_out, "-E", "-j", "2")
     assert result.returncode == 0
     assert warning_lines(result.stderr) == warning_lines(serial_stderr)
     for name in ("ethics-report.json", "reports/ethics-junit.xml"):

@@ -7,7 +7,7 @@ Directives (used only by these docs):
 
 ``.. ethics-warning-subtypes::``
     One ``warning-subtype`` entry per item of
-    :data:`sphinx_ethics.validation.SUBTYPES`, each with the real messages of
+    :data:`sphinx_ethics.problems.SUBTYPES`, each with the real messages of
     that subtype, taken from ``reference/warning-examples.txt`` (a build log of
     a deliberately broken project; ``tests/test_docs.py`` checks it is current).
 
@@ -184,7 +184,7 @@ def warning_examples(path: Path = EXAMPLES_FILE) -> dict[str, list[str]]:
 
 class WarningSubtypesDirective(GeneratedDirective):
     def run(self) -> list[nodes.Node]:
-        from sphinx_ethics.validation import SUBTYPES
+        from sphinx_ethics.problems import SUBTYPES
 
         self.env.note_dependency(str(EXAMPLES_FILE))
         examples = warning_examples()

@@ -1,0 +1,169 @@
+"""Project-wide checks, run once per build after every document is read.
+
+Problems inside one document (an unknown id, a duplicate answer) are found
+and recorded while that document is read (see :mod:`sphinx_ethics.review`).
+Problems about the *state* of reviews (an unanswered slot, an approved
+review with blanks, an overdue review, a name used twice) and links that
+point nowhere are worked out here from the stored records, by pure
+functions, so an incremental build that re-reads nothing still lists every
+one, and the report counts exactly what was logged.
+
+The gate: :func:`all_problems` is the one list that ``-W``-free builds with
+``ethics_fail_on_unanswered``, the reports and ``sphinx-ethics check`` judge
+by.  A suppressed subtype is left out everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+from sphinx_ethics.catalog import did_you_mean
+from sphinx_ethics.config import config_problems, project_catalog, today_setting
+from sphinx_ethics.domain import EthicsDomain
+from sphinx_ethics.problems import Problem, is_suppressed, log
+from sphinx_ethics.slots import ReviewRecord, parse_date, today
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger("sphinx_ethics")
+
+
+# --------------------------------------------------------------------------
+# What is wrong: pure functions of the stored records
+# --------------------------------------------------------------------------
+
+
+def review_problems(review: ReviewRecord, when: dt.date) -> list[Problem]:
+    """Unanswered slots, an approved review with blanks, an overdue review."""
+    problems = []
+    for slot in review.unanswered_slots():
+        where = {"docname": review.docname, "review": review.name}
+        if slot.file:
+            where["file"] = slot.file
+        line = slot.line or review.line
+        if slot.reason.startswith("marked not-applicable"):
+            msg = f"{slot.id}: marked not-applicable but gives no reason (review {review.name!r})"
+            problems.append(Problem("not-applicable", msg, line=line, **where))
+            continue
+        reason = slot.reason or "no answer"
+        msg = f"{slot.id}: unanswered in review {review.name!r}: {reason}"
+        problems.append(Problem("unanswered", msg, line=line, **where))
+    where = {"docname": review.docname, "line": review.line, "review": review.name}
+    unanswered = len(review.unanswered_slots())
+    if unanswered and review.status == "approved":
+        msg = f"review {review.name!r} is marked approved but {unanswered} required question(s) "
+        problems.append(Problem("approved-unanswered", msg + "are unanswered", **where))
+    if is_overdue(review, when):
+        msg = f"review {review.name!r} was due for review by {review.review_by} (today is {when})"
+        problems.append(Problem("overdue", msg, **where))
+    return problems
+
+
+def is_overdue(review: ReviewRecord, when: dt.date) -> bool:
+    review_by = parse_date(review.review_by) if review.review_by else None
+    return bool(review_by and review_by < when)
+
+
+def duplicate_names(reviews: list[ReviewRecord]) -> list[Problem]:
+    first_by_name: dict[str, ReviewRecord] = {}
+    problems = []
+    for review in reviews:
+        other = first_by_name.setdefault(review.name, review)
+        if other is not review:
+            msg = f"review name {review.name!r} is also used by the review at "
+            msg += f"{other.docname}:{other.line}"
+            problems.append(
+                Problem(
+                    "duplicate-review",
+                    msg,
+                    docname=review.docname,
+                    line=review.line,
+                    review=review.name,
+                )
+            )
+    return problems
+
+
+def link_problems(app: Sphinx, domain: EthicsDomain) -> list[Problem]:
+    """Every ``:ethics-question:`` link must point at a question shown somewhere."""
+    catalog = project_catalog(app.config)
+    problems = []
+    for docname in sorted(domain.links):
+        for question_id, line in domain.links[docname]:
+            if question_id not in catalog.questions:
+                hint = did_you_mean(question_id, catalog.questions)
+                msg = f"link to unknown question {question_id!r}{hint}"
+            elif domain.find_question(question_id) is None:
+                msg = f"{question_id} is not shown on any page (add an ethics-checklist or "
+                msg += "ethics-review with it)"
+            else:
+                continue
+            problems.append(Problem("unknown-question", msg, docname=docname, line=line))
+    return problems
+
+
+def project_problems(app: Sphinx, env: BuildEnvironment) -> list[Problem]:
+    """What the project check finds (and logs), in a stable order."""
+    domain = EthicsDomain.get(env)
+    reviews = domain.all_reviews()
+    when = today(today_setting(app.config))
+    problems = duplicate_names(reviews)
+    for review in reviews:
+        problems += review_problems(review, when)
+    problems += link_problems(app, domain)
+    return [p for p in problems if not is_suppressed(p.subtype, app.config)]
+
+
+def all_problems(app: Sphinx) -> list[Problem]:
+    """Configuration, reading and project problems: what the gate judges by."""
+    found = config_problems(app.config, app.outdir)
+    found = [p for p in found if not is_suppressed(p.subtype, app.config)]
+    found += EthicsDomain.get(app.env).all_problems()
+    return found + project_problems(app, app.env)
+
+
+# --------------------------------------------------------------------------
+# When: event handlers
+# --------------------------------------------------------------------------
+
+#: Builders whose project check already ran in this build.
+_checked: weakref.WeakSet[Builder] = weakref.WeakSet()
+
+
+def check_project(app: Sphinx, builder: Builder) -> None:
+    """Log every project problem at ``write-started``, beside the reading ones.
+
+    Sphinx < 9 skips writing (and that event) when nothing changed;
+    :func:`check_if_skipped` then runs it at the end.
+    """
+    _checked.add(builder)
+    for problem in project_problems(app, builder.env):
+        log(problem)
+
+
+def check_if_skipped(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder not in _checked:
+        check_project(app, app.builder)
+    _checked.discard(app.builder)  # the next build (same process) checks afresh
+
+
+def fail_on_problems(app: Sphinx, exception: Exception | None) -> None:
+    """With ``ethics_fail_on_unanswered``, any ethics problem fails the build (no -W needed)."""
+    if exception is not None or not app.config.ethics_fail_on_unanswered:
+        return
+    problems = all_problems(app)
+    if problems:
+        logger.error(
+            "%d ethics problem(s), %d of them unanswered required question(s) "
+            "(ethics_fail_on_unanswered is set)",
+            len(problems),
+            sum(1 for p in problems if p.subtype in ("unanswered", "not-applicable")),
+        )
+        app.statuscode = 1

@@ -1,0 +1,117 @@
+"""Every ethics problem: its subtype, its record, and the one way it is logged.
+
+A problem is logged as a Sphinx warning with ``type="ethics"`` and a
+subtype, so ``suppress_warnings = ["ethics.<subtype>"]`` silences it and
+``-W`` fails on it.  It is also *recorded* where it is found (see
+:class:`sphinx_ethics.domain.EthicsDomain` and :mod:`sphinx_ethics.checks`),
+so the gate and the reports count problems from one list instead of
+reading warning text back.
+
+To add a subtype: add it to :data:`Subtype` and :data:`SUBTYPES` (the
+reference docs are generated from the table), then call :func:`warn` or a
+directive's ``problem()`` with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+if TYPE_CHECKING:
+    from sphinx.config import Config
+
+Subtype = Literal[
+    "unanswered",
+    "not-applicable",
+    "unknown-question",
+    "unknown-checklist",
+    "unknown-tip",
+    "unknown-definition",
+    "duplicate-answer",
+    "orphan-answer",
+    "nested-review",
+    "duplicate-review",
+    "status",
+    "date",
+    "approved-unanswered",
+    "overdue",
+    "checklist",
+    "answers-file",
+    "config",
+]
+
+#: Every warning subtype, with what it means. ``suppress_warnings =
+#: ["ethics.<subtype>"]`` silences one; the reference docs list this table.
+SUBTYPES: dict[Subtype, str] = {
+    "unanswered": "A required slot has no answer, an empty one, a draft, or only a "
+    "placeholder (see ``ethics_placeholder_patterns``).",
+    "not-applicable": "An answer is marked ``:status: not-applicable`` but gives no reason.",
+    "unknown-question": "An answer or ``:optional:`` names an id that is not in the "
+    "review's checklists.",
+    "unknown-checklist": "A review or checklist directive names an unknown checklist, "
+    "or names none.",
+    "unknown-tip": "``ethics-tips`` names an unknown tip.",
+    "unknown-definition": "``ethics-definitions`` names an unknown definition.",
+    "duplicate-answer": "Two answers for one slot in one review.",
+    "orphan-answer": "``ethics-answer`` outside any ``ethics-review``.",
+    "nested-review": "``ethics-review`` inside another ``ethics-review``.",
+    "duplicate-review": "Two reviews share one ``:name:``, or a review's ``:name:`` is "
+    "already a label elsewhere.",
+    "status": "An unknown review ``:status:`` or answer ``:status:``.",
+    "date": "A ``:date:`` or ``:review-by:`` value that is not an ISO date (YYYY-MM-DD).",
+    "approved-unanswered": "A review marked ``approved`` still has unanswered required slots.",
+    "overdue": "A review's ``:review-by:`` date has passed.",
+    "checklist": "A checklist file is invalid: file, line and what is wrong.",
+    "answers-file": "An ``:answers:`` file is missing, invalid, or outside the source dir.",
+    "config": "A configuration value has the wrong type or form.",
+}
+assert set(SUBTYPES) == set(get_args(Subtype)), "SUBTYPES and Subtype must agree"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, as logged and as reported (``problems`` in the JSON report).
+
+    ``docname`` is the page the problem was found in (or belongs to);
+    ``file`` is set only when the problem lies in another file (an answers
+    file, a checklist file).  ``review`` names the review the problem
+    belongs to, if any.
+    """
+
+    subtype: Subtype
+    message: str
+    file: str = ""
+    line: int = 0
+    docname: str = ""
+    review: str = ""
+
+    @property
+    def location(self) -> tuple[str, int] | str | None:
+        """Where the log says it is: another file (answers, checklist) or the page."""
+        if self.file:
+            return f"{self.file}:{self.line}" if self.line else self.file
+        if self.docname:
+            return (self.docname, self.line)
+        return None
+
+
+def _logger() -> Any:
+    from sphinx.util import logging
+
+    return logging.getLogger("sphinx_ethics")
+
+
+def warn(subtype: Subtype, message: str, location: Any) -> None:
+    """Log one ethics warning; ``location`` is a node, ``(docname, line)`` or ``"file:line"``."""
+    _logger().warning(message, type="ethics", subtype=subtype, location=location)
+
+
+def log(problem: Problem) -> None:
+    warn(problem.subtype, problem.message, problem.location)
+
+
+def is_suppressed(subtype: str, config: Config) -> bool:
+    """True when ``suppress_warnings`` silences ``ethics.<subtype>`` (or all ``ethics``)."""
+    from sphinx.util.logging import is_suppressed_warning
+
+    return is_suppressed_warning("ethics", subtype, config.suppress_warnings)

@@ -1,0 +1,388 @@
+"""``ethics-review`` and ``ethics-answer``: the team's answers, checked and shown.
+
+A review is built in four steps, each in its own place:
+
+1. **collect** the answers: ``ethics-answer`` directives inside the review
+   put their parsed content on a stack in ``env.temp_data`` instead of into
+   the page; an ``:answers:`` file adds more (:meth:`ReviewDirective.collect`);
+2. **classify** every slot with the pure :func:`sphinx_ethics.slots.classify_slots`;
+3. **record** the review in the ``ethics`` domain (with the problems only
+   this document can tell: unknown ids, duplicate answers);
+4. **render** it with :func:`sphinx_ethics.rendering.review_block`, which
+   only reads the record and the answers' nodes.
+
+Project-wide checks (unanswered slots and the rest) run later, in
+:mod:`sphinx_ethics.checks`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+
+from sphinx_ethics import answers_file, rendering
+from sphinx_ethics.catalog import Checklist, Question, did_you_mean
+from sphinx_ethics.config import placeholders
+from sphinx_ethics.directives import EthicsDirective, split_ids
+from sphinx_ethics.domain import EthicsDomain, QuestionTarget
+from sphinx_ethics.slots import (
+    ANSWER_STATUSES,
+    REVIEW_STATUSES,
+    GivenAnswer,
+    ReviewRecord,
+    classify_slots,
+    parse_date,
+)
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
+
+STACK_KEY = "sphinx_ethics_review_stack"
+
+
+@dataclass
+class Answer:
+    """One answer as written: where it is, and its parsed content."""
+
+    question_id: str
+    status: str
+    line: int
+    content: list[Node]
+    file: str = ""  # an :answers: file (the line is then that file's)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """What a reader sees, block by block: parser messages left out."""
+        return "\n".join(filter(None, (_visible_text(node) for node in self.content)))
+
+    def given(self) -> GivenAnswer:
+        return GivenAnswer(self.text, self.status, self.line, self.file)
+
+
+def _visible_text(node: Node) -> str:
+    if isinstance(node, (nodes.system_message, nodes.comment)):
+        return ""
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    joiner = "\n" if isinstance(node, (nodes.Sequential, nodes.list_item)) else ""
+    parts = (_visible_text(child) for child in node.children)
+    return joiner.join(filter(None, parts)) if joiner else "".join(parts)
+
+
+@dataclass
+class AnswerCollector:
+    """Where ``ethics-answer`` directives inside a review leave their content."""
+
+    line: int
+    ignored: bool = False  # a nested review: answers are shown, not counted
+    answers: list[Answer] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# ethics-answer
+# --------------------------------------------------------------------------
+
+
+class AnswerDirective(EthicsDirective):
+    """The team's answer to one question; only meaningful inside a review."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar = {"status": directives.unchanged}
+
+    def run(self) -> list[Node]:
+        question_id = self.arguments[0].strip()
+        status = self.options.get("status", "answered").strip().lower() or "answered"
+        if status not in ANSWER_STATUSES:
+            msg = f"{question_id}: unknown answer status {status!r}; use one of: "
+            self.problem("status", msg + ", ".join(ANSWER_STATUSES))
+            status = "answered"
+        answer = Answer(question_id, status, self.lineno, self.parse_content_to_nodes())
+        stack: list[AnswerCollector] = self.env.temp_data.get(STACK_KEY, [])
+        if stack and not stack[-1].ignored:
+            stack[-1].answers.append(answer)
+            return []
+        if not stack:
+            msg = f"{question_id}: ethics-answer outside any ethics-review; its text is "
+            self.problem("orphan-answer", msg + "shown but not counted")
+        return [rendering.loose_answer(question_id, answer.content)]
+
+
+# --------------------------------------------------------------------------
+# ethics-review
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class SortedAnswers:
+    """A review's answers: the one that counts per slot, and the rest (still shown)."""
+
+    by_id: dict[str, Answer] = field(default_factory=dict)
+    duplicates: list[Answer] = field(default_factory=list)
+    strays: list[Answer] = field(default_factory=list)
+
+
+class ReviewDirective(EthicsDirective):
+    """Questions of one or more checklists, with the team's answers."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar = {
+        "name": directives.unchanged_required,
+        "title": directives.unchanged,
+        "owner": directives.unchanged,
+        "reviewers": directives.unchanged,
+        "date": directives.unchanged,
+        "review-by": directives.unchanged,
+        "status": directives.unchanged,
+        "optional": directives.unchanged,
+        "answers": directives.path,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[Node]:
+        stack: list[AnswerCollector] = self.env.temp_data.setdefault(STACK_KEY, [])
+        if stack:
+            msg = f"ethics-review inside another ethics-review (line {stack[-1].line}) "
+            self.problem("nested-review", msg + "is not supported")
+            return self.parse_ignored(stack)
+        checklists, unknown = self.lookup_checklists(
+            split_ids(self.arguments[0] if self.arguments else "")
+        )
+        name = self.review_name(checklists)
+        self.report_unknown_checklists(unknown, name)
+        answers, notes = self.collect(name)
+        record, sorted_answers = self.record(name, checklists, answers)
+        return [self.render(record, checklists, sorted_answers, notes)]
+
+    # -- 1. collect ---------------------------------------------------------
+
+    def collect(self, review: str) -> tuple[list[Answer], list[Node]]:
+        """The answers in the page and in the ``:answers:`` file, and the other content."""
+        stack: list[AnswerCollector] = self.env.temp_data[STACK_KEY]
+        collector = AnswerCollector(self.lineno)
+        stack.append(collector)
+        try:
+            notes = self.parse_content_to_nodes()
+        finally:
+            stack.pop()
+        return collector.answers + self.file_answers(review), notes
+
+    def file_answers(self, review: str) -> list[Answer]:
+        """Answers from the ``:answers:`` YAML file, parsed in the page's markup."""
+        name = self.options.get("answers")
+        if not name:
+            return []
+        document_dir = Path(self.env.doc2path(self.env.docname)).parent
+        path = answers_file.resolve(self.env.srcdir, document_dir, name)
+        if path is None:
+            msg = f":answers: file {name!r} is outside the source directory"
+            self.problem("answers-file", msg, review=review)
+            return []
+        self.env.note_dependency(str(path))
+        if not path.is_file():
+            self.problem("answers-file", f":answers: file {name!r} not found", review=review)
+            return []
+        items, problems = answers_file.read_answers(path, str(path))
+        for problem in problems:
+            file, line = split_location(problem.location)
+            self.problem(problem.subtype, problem.message, line=line, file=file, review=review)  # type: ignore[arg-type]
+        return [
+            Answer(
+                item.question_id,
+                item.status,
+                split_location(item.location)[1],
+                self.parse_text_to_nodes(item.text),
+                str(path),
+            )
+            for item in items
+        ]
+
+    def parse_ignored(self, stack: list[AnswerCollector]) -> list[Node]:
+        stack.append(AnswerCollector(self.lineno, ignored=True))
+        try:
+            content = self.parse_content_to_nodes()
+        finally:
+            stack.pop()
+        return [nodes.container("", *content, classes=["ethics-nested-review"])]
+
+    # -- 2. and 3. classify and record --------------------------------------
+
+    def record(
+        self, name: str, checklists: list[Checklist], answers: list[Answer]
+    ) -> tuple[ReviewRecord, SortedAnswers]:
+        known = {q.id: q for c in checklists for q in c.iter_questions()}
+        sorted_answers = self.sort_answers(answers, known, name)
+        self.anchors = self.reserve_anchors(name, checklists)
+        slots = classify_slots(
+            [q for c in checklists for q in c.slots()],
+            {qid: answer.given() for qid, answer in sorted_answers.by_id.items()},
+            self.optional_ids(known, name),
+            placeholders(self.config),
+            self.anchors,
+        )
+        record = ReviewRecord(
+            name=name,
+            docname=self.env.docname,
+            line=self.lineno,
+            anchor=self.anchors[""],
+            title=self.option("title") or "Ethics review",
+            checklists=tuple(c.id for c in checklists),
+            owner=self.option("owner"),
+            reviewers=tuple(
+                r.strip() for r in self.options.get("reviewers", "").split(";") if r.strip()
+            ),
+            date=self.review_date("date", name),
+            review_by=self.review_date("review-by", name),
+            status=self.review_status(name),
+            slots=tuple(slots),
+        )
+        domain = EthicsDomain.get(self.env)
+        domain.add_review(record)
+        for question_id in known:
+            target = QuestionTarget(question_id, self.env.docname, self.anchors[question_id], False)
+            domain.add_target(target)
+        return record, sorted_answers
+
+    def sort_answers(
+        self, answers: list[Answer], known: dict[str, Question], review: str
+    ) -> SortedAnswers:
+        """The answer that counts for each slot, duplicates, and answers to unknown questions.
+
+        An empty answer never hides a non-empty one for the same slot.
+        """
+        result = SortedAnswers()
+        for answer in answers:
+            where = {"line": answer.line, "file": answer.file, "review": review}
+            if answer.question_id not in known:
+                result.strays.append(answer)
+                self.problem(
+                    "unknown-question", self.unknown_answer_message(answer, known), **where
+                )
+                continue
+            first = result.by_id.get(answer.question_id)
+            if first is None:
+                result.by_id[answer.question_id] = answer
+                continue
+            msg = f"{answer.question_id} is answered twice in this review (first answer at "
+            msg += f"{Path(first.file).name + ':' if first.file else 'line '}{first.line})"
+            self.problem("duplicate-answer", msg, **where)
+            if not first.text.strip() and answer.text.strip():
+                result.by_id[answer.question_id] = answer  # the empty one is shown as the duplicate
+                answer = first
+            result.duplicates.append(answer)
+        return result
+
+    def unknown_answer_message(self, answer: Answer, known: dict[str, Question]) -> str:
+        other = self.catalog.checklist_of(answer.question_id)
+        if other is not None:
+            return (
+                f"{answer.question_id} is a question of checklist {other.id!r}, "
+                "which this review does not include"
+            )
+        hint = did_you_mean(answer.question_id, known)
+        return f"answer to unknown question {answer.question_id!r}{hint}"
+
+    def optional_ids(self, known: dict[str, Question], review: str) -> set[str]:
+        ids = set()
+        for question_id in split_ids(self.options.get("optional", "")):
+            if question_id in known:
+                ids.add(question_id)
+            else:
+                hint = did_you_mean(question_id, known)
+                msg = f":optional: names {question_id!r}, which is not a question of this review"
+                msg += hint
+                self.problem("unknown-question", msg, review=review)
+        return ids
+
+    # -- options ------------------------------------------------------------
+
+    def option(self, name: str) -> str:
+        return " ".join(self.options.get(name, "").split())
+
+    def review_status(self, review: str) -> str:
+        status = self.option("status").lower()
+        if status and status not in REVIEW_STATUSES:
+            msg = f"unknown review status {status!r}; use one of: {', '.join(REVIEW_STATUSES)}"
+            self.problem("status", msg, review=review)
+        return status
+
+    def review_date(self, name: str, review: str) -> str:
+        value = self.option(name)
+        if value and parse_date(value) is None:
+            msg = f":{name}: {value!r} is not a date in the form YYYY-MM-DD"
+            self.problem("date", msg, review=review)
+        return value
+
+    def review_name(self, checklists: list[Checklist]) -> str:
+        """The review's name, for :ref: and reports: ``:name:``, else derived."""
+        name = self.option("name")
+        if name:
+            return name
+        base = "-".join([self.env.docname.replace("/", "-")] + [c.id for c in checklists])
+        return self.ids.reserve(base)
+
+    def reserve_anchors(self, name: str, checklists: list[Checklist]) -> dict[str, str]:
+        """Page anchors: ``""`` for the review, then each checklist and question."""
+        anchors = {"": self.ids.reserve(name)}
+        for checklist in checklists:
+            anchors[checklist.id] = self.ids.reserve(f"{name}-{checklist.id}")
+            for question in checklist.iter_questions():
+                anchors[question.id] = self.ids.reserve(f"{name}-{question.id}")
+        return anchors
+
+    # -- 4. render ----------------------------------------------------------
+
+    def render(
+        self,
+        record: ReviewRecord,
+        checklists: list[Checklist],
+        answers: SortedAnswers,
+        notes: list[Node],
+    ) -> nodes.container:
+        box = rendering.review_block(
+            record,
+            checklists,
+            self.anchors,
+            {qid: answer.content for qid, answer in answers.by_id.items()},
+            [(a.question_id, a.content) for a in answers.duplicates],
+            [(a.question_id, a.content) for a in answers.strays],
+            notes,
+        )
+        box["classes"] += self.options.get("class", [])
+        self.ids.register_targets(box)
+        self.register_label(record)
+        return box
+
+    def register_label(self, record: ReviewRecord) -> None:
+        """Make ``:ref:`name``` point at the review, titled with its title.
+
+        A name that is already a label elsewhere is an
+        ``ethics.duplicate-review`` problem (suppressible), and the other
+        label is left as it is.
+        """
+        std = self.env.get_domain("std")
+        label = nodes.fully_normalize_name(record.name)
+        here = (self.env.docname, record.anchor)
+        existing = std.anonlabels.get(label)  # type: ignore[attr-defined]
+        if existing is not None and tuple(existing[:2]) != here:
+            # Keep the first label.  Another review of that name is the
+            # project check's duplicate-review; anything else is said here.
+            reviews = EthicsDomain.get(self.env).all_reviews()
+            if not any(r.name == record.name and r is not record for r in reviews):
+                msg = f"review name {record.name!r} is already a label in {existing[0]!r}; "
+                self.problem("duplicate-review", msg + "give the review another :name:")
+            return
+        std.note_hyperlink_target(label, self.env.docname, record.anchor, record.title)  # type: ignore[attr-defined]
+
+
+def split_location(location: str) -> tuple[str, int]:
+    """``"path:12"`` as ``("path", 12)``."""
+    file, _, line = location.rpartition(":")
+    return (file, int(line)) if line.isdigit() else (location, 0)
