@@ -116,6 +116,52 @@ def answer_body(draw: st.DrawFn, fmt: pages.Format) -> list[str]:
     return lines
 
 
+def answer_block(
+    draw: st.DrawFn, fmt: pages.Format, indent: str, fences: list[str], question_id: str
+) -> list[str]:
+    """One ``ethics-answer`` with random content, in either syntax."""
+    body = draw(answer_body(fmt))
+    status = draw(st.sampled_from([[], ["status: draft"], ["status: not-applicable"]]))
+    if fmt == "md":
+        fence = draw(st.sampled_from(fences))
+        return [f"{fence}{{ethics-answer}} {question_id}", *[f":{s}" for s in status], *body, fence]
+    deeper = indent + draw(st.sampled_from(["   ", "    "]))
+    head = [f"{indent}.. ethics-answer:: {question_id}", *[f"{deeper}:{s}" for s in status]]
+    return [*head, "", *[f"{deeper}{line}".rstrip() for line in body]] if body else head
+
+
+def review_head(
+    draw: st.DrawFn, fmt: pages.Format, names: list[str], fence: str, indent: str
+) -> list[str]:
+    out = [draw(st.sampled_from(["Review", "# Review" if fmt == "md" else "Review\n======"])), ""]
+    if fmt == "md":
+        out.append(f"{fence}{{ethics-review}} {' '.join(names)}")
+    else:
+        out.append(f".. ethics-review:: {' '.join(names)}")
+    for option in draw(st.lists(st.sampled_from(["owner: Team", "status: draft"]), unique=True)):
+        out.append(f"{indent}:{option}")
+    return out
+
+
+def question_blocks(
+    draw: st.DrawFn, fmt: pages.Format, indent: str, fences: list[str], question: Any
+) -> list[str]:
+    """What a page may hold for one question: its comment, an answer, noise, a stray."""
+    out: list[str] = []
+    if draw(st.booleans()):
+        out += ["", *pages.comment(pages.question_note(question, 70), fmt, indent)]
+    if not question.is_group and draw(st.integers(0, 3)):
+        out += ["", *answer_block(draw, fmt, indent, fences, question.id)]
+    if draw(st.integers(0, 5)) == 0:
+        line = draw(text_line)
+        if fmt == "rst" or not FENCE_LINE.match(line):
+            out += ["", f"{indent}{line}".rstrip()]
+    if draw(st.integers(0, 8)) == 0:
+        stray = draw(st.sampled_from(["plan-99", "old-question-1"]))
+        out += ["", *answer_block(draw, fmt, indent, fences, stray)]
+    return out
+
+
 @st.composite
 def review_pages(draw: st.DrawFn) -> Page:
     fmt: pages.Format = draw(st.sampled_from(["rst", "md"]))
@@ -125,41 +171,9 @@ def review_pages(draw: st.DrawFn) -> Page:
     # Answer fences that do not close the review's: shorter, or another character.
     inner = [f for f in MD_FENCES if f[0] != review_fence[:1] or len(f) < len(review_fence)]
     indent = draw(st.sampled_from(["   ", "    ", "  "])) if fmt == "rst" else ""
-    out = [draw(st.sampled_from(["Review", "# Review" if fmt == "md" else "Review\n======"])), ""]
-    if fmt == "md":
-        out.append(f"{review_fence}{{ethics-review}} {' '.join(names)}")
-    else:
-        out.append(f".. ethics-review:: {' '.join(names)}")
-    for option in draw(st.lists(st.sampled_from(["owner: Team", "status: draft"]), unique=True)):
-        out.append(f"{indent}:{option}")
-
-    def answer(question_id: str) -> list[str]:
-        body = draw(answer_body(fmt))
-        status = draw(st.sampled_from([[], ["status: draft"], ["status: not-applicable"]]))
-        if fmt == "md":
-            fence = draw(st.sampled_from(inner))
-            return [
-                f"{fence}{{ethics-answer}} {question_id}",
-                *[f":{s}" for s in status],
-                *body,
-                fence,
-            ]
-        deeper = indent + draw(st.sampled_from(["   ", "    "]))
-        head = [f"{indent}.. ethics-answer:: {question_id}", *[f"{deeper}:{s}" for s in status]]
-        return [*head, "", *[f"{deeper}{line}".rstrip() for line in body]] if body else head
-
+    out = review_head(draw, fmt, names, review_fence, indent)
     for question in questions:
-        if draw(st.booleans()):
-            note = pages.question_note(question, 70)
-            out += ["", *pages.comment(note, fmt, indent)]
-        if not question.is_group and draw(st.integers(0, 3)):
-            out += ["", *answer(question.id)]
-        if draw(st.integers(0, 5)) == 0:
-            line = draw(text_line)
-            if fmt == "rst" or not FENCE_LINE.match(line):
-                out += ["", f"{indent}{line}".rstrip()]
-        if draw(st.integers(0, 8)) == 0:
-            out += ["", *answer(draw(st.sampled_from(["plan-99", "old-question-1"])))]
+        out += question_blocks(draw, fmt, indent, inner, question)
     if fmt == "md":
         out += ["", review_fence]
     out += ["", draw(st.sampled_from(["After the review.", "", "Closing words"]))]
@@ -383,13 +397,13 @@ def test_unknown_checklist_in_page_suggests_a_name() -> None:
 
 
 def test_md_option_values_are_quoted_only_when_needed() -> None:
-    meta = pages.ReviewMeta(title="Review: falls #1", owner="Ward 7 QI team", date="2026-10-01")
+    meta = pages.ReviewMeta(name="Review: falls #1", owner="Ward 7 QI team", date="2026-10-01")
     text = pages.render_page([CATALOG.checklists["collaboration"]], "md", meta)
-    assert ':title: "Review: falls #1"' in text
+    assert ':name: "Review: falls #1"' in text
     assert ":owner: Ward 7 QI team" in text
     assert ":date: 2026-10-01" in text
     review = pages.scan_page(text, "md")[0]
-    assert review.options["title"] == "Review: falls #1"
+    assert review.options["name"] == "Review: falls #1"
 
 
 def test_page_format() -> None:
