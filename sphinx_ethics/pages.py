@@ -18,10 +18,8 @@ literal and code blocks that merely show such text.
 from __future__ import annotations
 
 import json
-import os
 import re
 import string
-import tempfile
 import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -31,6 +29,7 @@ from typing import Literal
 
 import yaml
 
+from sphinx_ethics import answers_file, files
 from sphinx_ethics.catalog import Catalog, Checklist, Question, did_you_mean
 
 Format = Literal["rst", "md"]
@@ -40,7 +39,7 @@ WIDTH = 79
 RST_INDENT = "   "
 
 
-class PageError(Exception):
+class PageError(files.FileError):
     """A page cannot be written or updated; the message is one line for the user."""
 
 
@@ -59,7 +58,6 @@ class ReviewMeta:
     def options(self) -> list[tuple[str, str]]:
         pairs = [
             ("name", self.name),
-            ("title", self.title),
             ("owner", self.owner),
             ("reviewers", self.reviewers),
             ("date", self.date),
@@ -145,7 +143,22 @@ def _display_width(text: str) -> int:
 
 def _rst_title(text: str) -> list[str]:
     escaped = re.sub(r"([\\*`_|])", r"\\\1", text)
+    if not escaped[:1].isalnum() and not escaped.startswith("\\"):
+        escaped = "\\" + escaped  # "- x", ".. x", "1. x" would not be a title
     return [escaped, "=" * max(_display_width(escaped), 3)]
+
+
+def _md_title(text: str) -> str:
+    """A Markdown heading; characters that could start inline markup are escaped."""
+    return "# " + re.sub(r"([\\`*_\[\]<>{}!|~$&#])", r"\\\1", text)
+
+
+def default_title(checklists: Sequence[Checklist]) -> str:
+    """A page title from the checklists' own titles, so no two pages read alike."""
+    titles = [c.title.strip() for c in checklists if c.title.strip()]
+    if not titles:
+        return "Ethics review"
+    return "Ethics review: " + "; ".join(titles)
 
 
 def _myst_value(value: str) -> str:
@@ -165,29 +178,37 @@ HOW_TO = (
 )
 
 
-def render_page(checklists: Sequence[Checklist], fmt: Format, meta: ReviewMeta) -> str:
-    """A complete fill-in review page for ``checklists``, ending with a newline."""
-    title = meta.title or "Ethics review"
+def render_page(
+    checklists: Sequence[Checklist], fmt: Format, meta: ReviewMeta, colon_fence: bool = True
+) -> str:
+    """A complete fill-in review page for ``checklists``, ending with a newline.
+
+    The title is the page's heading only (a ``:title:`` option as well would
+    show it twice).  MyST pages use colon fences when the project enables
+    ``colon_fence``, else backtick fences, which work without it.
+    """
+    title = meta.title or default_title(checklists)
     ids = " ".join(c.id for c in checklists)
     out: list[str] = []
     if fmt == "md":
         how = HOW_TO.format(where=" (before its closing fence)", status=" as an option line")
-        out += [f"# {title}", "", *comment(_wrap(how, WIDTH - 2), "md"), ""]
-        out += [f"::::{{ethics-review}} {ids}"]
+        outer, fence = ("::::", ":::") if colon_fence else ("````", "```")
+        out += [_md_title(title), "", *comment(_wrap(how, WIDTH - 2), "md"), ""]
+        out += [f"{outer}{{ethics-review}} {ids}"]
         out += [f":{key}: {_myst_value(value)}" for key, value in meta.options()]
-        indent, fence = "", ":::"
+        indent = ""
     else:
         how = HOW_TO.format(where=", indented, after a blank line", status=" under that line")
         out += [*_rst_title(title), "", *comment(_wrap(how, WIDTH - 3), "rst"), ""]
         out += [f".. ethics-review:: {ids}"]
         out += [f"{RST_INDENT}:{key}: {value}" for key, value in meta.options()]
-        indent, fence = RST_INDENT, ""
+        indent, fence, outer = RST_INDENT, "", ""
     for checklist in checklists:
         for question in checklist.iter_questions():
             for piece in stub_pieces(question, fmt, indent, fence):
                 out += ["", *piece]
     if fmt == "md":
-        out += ["::::"]
+        out += [outer]
     return "\n".join(out) + "\n"
 
 
@@ -509,35 +530,53 @@ class Insertion:
 
 
 @dataclass
+class AnswersFileEntries:
+    """Entries ``update`` appends to a review's ``:answers:`` file."""
+
+    path: Path
+    display: str
+    questions: list[Question]
+
+    @property
+    def ids(self) -> list[str]:
+        return [q.id for q in self.questions]
+
+
+@dataclass
 class UpdatePlan:
     insertions: list[Insertion] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     strays: list[tuple[str, int]] = field(default_factory=list)  # (id, 1-based line)
-    reviews: int = 0
+    file_entries: list[AnswersFileEntries] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "file:line: message", as the build
 
     @property
     def changed(self) -> bool:
-        return bool(self.insertions)
+        return bool(self.insertions or self.file_entries)
 
 
-def answers_file_ids(
-    options: dict[str, str], page: Path | None, srcdir: Path | None = None
-) -> set[str]:
-    """Question ids answered in a review's ``:answers:`` file (best effort).
+def answers_file_path(
+    review: ReviewBlock, page: Path | None, srcdir: Path | None, where: str
+) -> Path | None:
+    """The review's ``:answers:`` file, by the extension's rules, or None if it has none.
 
-    Those slots are answered already, so ``update`` adds no stub for them
-    (a stub would be a second answer).  A name starting with ``/`` is
-    relative to the source directory, as in the extension.
+    The file must lie inside the source directory (the directory of the
+    nearest conf.py, else the page's) and be a regular file: the build
+    would not read it otherwise, so neither does ``update``.
     """
-    name = options.get("answers", "").strip()
+    name = review.options.get("answers", "").strip()
     if not name or page is None:
-        return set()
-    base = (srcdir or page.parent) if name.startswith("/") else page.parent
-    try:
-        data = yaml.safe_load((base / name.lstrip("/")).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return set()
-    return {str(key) for key in data} if isinstance(data, dict) else set()
+        return None
+    document_dir = page.parent if str(page.parent) else Path(".")
+    path = answers_file.resolve(srcdir or document_dir, document_dir, name)
+    line = review.line + 1
+    if path is None:
+        raise PageError(f"{where}:{line}: :answers: file {name!r} is outside the source directory")
+    if not path.exists():
+        raise PageError(f"{where}:{line}: :answers: file {name!r} not found")
+    if not files.is_regular(path):
+        raise PageError(f"{where}:{line}: :answers: file {name!r} is not a regular file")
+    return path
 
 
 def review_checklists(review: ReviewBlock, catalog: Catalog, where: str) -> list[Checklist]:
@@ -568,26 +607,59 @@ def plan_update(
     reviews = scan_page(text, fmt)
     if not reviews:
         raise PageError(f"{where}: no ethics-review found (is this a {fmt} page?)")
-    plan = UpdatePlan(reviews=len(reviews))
+    plan = UpdatePlan()
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     for review in reviews:
         checklists = review_checklists(review, catalog, where)
-        answered = answers_file_ids(review.options, page, srcdir)
-        _plan_review(review, checklists, fmt, answered, plan)
+        path = answers_file_path(review, page, srcdir, where)
+        if path is None:
+            _plan_review(review, checklists, fmt, plan)
+            continue
+        display = str(path)
+        items, problems = answers_file.read_answers(path, display)
+        plan.problems += [f"{p.location}: {p.message}" for p in problems]
+        in_file = {item.question_id for item in items}
+        _plan_file_review(review, checklists, in_file, plan, AnswersFileEntries(path, display, []))
     plan.insertions = _merge(plan.insertions, lines, newline)
     return plan
+
+
+def _plan_file_review(
+    review: ReviewBlock,
+    checklists: Sequence[Checklist],
+    in_file: set[str],
+    plan: UpdatePlan,
+    entries: AnswersFileEntries,
+) -> None:
+    """A review with an answers file: missing slots become entries in that file.
+
+    Empty stubs in the page would be second answers beside the file's, so
+    the page itself is not changed.
+    """
+    known = {q.id for c in checklists for q in c.iter_questions()}
+    answered = {a.id for a in review.answers} | in_file
+    plan.strays += [(a.id, a.start + 1) for a in review.answers if a.id not in known]
+    # Two reviews may share one file: its entries are planned once.
+    target = next((e for e in plan.file_entries if e.path == entries.path), entries)
+    planned = set(target.ids)
+    for checklist in checklists:
+        for question in checklist.slots():
+            if question.id not in answered and question.id not in planned:
+                target.questions.append(question)
+                planned.add(question.id)
+    if target is entries and entries.questions:
+        plan.file_entries.append(entries)
 
 
 def _plan_review(
     review: ReviewBlock,
     checklists: Sequence[Checklist],
     fmt: Format,
-    in_file: set[str],
     plan: UpdatePlan,
 ) -> None:
     questions = [q for c in checklists for q in c.iter_questions()]
     known = {q.id for q in questions}
-    answered = {a.id for a in review.answers} | in_file
+    answered = {a.id for a in review.answers}
     plan.strays += [(a.id, a.start + 1) for a in review.answers if a.id not in known]
     blocks: dict[str, list[Block]] = {}
     for block in [*review.notes, *review.answers]:
@@ -649,91 +721,3 @@ def apply_insertions(text: str, insertions: Iterable[Insertion]) -> str:
         out.append(line)
     out.append(by_line.get(len(lines), ""))
     return "".join(out)
-
-
-# --------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------
-
-
-def read_page(path: Path) -> str:
-    """A page's text, exactly (no newline translation); UTF-8 only."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PageError(f"{path}: is a directory, not a page") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise PageError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
-
-
-def _temp_beside(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file in ``path``'s directory, flushed to disk."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise PageError(f"{path}: the directory {str(directory)!r} does not exist")
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` in one step: readers see the old file or the new one.
-
-    A symlinked page is updated where it really lives; the link stays a link.
-    """
-    path = path.resolve()
-    temp = _temp_beside(path, text.encode("utf-8"))
-    try:
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def write_new(path: Path, text: str) -> None:
-    """Create ``path`` with ``text``, atomically; never replace an existing file."""
-    if path.exists() or path.is_symlink():
-        raise PageError(f"{path} already exists; not overwriting it (use 'update' to add stubs)")
-    temp = _temp_beside(path, text.encode("utf-8"))
-    try:
-        os.chmod(temp, 0o666 & ~_umask())
-        try:
-            os.link(temp, path)  # fails if the file appeared meanwhile
-        except FileExistsError:
-            raise PageError(f"{path} already exists; not overwriting it") from None
-        except OSError:  # a file system without hard links
-            _write_exclusive(path, text.encode("utf-8"))
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _write_exclusive(path: Path, data: bytes) -> None:
-    try:
-        with open(path, "xb") as handle:
-            handle.write(data)
-    except FileExistsError:
-        raise PageError(f"{path} already exists; not overwriting it") from None
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

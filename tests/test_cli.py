@@ -267,7 +267,8 @@ def test_new_format_from_option_or_extension(tmp_path: Path) -> None:
     assert "--format" in one_error_line(result)
     assert not (tmp_path / "c.html").exists()
     result = run("new", "plan", "-o", "-", "--format", "rst")
-    assert result.stdout.startswith("Ethics review\n=============\n")
+    title = "Ethics review: Questions to help plan an improvement activity"
+    assert result.stdout.startswith(f"{title}\n{'=' * len(title)}\n")
 
 
 def test_new_into_a_missing_directory_fails_cleanly(tmp_path: Path) -> None:
@@ -421,10 +422,14 @@ def test_update_counts_answers_in_the_answers_file(tmp_path: Path) -> None:
     (tmp_path / "answers.yaml").write_text("co-production-1: |\n  From the form.\n", "utf-8")
     page = tmp_path / "review.rst"
     page.write_text(".. ethics-review:: co-production\n   :answers: answers.yaml\n", "utf-8")
+    before = page.read_bytes()
     result = run("update", page)
-    assert result.returncode == 0
-    assert "added 1 stub: co-production-2" in result.stdout
-    assert "co-production-1" not in page.read_text("utf-8")
+    assert result.returncode == 0, result.stderr
+    assert "added 1 empty entry to" in result.stdout and "co-production-2" in result.stdout
+    assert page.read_bytes() == before  # no stub in the page: it would be a second answer
+    text = (tmp_path / "answers.yaml").read_text("utf-8")
+    assert text.startswith("co-production-1: |\n  From the form.\n")
+    assert 'co-production-2: ""' in text
 
 
 def test_update_check_mode_changes_nothing(tmp_path: Path) -> None:
@@ -870,11 +875,12 @@ def test_interrupt_exits_130(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     from sphinx_ethics import cli
+    from sphinx_ethics.cli import catalogue
 
     def interrupted(args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "cmd_list", interrupted)
+    monkeypatch.setattr(catalogue, "cmd_list", interrupted)
     assert cli.main(["list"]) == 130
     assert capsys.readouterr().err == "sphinx-ethics: interrupted\n"
 
@@ -883,11 +889,12 @@ def test_unexpected_error_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     from sphinx_ethics import cli
+    from sphinx_ethics.cli import catalogue
 
     def broken(args: object) -> int:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(cli, "cmd_list", broken)
+    monkeypatch.setattr(catalogue, "cmd_list", broken)
     monkeypatch.delenv("SPHINX_ETHICS_DEBUG", raising=False)
     assert cli.main(["list"]) == 2
     err = capsys.readouterr().err
@@ -935,12 +942,12 @@ def test_debug_variable_shows_a_traceback_only_when_on(
     # A bug is provoked by a checklist file that is a directory, read by a
     # code path that does not expect it; whatever happens, the exit code is 2.
     env = {**os.environ, "SPHINX_ETHICS_DEBUG": value, "NO_COLOR": "1"}
-    code = "import sphinx_ethics.cli as c; c.cmd_list = None; import sys; "
-    code += "sys.exit(c.main(['list']))"
-    sabotage = [sys.executable, "-c", code.replace("c.cmd_list = None; ", "")]
+    code = "import sphinx_ethics.cli as c; import sys; sys.exit(c.main(['list']))"
+    sabotage = [sys.executable, "-c", code]
     ok = subprocess.run(sabotage, capture_output=True, text=True, env=env, check=False)
     assert ok.returncode == 0
-    broken = "import sys, sphinx_ethics.cli as c; c.load = lambda *a: 1 / 0; "
+    broken = "import sys, sphinx_ethics.cli as c, sphinx_ethics.cli.catalogue as k; "
+    broken += "k.load = lambda *a: 1 / 0; "
     broken += "sys.exit(c.main(['list']))"
     result = subprocess.run(
         [sys.executable, "-c", broken], capture_output=True, text=True, env=env, check=False

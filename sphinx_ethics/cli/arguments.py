@@ -1,0 +1,171 @@
+"""The argument parser of ``sphinx-ethics`` (no command code is imported here)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from sphinx_ethics.cli.common import EXIT_CANNOT_RUN, PROG
+from sphinx_ethics.version import __version__
+
+#: Where each command's code lives: module in this package, function.
+COMMANDS = {
+    "list": ("catalogue", "cmd_list"),
+    "new": ("review_pages", "cmd_new"),
+    "update": ("review_pages", "cmd_update"),
+    "export": ("catalogue", "cmd_export"),
+    "check": ("check", "cmd_check"),
+    "validate": ("catalogue", "cmd_validate"),
+}
+PAGE_FORMATS = ("rst", "md")  # as sphinx_ethics.pages.FORMATS
+EXPORT_FORMATS = ("md", "rst", "html", "csv", "json")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors, as every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        line = f"{message} (see '{self.prog} --help')"
+        print(f"{self.prog}: error: {line}", file=sys.stderr)
+        stop = SystemExit(EXIT_CANNOT_RUN)
+        stop.usage_error = line  # type: ignore[attr-defined]  # for --json
+        raise stop
+
+
+def _checklists_option(parser: argparse.ArgumentParser, dest: str) -> None:
+    parser.add_argument(
+        "--checklists",
+        metavar="FILE",
+        action="append",
+        dest=dest,
+        default=[],
+        help="a custom checklist YAML file to load after the built-in data "
+        "(repeatable; same schema, see 'sphinx-ethics validate')",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=PROG,
+        description="Ethics checklists for healthcare improvement, for Sphinx docs: "
+        "write fill-in review pages, keep them up to date, export blank checklists "
+        "and check that every required question is answered.",
+        epilog="Exit codes: 0 success, 1 the docs or file have problems, "
+        "2 the command could not run. Run 'sphinx-ethics COMMAND --help' for details.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _checklists_option(parser, "global_checklists")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        _checklists_option(sub, "checklists")
+        sub.set_defaults(command=name)
+        return sub
+
+    listing = command("list", "List the checklists, or one checklist's questions.")
+    listing.add_argument("checklist", nargs="*", metavar="CHECKLIST", help="checklist ids")
+    listing.add_argument("--json", action="store_true", help="print JSON for machines")
+    _new_arguments(
+        command(
+            "new",
+            "Write a fill-in review page: one empty answer per slot, the question beside "
+            "it as a comment. Never overwrites a file.",
+        )
+    )
+    _update_arguments(
+        command(
+            "update",
+            "Add stubs for slots a review page lacks (after a checklist gained questions); "
+            "for a review with an :answers: file, add empty entries to that file instead. "
+            "Existing text is never changed.",
+        )
+    )
+    export = command(
+        "export", "Write blank checklists (with top tips and attribution) for workshops."
+    )
+    export.add_argument("checklist", nargs="+", metavar="CHECKLIST", help="checklist ids")
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        help="output format (default: from the -o extension, else md)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="file to write (default: stdout); a FIFO or device is written in place",
+    )
+    _check_arguments(
+        command(
+            "check",
+            "Read and validate a Sphinx docs tree (no HTML written): one line per review, "
+            "exit 0 when every required question is answered and there is no ethics warning.",
+        )
+    )
+    validate = command(
+        "validate",
+        "Check custom checklist files against the schema, as they would load beside the "
+        "built-in data (and any --checklists): every problem with file:line.",
+    )
+    validate.add_argument("file", nargs="+", metavar="FILE", help="checklist YAML files")
+    return parser
+
+
+def _new_arguments(new: argparse.ArgumentParser) -> None:
+    new.add_argument("checklist", nargs="+", metavar="CHECKLIST", help="checklist ids")
+    new.add_argument("-o", "--output", required=True, metavar="FILE", help="page to write")
+    new.add_argument(
+        "--format",
+        choices=PAGE_FORMATS,
+        help="rst or md (default: from the file extension); md uses colon fences if "
+        "conf.py enables MyST's colon_fence, else backtick fences",
+    )
+    new.add_argument("--name", default="", help="the review's :name: (a label for :ref:)")
+    new.add_argument(
+        "--title",
+        default="",
+        help="page title (default: 'Ethics review: ' and the checklists' titles)",
+    )
+    new.add_argument("--owner", default="", help="who owns the review")
+    new.add_argument("--reviewers", default="", help="reviewers, separated by ';'")
+    new.add_argument("--date", default="", help="review date, YYYY-MM-DD")
+    new.add_argument("--review-by", default="", help="date to review again by, YYYY-MM-DD")
+    new.add_argument(
+        "--status",
+        default="draft",
+        choices=("draft", "in-review", "approved", "none"),
+        help="review status (default: draft; 'none' leaves it out)",
+    )
+
+
+def _update_arguments(update: argparse.ArgumentParser) -> None:
+    update.add_argument("file", nargs="+", metavar="FILE", help="review pages to update")
+    update.add_argument("--format", choices=PAGE_FORMATS, help="rst or md (default: extension)")
+    update.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if a page (or its answers file) lacks stubs (for CI)",
+    )
+
+
+def _check_arguments(check: argparse.ArgumentParser) -> None:
+    check.add_argument("sourcedir", metavar="SOURCEDIR", help="the Sphinx source directory")
+    check.add_argument(
+        "-c", "--conf-dir", metavar="DIR", help="where conf.py is (default: SOURCEDIR)"
+    )
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON report on stdout (and an error that stops the command as "
+        '{"error": ..., "exit_code": 2})',
+    )
+    check.add_argument(
+        "-j",
+        "--jobs",
+        default="auto",
+        metavar="N",
+        help="parallel readers: a number, or 'auto' (parallel only for larger projects)",
+    )
+    check.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")

@@ -1,0 +1,64 @@
+"""What every command shares: exit codes, the one-line error, the catalogue."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx_ethics.catalog import Catalog, Checklist
+
+PROG = "sphinx-ethics"
+EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class CommandError(Exception):
+    """The command cannot run; the message is the one line the user sees."""
+
+
+def _unique(paths: Iterable[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    out = []
+    for path in paths:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
+
+
+def checklist_files(args: argparse.Namespace, extra: Iterable[Path] = ()) -> list[Path]:
+    """``--checklists`` files (before and after the command), each checked to exist."""
+    named = [Path(p) for p in [*args.global_checklists, *args.checklists]]
+    for path in named:
+        if not path.is_file():
+            what = "is a directory" if path.is_dir() else "not found"
+            raise CommandError(f"checklist file {what}: {path}")
+    return _unique([*extra, *named])
+
+
+def load(files: Sequence[Path]) -> Catalog:
+    from sphinx_ethics.catalog import load_catalog
+
+    return load_catalog([str(p) for p in files])
+
+
+def pick(catalog: Catalog, ids: Iterable[str]) -> list[Checklist]:
+    """The checklists named, in the order given; an unknown id is an error."""
+    from sphinx_ethics.catalog import did_you_mean
+
+    found: list[Checklist] = []
+    for name in ids:
+        if name not in catalog.checklists:
+            hint = did_you_mean(name, catalog.checklists)
+            known = ", ".join(catalog.checklists)
+            raise CommandError(f"unknown checklist {name!r}{hint}; known checklists: {known}")
+        if catalog.checklists[name] not in found:
+            found.append(catalog.checklists[name])
+    return found
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
