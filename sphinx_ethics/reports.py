@@ -11,15 +11,14 @@ model, one schema (``schemas/report.schema.json``).
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from sphinx_ethics import files
 from sphinx_ethics.checks import all_problems, is_overdue
 from sphinx_ethics.config import junit_path, project_catalog, today_setting
 from sphinx_ethics.domain import EthicsDomain
@@ -231,20 +230,15 @@ def junit_cases(review: dict[str, Any]) -> list[Case]:
 # --------------------------------------------------------------------------
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Readers (CI) never see a half-written report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+def write_report_file(path: Path, text: str) -> None:
+    """Readers (CI) never see a half-written report; a special file is never written."""
+    if path.exists() and not path.is_file():
+        logger.warning("ethics: not writing %s: it exists and is not a regular file", path)
+        return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is not
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        files.write_atomic(path, text, refuse_read_only=False, make_parents=True)
+    except (OSError, files.FileError) as err:
+        logger.warning("ethics: cannot write %s: %s", path, err)
 
 
 def write_reports(app: Sphinx, exception: Exception | None) -> None:
@@ -256,9 +250,9 @@ def write_reports(app: Sphinx, exception: Exception | None) -> None:
     report = report_data(app)
     if app.config.ethics_report:
         text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-        write_atomically(Path(app.outdir) / REPORT_NAME, text)
+        write_report_file(Path(app.outdir) / REPORT_NAME, text)
     if junit:
         root = junit_tree(report).getroot()
         text = ET.tostring(root, encoding="unicode", xml_declaration=True)
-        write_atomically(junit, text + "\n")
+        write_report_file(junit, text + "\n")
         logger.info("ethics: JUnit report written to %s", junit)

@@ -18,10 +18,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from importlib import resources
 from pathlib import Path
 
 import docutils.core
+import jsonschema
 import pytest
+from helpers import sphinx_build
 from markdown_it import MarkdownIt
 
 from sphinx_ethics import __version__, pages
@@ -67,17 +70,6 @@ def one_error_line(result: subprocess.CompletedProcess) -> str:
     assert lines[0].startswith("sphinx-ethics"), lines[0]
     assert "error:" in lines[0]
     return lines[0]
-
-
-def sphinx_build(srcdir: Path, outdir: Path, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-E", "-q", *options, str(srcdir), str(outdir)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "NO_COLOR": "1"},
-        timeout=600,
-    )
 
 
 def warning_lines(stderr: str) -> list[str]:
@@ -195,7 +187,7 @@ def test_new_page_builds_with_one_unanswered_warning_per_slot(tmp_path: Path, fm
     assert result.returncode == 0, result.stderr
     assert str(page) in result.stdout
 
-    build = sphinx_build(docs, tmp_path / "out", "-b", "html")
+    build = sphinx_build("-E", "-q", "-b", "html", docs, tmp_path / "out")
     assert build.returncode == 0, build.stderr
     warnings = warning_lines(build.stderr)
     expected = SLOTS["plan"] + SLOTS["healthcare-good"]
@@ -222,7 +214,7 @@ def test_filled_in_page_passes_check(tmp_path: Path, fmt: str) -> None:
     assert f"Total: 1 review, {slots}/{slots} required questions answered" in result.stdout
     assert warning_lines(result.stderr) == []
 
-    build = sphinx_build(docs, tmp_path / "out", "-b", "html", "-W")
+    build = sphinx_build("-E", "-q", "-b", "html", "-W", docs, tmp_path / "out")
     assert build.returncode == 0, build.stderr
 
 
@@ -236,7 +228,7 @@ def test_new_options_reach_the_review(tmp_path: Path) -> None:
         "--date", "2026-10-01", "--review-by", "2027-04-01", "--status", "in-review",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    build = sphinx_build(docs, tmp_path / "out", "-b", "html")
+    build = sphinx_build("-E", "-q", "-b", "html", docs, tmp_path / "out")
     assert [w for w in warning_lines(build.stderr) if "unanswered" not in w] == []
     html_text = (tmp_path / "out" / "review.html").read_text("utf-8")
     assert 'id="falls-ethics"' in html_text
@@ -360,8 +352,8 @@ def test_update_adds_exactly_the_new_stub(
     check = run("check", docs, "--json")
     assert check.returncode == 1
     report = json.loads(check.stdout)
-    assert report["reviews"][0]["unanswered"] == [new_id]
-    assert report["totals"]["ethics_warnings"] == 1
+    assert unanswered(report["reviews"][0]) == [new_id]
+    assert [p["subtype"] for p in all_problems(report)] == ["unanswered"]
 
 
 def test_update_with_nothing_to_add_does_not_touch_the_file(tmp_path: Path) -> None:
@@ -568,7 +560,7 @@ def test_export_rst_builds_with_sphinx_warnings_as_errors(tmp_path: Path) -> Non
     (src / "conf.py").write_text('project = "Workshop"\n', "utf-8")
     result = run("export", *CATALOG.checklists, "--format", "rst", "-o", src / "index.rst")
     assert result.returncode == 0
-    build = sphinx_build(src, tmp_path / "out", "-b", "html", "-W")
+    build = sphinx_build("-E", "-q", "-b", "html", "-W", src, tmp_path / "out")
     assert build.returncode == 0, build.stderr
 
 
@@ -665,21 +657,37 @@ def test_check_unanswered_exit_1_with_json(tmp_path: Path) -> None:
     result = run("check", docs, "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["ok"] is False and report["exit_code"] == 1
-    assert report["totals"] == {
-        "reviews": 1,
-        "required": 3,
-        "answered": 0,
-        "unanswered": 3,
-        "ethics_warnings": 3,
-        "other_warnings": 0,
-    }
-    assert report["reviews"][0]["unanswered"] == [
-        "collaboration-1",
-        "co-production-1",
-        "co-production-2",
-    ]
-    assert {w["type"] for w in report["warnings"]} == {"ethics.unanswered"}
+    assert report["schema_version"] == 2 and report["complete"] is False
+    (review,) = report["reviews"]
+    assert (review["required"], review["answered"], review["complete"]) == (3, 0, False)
+    assert unanswered(review) == ["collaboration-1", "co-production-1", "co-production-2"]
+    assert {p["subtype"] for p in all_problems(report)} == {"unanswered"}
+    assert all(p["file"] == "review.rst" and p["line"] > 0 for p in review["problems"])
+
+
+def test_check_json_is_the_build_report(tmp_path: Path) -> None:
+    """One report model: check --json prints what sphinx-build writes, key by key."""
+    docs = project(tmp_path)
+    assert run("new", "collaboration", "co-production", "-o", docs / "review.rst").returncode == 0
+    checked = json.loads(run("check", docs, "--json").stdout)
+    out = tmp_path / "html"
+    assert sphinx_build("-q", "-b", "html", docs, out).returncode == 0
+    built = json.loads((out / "ethics-report.json").read_text("utf-8"))
+    assert checked.keys() == built.keys()
+    for key in built:
+        assert checked[key] == built[key], key
+    schema = json.loads(
+        resources.files("sphinx_ethics.schemas").joinpath("report.schema.json").read_text()
+    )
+    jsonschema.validate(checked, schema)
+
+
+def unanswered(review: dict) -> list[str]:
+    return [s["id"] for s in review["slots"] if s["required"] and s["state"] == "unanswered"]
+
+
+def all_problems(report: dict) -> list[dict]:
+    return report["problems"] + [p for r in report["reviews"] for p in r["problems"]]
 
 
 def test_check_other_ethics_warnings_exit_1(tmp_path: Path) -> None:
@@ -691,8 +699,8 @@ def test_check_other_ethics_warnings_exit_1(tmp_path: Path) -> None:
     result = run("check", docs, "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["totals"]["unanswered"] == 0
-    assert [w["type"] for w in report["warnings"]] == ["ethics.unknown-question"]
+    assert unanswered(report["reviews"][0]) == []
+    assert [p["subtype"] for p in all_problems(report)] == ["unknown-question"]
 
 
 def test_check_sphinx_warnings_are_shown_but_do_not_fail(tmp_path: Path) -> None:
@@ -704,7 +712,7 @@ def test_check_sphinx_warnings_are_shown_but_do_not_fail(tmp_path: Path) -> None
     result = run("check", docs)
     assert result.returncode == 0, result.stdout
     assert "toctree" in result.stderr and "nowhere" in result.stderr
-    assert "0 ethics warnings: OK" in result.stdout
+    assert "0 ethics problems: OK" in result.stdout
 
 
 def test_check_parallel_matches_serial(tmp_path: Path) -> None:
@@ -718,8 +726,8 @@ def test_check_parallel_matches_serial(tmp_path: Path) -> None:
         text = pages.render_page(checklist, "rst", pages.ReviewMeta(name=name))
         (docs / f"{name}.rst").write_text(fill(text, "rst") if index % 3 else text, "utf-8")
     reports = [json.loads(run("check", docs, "--json", "-j", jobs).stdout) for jobs in ("0", "2")]
-    assert reports[0]["totals"] == reports[1]["totals"]
-    assert reports[0]["totals"]["unanswered"] == 15 * 2
+    assert reports[0] == reports[1]
+    assert sum(len(unanswered(r)) for r in reports[0]["reviews"]) == 15 * 2
     assert [r["name"] for r in reports[1]["reviews"]] == names
 
 
@@ -859,7 +867,7 @@ def test_custom_checklists_example_builds_and_passes_check(tmp_path: Path) -> No
     result = run("check", example)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "15/15 required questions answered" in result.stdout
-    build = sphinx_build(example, tmp_path / "out", "-b", "html", "-W")
+    build = sphinx_build("-E", "-q", "-b", "html", "-W", example, tmp_path / "out")
     assert build.returncode == 0, build.stderr
     page = run("new", "data-use", "plan", "-o", example / "new.rst", cwd=example)
     assert page.returncode == 0, page.stderr  # finds ethics_checklists in conf.py

@@ -11,7 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_cli import CONF, SLOTS, one_error_line, project, run, sphinx_build, warning_lines
+from helpers import sphinx_build
+from test_cli import CONF, SLOTS, one_error_line, project, run, warning_lines
 
 NO_SPHINX = "assert not [m for m in sys.modules if m == 'sphinx' or m.startswith('sphinx.')]"
 
@@ -146,7 +147,7 @@ def test_update_reports_an_answers_file_outside_the_source_dir(tmp_path: Path) -
     assert f"{page}:1: :answers: file '../answers.yaml' is outside the source directory" in line
     assert page.read_text("utf-8") == text
     # The build says the same about it.
-    build = sphinx_build(docs, tmp_path / "out", "-b", "html")
+    build = sphinx_build("-E", "-q", "-b", "html", docs, tmp_path / "out")
     assert any("is outside the source directory" in w for w in warning_lines(build.stderr))
 
 
@@ -184,7 +185,7 @@ def test_update_adds_entries_to_the_answers_file_keeping_every_byte(tmp_path: Pa
     assert run("update", "--check", page).returncode == 0  # up to date now
 
     # The build reads the file: every new entry is an unanswered slot there.
-    build = sphinx_build(docs, tmp_path / "out", "-b", "html")
+    build = sphinx_build("-E", "-q", "-b", "html", docs, tmp_path / "out")
     unanswered = [w for w in warning_lines(build.stderr) if "[ethics.unanswered]" in w]
     assert len(unanswered) == len(expected), build.stderr
 
@@ -236,7 +237,7 @@ def test_new_title_appears_once(tmp_path: Path, fmt: str) -> None:
     title = "Falls on wards 7 and 8"
     assert run("new", "plan", "-o", docs / f"review.{fmt}", "--title", title).returncode == 0
     assert (docs / f"review.{fmt}").read_text("utf-8").count(title) == 1
-    build = sphinx_build(docs, tmp_path / "out", "-b", "html")
+    build = sphinx_build("-E", "-q", "-b", "html", docs, tmp_path / "out")
     assert build.returncode == 0, build.stderr
     body = (tmp_path / "out" / "review.html").read_text("utf-8").split('role="main"', 1)[-1]
     assert body.count(title) == 1
@@ -272,7 +273,7 @@ def test_new_md_without_colon_fence_uses_backticks_that_build(tmp_path: Path) ->
     assert "````{ethics-review} co-production plan\n" in text
     assert "```{ethics-answer} plan-1\n```\n" in text
     assert ":::" not in text
-    build = sphinx_build(docs, tmp_path / "out", "-b", "html")
+    build = sphinx_build("-E", "-q", "-b", "html", docs, tmp_path / "out")
     assert build.returncode == 0, build.stderr
     warnings = warning_lines(build.stderr)
     expected = SLOTS["co-production"] + SLOTS["plan"]
@@ -287,7 +288,7 @@ def test_new_md_without_colon_fence_uses_backticks_that_build(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "added 1 stub: plan-3" in result.stdout
     assert stub in page.read_text("utf-8")
-    build = sphinx_build(docs, tmp_path / "out2", "-b", "html")
+    build = sphinx_build("-E", "-q", "-b", "html", docs, tmp_path / "out2")
     assert len(warning_lines(build.stderr)) == len(expected), build.stderr
 
 

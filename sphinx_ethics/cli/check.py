@@ -1,8 +1,10 @@
 """``check``: read and validate a docs tree with Sphinx, one line per review.
 
-Sphinx is imported only inside the functions that build.  ``_build``,
-``_report``, ``_print_report`` and ``WarningTee`` are kept apart so the
-report can later come from the builder's own model.
+It runs ``sphinx-build -b ethics-check`` (Sphinx's own ``build_main``, so
+colour, parallel reading and error handling are Sphinx's) into a temporary
+directory, then prints the ``ethics-report.json`` that build wrote: the very
+document ``sphinx-build`` writes for the project, from the same code.
+Sphinx is imported only when the build runs.
 """
 
 from __future__ import annotations
@@ -10,12 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sphinx_ethics.cli.common import (
     EXIT_OK,
@@ -25,46 +25,10 @@ from sphinx_ethics.cli.common import (
     load,
 )
 from sphinx_ethics.cli.conf import ethics_checklists, read_conf
+from sphinx_ethics.slots import ANSWERED_STATES
 
 #: Below this many source files, starting worker processes costs more than it saves.
 PARALLEL_MIN_DOCS = 100
-
-TAG = re.compile(r"\[(ethics(?:\.[\w-]+)?)\]\s*$")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-class WarningTee:
-    """Sphinx's warning stream: passed on to stderr as is, and counted.
-
-    Sphinx writes each log record with one ``write`` call, tagged
-    ``[type.subtype]`` (``show_warning_types`` is forced on for this).
-    """
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.encoding = getattr(stream, "encoding", None) or "utf-8"
-        self.ethics: list[tuple[str, str]] = []  # (type.subtype, message)
-        self.other = 0
-
-    def write(self, text: str) -> int:
-        plain = ANSI.sub("", text).strip()
-        if plain:
-            tag = TAG.search(plain)
-            if tag:
-                self.ethics.append((tag.group(1), plain))
-            elif "WARNING" in plain or "ERROR" in plain or "CRITICAL" in plain:
-                self.other += 1
-        try:
-            self.stream.write(text)
-        except UnicodeEncodeError:
-            self.stream.write(text.encode(self.encoding, "replace").decode(self.encoding))
-        return len(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        return False
 
 
 def _count_documents(srcdir: Path, namespace: dict[str, Any]) -> int:
@@ -115,13 +79,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise CommandError(f"checklist file not found: {path} (from ethics_checklists)")
     load(files)  # an invalid checklist file: exit 2 before building
     jobs = _jobs(args.jobs, _count_documents(srcdir, namespace))
-    result = _build(srcdir, confdir, files, jobs, args.verbose)
-    report = _report(srcdir, *result)
+    report = _build(srcdir, confdir, files, jobs, args.verbose)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        _print_report(report)
-    return int(report["exit_code"])
+        _print_report(srcdir, report)
+    return EXIT_OK if report["complete"] else EXIT_PROBLEMS
 
 
 def _conf_file(srcdir: Path, confdir: Path, explicit: bool) -> Path:
@@ -162,114 +125,63 @@ def _did_you_mean_subdir(directory: Path) -> str:
 
 def _build(
     srcdir: Path, confdir: Path, files: Sequence[Path], jobs: int, verbose: bool
-) -> tuple[list[Any], WarningTee]:
-    """Read and resolve every document with the dummy builder, in a fresh temp dir."""
-    from sphinx.application import Sphinx
-    from sphinx.errors import SphinxError
-    from sphinx.util.console import nocolor
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
+) -> dict[str, Any]:
+    """Run the ``ethics-check`` builder in a fresh temp dir; return the report it wrote."""
+    from sphinx.cmd.build import build_main
 
-    from sphinx_ethics.validation import iter_reviews
+    from sphinx_ethics.reports import REPORT_NAME
 
-    if not sys.stderr.isatty():
-        nocolor()
-    tee = WarningTee(sys.stderr)
-    overrides = {
-        "ethics_checklists": [str(p.resolve()) for p in files],
-        "ethics_fail_on_unanswered": False,
-        "ethics_report": False,
-        "show_warning_types": True,
-        "smartquotes": False,  # typography only: a fifth of the reading time
-    }
-    # docutils_namespace: directives registered by this build are removed
-    # afterwards, as sphinx-build does, so a later build in the same process
-    # starts clean.
-    with (
-        tempfile.TemporaryDirectory(prefix="sphinx-ethics-check-") as temp,
-        patch_docutils(confdir),
-        docutils_namespace(),
-    ):
-        try:
-            app = Sphinx(
-                srcdir=srcdir,
-                confdir=confdir,
-                outdir=Path(temp, "out"),
-                doctreedir=Path(temp, "doctrees"),
-                buildername="ethics-check",
-                confoverrides=overrides,
-                status=sys.stderr if verbose else None,
-                warning=tee,  # type: ignore[arg-type]
-                freshenv=True,
-                parallel=jobs,
-            )
-            app.build(force_all=True)
-        except SphinxError as err:
-            raise CommandError(f"Sphinx could not build {srcdir}: {err}") from None
-        reviews = iter_reviews(app.env)
-        paths = {r.docname: str(app.env.doc2path(r.docname, False)) for r in reviews}
-    return [(r, paths[r.docname]) for r in reviews], tee
+    paths = [str(p.resolve()) for p in files]
+    if any("," in p for p in paths):
+        raise CommandError("a checklist file path contains a comma, which -D cannot pass")
+    with tempfile.TemporaryDirectory(prefix="sphinx-ethics-check-") as temp:
+        out = Path(temp, "out")
+        argv = [
+            "-b", "ethics-check", "-E", "-c", str(confdir), "-d", str(Path(temp, "doctrees")),
+            *(["-D", f"ethics_checklists={','.join(paths)}"] if paths else []),
+            "-D", "ethics_fail_on_unanswered=0",
+            "-D", "ethics_report=1",
+            "-D", "ethics_junit=",
+            "-D", "show_warning_types=1",
+            "-D", "smartquotes=0",  # typography only: a fifth of the reading time
+            *(["-j", str(jobs)] if jobs else []),
+            *([] if verbose else ["-q"]),
+            str(srcdir), str(out),
+        ]  # fmt: skip
+        status = build_main(argv)
+        report = out / REPORT_NAME
+        if status == 2 or not report.is_file():
+            raise CommandError(f"Sphinx could not build {srcdir} (see the messages above)")
+        return json.loads(report.read_text("utf-8"))
 
 
-def _report(srcdir: Path, reviews: list[Any], tee: WarningTee) -> dict[str, Any]:
-    items = []
-    for review, path in reviews:
-        missing = review.unanswered_slots()
-        items.append(
-            {
-                "name": review.name,
-                "document": review.docname,
-                "path": str(srcdir / path),
-                "line": review.line,
-                "title": review.title,
-                "checklists": list(review.checklists),
-                "status": review.status,
-                "owner": review.owner,
-                "review_by": review.review_by,
-                "required": review.required,
-                "answered": review.answered,
-                "unanswered": [s.id for s in missing],
-                "slots": [
-                    {"id": s.id, "required": s.required, "state": s.state} for s in review.slots
-                ],
-            }
-        )
-    required = sum(i["required"] for i in items)
-    answered = sum(i["answered"] for i in items)
-    ok = required == answered and not tee.ethics
-    return {
-        "schema_version": 1,
-        "sourcedir": str(srcdir),
-        "ok": ok,
-        "exit_code": EXIT_OK if ok else EXIT_PROBLEMS,
-        "reviews": items,
-        "totals": {
-            "reviews": len(items),
-            "required": required,
-            "answered": answered,
-            "unanswered": required - answered,
-            "ethics_warnings": len(tee.ethics),
-            "other_warnings": tee.other,
-        },
-        "warnings": [{"type": kind, "message": text} for kind, text in tee.ethics],
-    }
-
-
-def _print_report(report: dict[str, Any]) -> None:
-    for item in report["reviews"]:
-        line = f"{item['path']}:{item['line']}: {item['name']}: "
-        line += f"{item['answered']}/{item['required']} answered"
-        if item["unanswered"]:
-            line += f"; unanswered: {', '.join(item['unanswered'])}"
+def _print_report(srcdir: Path, report: dict[str, Any]) -> None:
+    for review in report["reviews"]:
+        line = f"{srcdir / review['file']}:{review['line']}: {review['name']}: "
+        line += f"{review['answered']}/{review['required']} answered"
+        missing = [
+            s["id"] for s in review["slots"] if s["required"] and s["state"] not in ANSWERED_STATES
+        ]
+        if missing:
+            line += f"; unanswered: {', '.join(missing)}"
+        if review["overdue"]:
+            line += f"; OVERDUE (review by {review['metadata']['review_by']})"
+        others = [p for p in review["problems"] if p["subtype"] not in ("unanswered", "overdue")]
+        if others:
+            line += f"; {_count(len(others), 'other problem')}"
         print(line)
-    totals = report["totals"]
-    if not totals["reviews"]:
-        print(f"No ethics reviews found in {report['sourcedir']}.")
-    plural = "s" if totals["reviews"] != 1 else ""
-    warnings = totals["ethics_warnings"]
+    reviews = report["reviews"]
+    if not reviews:
+        print(f"No ethics reviews found in {srcdir}.")
+    required = sum(r["required"] for r in reviews)
+    answered = sum(r["answered"] for r in reviews)
+    problems = len(report["problems"]) + sum(len(r["problems"]) for r in reviews)
     print(
-        f"Total: {totals['reviews']} review{plural}, "
-        f"{totals['answered']}/{totals['required']} required questions answered, "
-        f"{totals['unanswered']} unanswered, "
-        f"{warnings} ethics warning{'s' if warnings != 1 else ''}: "
-        + ("OK" if report["ok"] else "problems found")
+        f"Total: {_count(len(reviews), 'review')}, {answered}/{required} required questions "
+        f"answered, {required - answered} unanswered, {_count(problems, 'ethics problem')}: "
+        + ("OK" if report["complete"] else "problems found")
     )
+
+
+def _count(number: int, what: str) -> str:
+    return f"{number} {what}{'' if number == 1 else 's'}"
