@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -70,8 +72,56 @@ class PageIds:
                 self.document.note_explicit_target(target)
 
 
+@dataclass(frozen=True)
+class BadOption:
+    """An option docutils would have rejected, kept so the directive can say so."""
+
+    value: str
+    error: str
+
+
+class LenientOptions(dict):
+    """An ``option_spec`` that never makes docutils (or MyST) drop the directive.
+
+    docutils drops a directive outright on an unknown option or a value its
+    converter rejects: a typo such as ``:reviewer:`` would make a whole
+    review vanish from the gate.  This spec accepts any name and any value,
+    keeping a :class:`BadOption` for the ones that cannot be used, so the
+    directive runs and reports them (``ethics.option``) with a suggestion.
+    """
+
+    def __getitem__(self, name: str) -> Callable[[str | None], Any]:
+        convert = self.get(name)
+        if convert is None:
+            return lambda value: BadOption(value or "", "unknown option")
+
+        def lenient(value: str | None) -> Any:
+            try:
+                return convert(value)
+            except (ValueError, TypeError) as err:
+                return BadOption(value or "", " ".join(str(err).split()))
+
+        return lenient
+
+
 class EthicsDirective(SphinxDirective):
-    """What every ethics directive shares: the catalogue, problems, ids."""
+    """What every ethics directive shares: the catalogue, problems, ids, options."""
+
+    def options_problems(self, review: str = "") -> None:
+        """Report (and drop) every option the directive could not use."""
+        for name, value in list(self.options.items()):
+            if not isinstance(value, BadOption):
+                continue
+            del self.options[name]
+            if value.error == "unknown option":
+                hint = did_you_mean(name, list(self.option_spec or {}))
+                known = ", ".join(f":{o}:" for o in self.option_spec or {})
+                msg = (
+                    f"{self.name}: unknown option :{name}:{hint}; it is ignored (options: {known})"
+                )
+            else:
+                msg = f"{self.name}: option :{name}: {value.value!r} cannot be used: {value.error}"
+            self.problem("option", msg, review=review)
 
     @functools.cached_property
     def catalog(self) -> Catalog:
@@ -133,9 +183,12 @@ class ChecklistDirective(EthicsDirective):
     required_arguments = 0
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar = {"worksheet": directives.flag, "class": directives.class_option}
+    option_spec: ClassVar = LenientOptions(
+        {"worksheet": directives.flag, "class": directives.class_option}
+    )
 
     def run(self) -> list[Node]:
+        self.options_problems()
         checklists, unknown = self.lookup_checklists(
             split_ids(self.arguments[0] if self.arguments else "")
         )
@@ -159,9 +212,10 @@ class TipsDirective(EthicsDirective):
 
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar = {"class": directives.class_option}
+    option_spec: ClassVar = LenientOptions({"class": directives.class_option})
 
     def run(self) -> list[Node]:
+        self.options_problems()
         catalog = self.catalog
         wanted = split_ids(self.arguments[0]) if self.arguments else list(catalog.tips)
         tips = []
@@ -188,9 +242,12 @@ class DefinitionsDirective(EthicsDirective):
 
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar = {"no-index": directives.flag, "class": directives.class_option}
+    option_spec: ClassVar = LenientOptions(
+        {"no-index": directives.flag, "class": directives.class_option}
+    )
 
     def run(self) -> list[Node]:
+        self.options_problems()
         catalog = self.catalog
         wanted = split_ids(self.arguments[0]) if self.arguments else list(catalog.definitions)
         items = []

@@ -38,6 +38,7 @@ Subtype = Literal[
     "checklist",
     "answers-file",
     "config",
+    "option",
 ]
 
 #: Every warning subtype, with what it means. ``suppress_warnings =
@@ -64,6 +65,8 @@ SUBTYPES: dict[Subtype, str] = {
     "checklist": "A checklist file is invalid: file, line and what is wrong.",
     "answers-file": "An ``:answers:`` file is missing, invalid, or outside the source dir.",
     "config": "A configuration value has the wrong type or form.",
+    "option": "An ethics directive has an unknown option or an option value it cannot use "
+    "(the directive still counts), or could not be read at all.",
 }
 assert set(SUBTYPES) == set(get_args(Subtype)), "SUBTYPES and Subtype must agree"
 

@@ -285,14 +285,20 @@ def review_block(
     duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
     strays: Sequence[tuple[str, Sequence[nodes.Node]]],
     notes: Sequence[nodes.Node],
+    show_title: bool = True,
 ) -> nodes.container:
-    """Title, metadata, progress, every question with its answer, attribution."""
+    """Title, metadata, progress, every question with its answer, attribution.
+
+    ``show_title`` is false when the title is the heading of the section the
+    review is in, which the reader has just read.
+    """
     status = record.status if record.status in ("draft", "in-review", "approved") else ""
     box = nodes.container(classes=["ethics-review", f"ethics-review-{status or 'no-status'}"])
     # A target (not the rubric) carries the anchor, so every builder
     # writes it (LaTeX writes no label for a rubric).
     box += nodes.target("", "", ids=[record.anchor])
-    box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
+    if show_title:
+        box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
     fields = metadata_fields(
         [
             (_("Owner"), record.owner),

@@ -28,7 +28,7 @@ from docutils.parsers.rst import directives
 from sphinx_ethics import answers_file, rendering
 from sphinx_ethics.catalog import Checklist, Question, did_you_mean
 from sphinx_ethics.config import placeholders
-from sphinx_ethics.directives import EthicsDirective, split_ids
+from sphinx_ethics.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.domain import EthicsDomain, QuestionTarget
 from sphinx_ethics.slots import (
     ANSWER_STATUSES,
@@ -93,9 +93,10 @@ class AnswerDirective(EthicsDirective):
 
     required_arguments = 1
     has_content = True
-    option_spec: ClassVar = {"status": directives.unchanged}
+    option_spec: ClassVar = LenientOptions({"status": directives.unchanged})
 
     def run(self) -> list[Node]:
+        self.options_problems()
         question_id = self.arguments[0].strip()
         status = self.options.get("status", "answered").strip().lower() or "answered"
         if status not in ANSWER_STATUSES:
@@ -133,18 +134,20 @@ class ReviewDirective(EthicsDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar = {
-        "name": directives.unchanged_required,
-        "title": directives.unchanged,
-        "owner": directives.unchanged,
-        "reviewers": directives.unchanged,
-        "date": directives.unchanged,
-        "review-by": directives.unchanged,
-        "status": directives.unchanged,
-        "optional": directives.unchanged,
-        "answers": directives.path,
-        "class": directives.class_option,
-    }
+    option_spec: ClassVar = LenientOptions(
+        {
+            "name": directives.unchanged_required,
+            "title": directives.unchanged,
+            "owner": directives.unchanged,
+            "reviewers": directives.unchanged,
+            "date": directives.unchanged,
+            "review-by": directives.unchanged,
+            "status": directives.unchanged,
+            "optional": directives.unchanged,
+            "answers": directives.path,
+            "class": directives.class_option,
+        }
+    )
 
     def run(self) -> list[Node]:
         stack: list[AnswerCollector] = self.env.temp_data.setdefault(STACK_KEY, [])
@@ -156,6 +159,7 @@ class ReviewDirective(EthicsDirective):
             split_ids(self.arguments[0] if self.arguments else "")
         )
         name = self.review_name(checklists)
+        self.options_problems(name)
         self.report_unknown_checklists(unknown, name)
         answers, notes = self.collect(name)
         record, sorted_answers = self.record(name, checklists, answers)
@@ -232,7 +236,7 @@ class ReviewDirective(EthicsDirective):
             docname=self.env.docname,
             line=self.lineno,
             anchor=self.anchors[""],
-            title=self.option("title") or "Ethics review",
+            title=self.option("title") or self.section_title or "Ethics review",
             checklists=tuple(c.id for c in checklists),
             owner=self.option("owner"),
             reviewers=tuple(
@@ -304,7 +308,8 @@ class ReviewDirective(EthicsDirective):
     # -- options ------------------------------------------------------------
 
     def option(self, name: str) -> str:
-        return " ".join(self.options.get(name, "").split())
+        value = self.options.get(name, "")
+        return " ".join(value.split()) if isinstance(value, str) else ""
 
     def review_status(self, review: str) -> str:
         status = self.option("status").lower()
@@ -319,6 +324,21 @@ class ReviewDirective(EthicsDirective):
             msg = f":{name}: {value!r} is not a date in the form YYYY-MM-DD"
             self.problem("date", msg, review=review)
         return value
+
+    @functools.cached_property
+    def section_title(self) -> str:
+        """The title of the section the review is in: its default title.
+
+        Pages are parsed in order, so the last section opened so far is the
+        one the review is in (found this way for MyST too, whose directives
+        have no ``state.parent``).
+        """
+        section = None
+        for section in self.state.document.findall(nodes.section):  # noqa: B007
+            pass
+        if section is not None and section.children and isinstance(section[0], nodes.title):
+            return section[0].astext()
+        return ""
 
     def review_name(self, checklists: list[Checklist]) -> str:
         """The review's name, for :ref: and reports: ``:name:``, else derived."""
@@ -354,6 +374,7 @@ class ReviewDirective(EthicsDirective):
             [(a.question_id, a.content) for a in answers.duplicates],
             [(a.question_id, a.content) for a in answers.strays],
             notes,
+            show_title=bool(self.option("title")) or not self.section_title,
         )
         box["classes"] += self.options.get("class", [])
         self.ids.register_targets(box)

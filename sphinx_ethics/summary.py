@@ -22,7 +22,7 @@ from sphinx.util.nodes import make_refnode
 
 from sphinx_ethics.checks import is_overdue
 from sphinx_ethics.config import today_setting
-from sphinx_ethics.directives import EthicsDirective, split_ids
+from sphinx_ethics.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.domain import EthicsDomain
 from sphinx_ethics.slots import REVIEW_STATUSES, today
 
@@ -51,15 +51,18 @@ class summary_placeholder(nodes.General, nodes.Element):
 class SummaryDirective(EthicsDirective):
     """Where every review stands: counts, unanswered ids, review-by dates."""
 
-    option_spec: ClassVar = {
-        "status": directives.unchanged,
-        "checklist": directives.unchanged,
-        "incomplete": directives.flag,
-        "sort": lambda arg: directives.choice(arg, list(SORT_KEYS)),
-        "class": directives.class_option,
-    }
+    option_spec: ClassVar = LenientOptions(
+        {
+            "status": directives.unchanged,
+            "checklist": directives.unchanged,
+            "incomplete": directives.flag,
+            "sort": lambda arg: directives.choice(arg, list(SORT_KEYS)),
+            "class": directives.class_option,
+        }
+    )
 
     def run(self) -> list[nodes.Node]:
+        self.options_problems()
         statuses = split_ids(self.options.get("status", ""))
         for status in statuses:
             if status not in REVIEW_STATUSES:

@@ -9,13 +9,14 @@ checked by running ``python -m sphinx`` in a subprocess (``helpers.sphinx_build`
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOTS, Built
+from helpers import ROOTS, Built, missing
 from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -60,3 +61,10 @@ def shared_build(
         return cache[key]
 
     yield build
+
+
+@pytest.fixture
+def latexmk() -> None:
+    """LaTeX for the PDF tests: skipped without it, except under CI (it fails there)."""
+    if shutil.which("latexmk") is None:
+        missing("latexmk (TeX Live) is not installed")

@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
@@ -198,3 +199,11 @@ def assert_snapshot(text: str, name: str) -> None:
     assert path.is_file(), f"no snapshot {path}; run with SPHINX_ETHICS_UPDATE_SNAPSHOTS=1"
     stored = path.read_text("utf-8")
     assert text == stored, f"differs from {path} (SPHINX_ETHICS_UPDATE_SNAPSHOTS=1 rewrites it)"
+
+
+def missing(reason: str) -> None:
+    """Skip a test whose tool is not installed, but fail under CI (``CI`` set),
+    where ``.ci/run`` installs every tool: nothing skips silently there."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: this test must run there)")
+    pytest.skip(reason)

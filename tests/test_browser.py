@@ -36,7 +36,7 @@ from typing import Any
 
 import pytest
 from browser.cdp import Chromium, Page
-from helpers import EXAMPLE, REPO, ROOTS, TESTS
+from helpers import EXAMPLE, REPO, ROOTS, TESTS, missing
 
 from sphinx_ethics.catalog import load_catalog
 
@@ -86,12 +86,6 @@ THEME_ISSUES = {
 }
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the browser checks must run there)")
-    pytest.skip(reason)
-
-
 # --------------------------------------------------------------------------
 # Builds, browser, page snapshots
 # --------------------------------------------------------------------------
@@ -126,7 +120,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
         or shutil.which("chromium-browser")
     )
     if not executable:
-        _missing("no Chromium: apt-get install chromium")
+        missing("no Chromium: apt-get install chromium")
     profile = tmp_path_factory.mktemp("chromium") / "profile"  # a fresh user-data-dir
     with Chromium(executable, profile) as chromium:
         yield chromium
@@ -311,7 +305,7 @@ AXE_RUN_JS = """axe.run(document, {resultTypes: ["violations"], elementRef: true
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     if not AXE_JS.is_file():
-        _missing("no axe-core: npm ci --prefix tests/browser")
+        missing("no axe-core: npm ci --prefix tests/browser")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return AXE_JS.read_text(encoding="utf-8")
 

@@ -4,8 +4,9 @@ SPEC: every question, sub-question, prompt, top tip and definition of THIS
 Institute's "Values and Ethics" is in the built-in data, worded as in the
 source, with the source's numbering and with attribution; nothing is added.
 The source text is read from ``$SPHINX_ETHICS_SOURCE`` or from
-``../shared/source/values-and-ethics.md`` beside the clone (it is not copied
-into the repository: its licence allows no derivatives).
+``tests/source/values-and-ethics.md``, a verbatim copy shipped as test data
+under its CC BY-NC-ND 4.0 licence (see ``tests/source/README.md``), so these
+tests run, and never skip, on any machine.
 """
 
 from __future__ import annotations
@@ -36,17 +37,15 @@ def source_path() -> Path:
     env = os.environ.get("SPHINX_ETHICS_SOURCE")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "shared" / "source" / "values-and-ethics.md"
+    return Path(__file__).resolve().parent / "source" / "values-and-ethics.md"
 
 
 @pytest.fixture(scope="module")
 def source_lines() -> list[str]:
     path = source_path()
-    if not path.is_file():
-        pytest.skip(
-            f"source text not found at {path}; set SPHINX_ETHICS_SOURCE or check out "
-            "../shared beside the clone"
-        )
+    # Never a skip: the source ships with the tests (tests/source/), so a
+    # missing file is a broken checkout and must fail loudly.
+    assert path.is_file(), f"source text not found at {path} (see tests/source/README.md)"
     return path.read_text("utf-8").splitlines()
 
 

@@ -776,7 +776,7 @@ OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) (.*)$", 
 OVERFULL_LIMIT_PT = 5.0
 
 
-@pytest.mark.skipif(not shutil.which("latexmk"), reason="latexmk (TeX Live) is not installed")
+@pytest.mark.usefixtures("latexmk")
 def test_pdf_has_no_text_cut_off(tmp_path: Path) -> None:
     result = run(
         [

@@ -157,6 +157,47 @@ def test_duplicate_review_names_warn_once_and_can_be_suppressed(tmp_path):
     assert link["href"] == "a.html#same" and link.get_text() == "Ethics review"
 
 
+def test_review_name_that_is_already_a_label_warns(tmp_path):
+    """A `.. _same:` label read before a review named `same`: said, not silently lost."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
+    (src / "index.rst").write_text("T\n=\n\n.. toctree::\n\n   a\n   b\n\nSee :ref:`same`.\n")
+    (src / "a.rst").write_text(".. _same:\n\nA\n=\n\nText.\n")
+    (src / "b.rst").write_text(
+        "B\n=\n\n.. ethics-review:: collaboration\n   :name: same\n\n"
+        "   .. ethics-answer:: collaboration-1\n\n      Listening to every voice.\n"
+    )
+    result = build_html(src, tmp_path / "out")
+    warnings = warning_lines(result.stderr)
+    assert len(warnings) == 1, warnings
+    assert "b.rst:4" in warnings[0] and "already a label" in warnings[0]
+    assert "[ethics.duplicate-review]" in warnings[0]
+    link = soup(tmp_path / "out" / "index.html").select_one("a.reference.internal[href^='a.html']")
+    assert link is not None  # the first label keeps its target
+
+
+def test_questions_are_objects_for_intersphinx_and_any(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
+    (src / "index.rst").write_text(
+        "T\n=\n\n.. ethics-checklist:: collaboration\n\nSee :any:`collaboration-1`.\n"
+    )
+    result = build_html(src, tmp_path / "out", "-W")
+    assert result.returncode == 0, result.stderr
+    link = soup(tmp_path / "out" / "index.html").select_one("a[href='#ethics-collaboration-1']")
+    assert link is not None
+    from sphinx.util.inventory import InventoryFile
+
+    with open(tmp_path / "out" / "objects.inv", "rb") as stream:
+        inventory = InventoryFile.load(stream, "https://example.org", lambda base, uri: uri)
+    entries = inventory.data if hasattr(inventory, "data") else inventory
+    entry = entries["ethics:question"]["collaboration-1"]
+    uri = entry.uri if hasattr(entry, "uri") else entry[2]
+    assert uri.endswith("index.html#ethics-collaboration-1")
+
+
 def test_question_role_to_unknown_id_warns_with_suggestion(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
