@@ -60,8 +60,8 @@ def read_answers(path: Path, display: str) -> tuple[list[FileAnswer], list[FileP
     except yaml_reading.MissingFile:
         return [], [FileProblem("answers-file", f"answers file {display} not found", display)]
     except yaml_reading.YamlReadError as err:
-        where = f"{display}:{err.line}"
-        return [], [FileProblem("answers-file", f"answers file {display}: {err.message}", where)]
+        message = f"answers file {display} {err.message}" if err.about_file else err.message
+        return [], [FileProblem("answers-file", message, f"{display}:{err.line}")]
     root = document.root
     if root is None:
         return [], []

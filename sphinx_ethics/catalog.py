@@ -279,7 +279,8 @@ def read_file(
         root = document.root
         data = yaml_reading.construct(root)
     except yaml_reading.YamlReadError as err:
-        raise ChecklistFileError([Problem(name, err.line, err.message)]) from None
+        message = f"file {err.message}" if err.about_file else err.message
+        raise ChecklistFileError([Problem(name, err.line, message)]) from None
     problems = [Problem(name, d.line, d.message) for d in document.duplicates]
     if not isinstance(data, dict) or root is None:
         line = root.start_mark.line + 1 if root is not None else 1

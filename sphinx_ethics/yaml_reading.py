@@ -57,12 +57,18 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class YamlReadError(Exception):
-    """The file cannot be used at all; ``line`` is 1-based."""
+    """The file cannot be used at all; ``line`` is 1-based.
 
-    def __init__(self, message: str, line: int = 1) -> None:
+    With ``about_file``, the message says what the file is ("is a FIFO ...",
+    "is too large ...") and reads after its name; otherwise it is a sentence
+    about the content ("invalid YAML: ...").
+    """
+
+    def __init__(self, message: str, line: int = 1, *, about_file: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.about_file = about_file
 
 
 class MissingFile(YamlReadError):
@@ -106,14 +112,21 @@ def _kind(mode: int) -> str:
 
 
 def _refuse(mode: int) -> YamlReadError:
-    return YamlReadError(f"is {_kind(mode)}, not a regular file; refusing to read it")
+    return YamlReadError(
+        f"is {_kind(mode)}, not a regular file; refusing to read it", about_file=True
+    )
 
 
 def _too_large(size: int) -> YamlReadError:
     return YamlReadError(
         f"is too large ({size:,} bytes; at most {MAX_BYTES:,} bytes are read): "
-        "split it into several files"
+        "split it into several files",
+        about_file=True,
     )
+
+
+def _unreadable(err: OSError) -> YamlReadError:
+    return YamlReadError(f"cannot be read: {err.strerror or err}", about_file=True)
 
 
 def read_text(path: str | Path) -> str:
@@ -125,9 +138,9 @@ def read_text(path: str | Path) -> str:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise MissingFile("file not found") from None
+        raise MissingFile("not found", about_file=True) from None
     except OSError as err:
-        raise YamlReadError(f"cannot read file: {err.strerror or err}") from None
+        raise _unreadable(err) from None
     if not stat.S_ISREG(info.st_mode):
         raise _refuse(info.st_mode)
     if info.st_size > MAX_BYTES:
@@ -137,9 +150,9 @@ def read_text(path: str | Path) -> str:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise MissingFile("file not found") from None
+        raise MissingFile("not found", about_file=True) from None
     except OSError as err:
-        raise YamlReadError(f"cannot read file: {err.strerror or err}") from None
+        raise _unreadable(err) from None
     try:
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode):
@@ -152,7 +165,7 @@ def read_text(path: str | Path) -> str:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as err:
-        raise YamlReadError(f"cannot read file: {err.strerror or err}") from None
+        raise _unreadable(err) from None
     finally:
         os.close(fd)
     if size > MAX_BYTES:
@@ -161,7 +174,8 @@ def read_text(path: str | Path) -> str:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as err:
         line = b"".join(chunks)[: err.start].count(b"\n") + 1
-        raise YamlReadError(f"cannot read file: not UTF-8 text ({err.reason})", line) from None
+        message = f"cannot be read: it is not UTF-8 text ({err.reason})"
+        raise YamlReadError(message, line, about_file=True) from None
 
 
 # --------------------------------------------------------------------------
@@ -182,8 +196,8 @@ def _yaml_error(err: yaml.YAMLError) -> YamlReadError:
 class _Composer:
     """PyYAML's composer, without recursion, counting what aliases stand for."""
 
-    def __init__(self, text: str) -> None:
-        self.loader = SafeLoader(text)
+    def __init__(self, text: str, loader: type = SafeLoader) -> None:
+        self.loader = loader(text)
         self.anchors: dict[str, Node] = {}
         self.sizes: dict[int, int] = {}  # id(node) -> nodes it stands for, expanded
         self.open: set[int] = set()  # collections not yet closed
@@ -323,10 +337,26 @@ def compose(text: str) -> Document:
     try:
         root = composer.compose()
     except yaml.YAMLError as err:
-        raise _yaml_error(err) from None
+        raise _yaml_error(_clearer(text, err)) from None
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps this away
         raise YamlReadError(f"nested more than {MAX_DEPTH} levels deep") from None
     return Document(root, tuple(composer.duplicates))
+
+
+def _clearer(text: str, err: yaml.YAMLError) -> yaml.YAMLError:
+    """PyYAML's own message for a syntax error, where libyaml's is terser.
+
+    libyaml says "did not find expected ',' or ']'" where PyYAML says what it
+    found instead; the file is parsed again (with the same limits) only when
+    it is broken.
+    """
+    if SafeLoader is yaml.SafeLoader or len(text) > MAX_BYTES // 5:
+        return err
+    try:
+        _Composer(text, yaml.SafeLoader).compose()
+    except yaml.YAMLError as again:
+        return again
+    return err
 
 
 def read_yaml(path: str | Path) -> Document:
