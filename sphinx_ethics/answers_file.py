@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from sphinx_ethics import yaml_reading
 from sphinx_ethics.slots import ANSWER_STATUSES
 
 
@@ -55,31 +56,31 @@ def resolve(srcdir: str | Path, document_dir: str | Path, name: str) -> Path | N
 def read_answers(path: Path, display: str) -> tuple[list[FileAnswer], list[FileProblem]]:
     """The answers in ``path``, and a problem (with line) for each entry it cannot use."""
     try:
-        text = path.read_text("utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except FileNotFoundError:
+        document = yaml_reading.read_yaml(path)
+    except yaml_reading.MissingFile:
         return [], [FileProblem("answers-file", f"answers file {display} not found", display)]
-    except (OSError, UnicodeDecodeError) as err:
-        return [], [FileProblem("answers-file", f"cannot read answers file: {err}", display)]
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
-        what = " ".join(filter(None, [err.context, err.problem]))
-        return [], [FileProblem("answers-file", f"invalid YAML: {what}", f"{display}:{line}")]
-    except yaml.YAMLError as err:
-        return [], [FileProblem("answers-file", f"invalid YAML: {err}", f"{display}:1")]
+    except yaml_reading.YamlReadError as err:
+        message = f"answers file {display} {err.message}" if err.about_file else err.message
+        return [], [FileProblem("answers-file", message, f"{display}:{err.line}")]
+    root = document.root
     if root is None:
         return [], []
     if not isinstance(root, yaml.MappingNode):
         msg = "an answers file maps question ids to answers, e.g. 'plan-1: text'"
         return [], [FileProblem("answers-file", msg, f"{display}:{root.start_mark.line + 1}")]
     answers: list[FileAnswer] = []
-    problems: list[FileProblem] = []
+    problems = [_duplicate(d, display) for d in document.duplicates]
     for key, value in root.value:
         answer = _answer(key, value, display, problems)
         if answer is not None:
             answers.append(answer)
     return answers, problems
+
+
+def _duplicate(duplicate: yaml_reading.DuplicateKey, display: str) -> FileProblem:
+    """A key given twice; for a question id, both answers are still read."""
+    message = f"{duplicate.message} in answers file {display}"
+    return FileProblem("answers-file", message, f"{display}:{duplicate.line}")
 
 
 def _answer(

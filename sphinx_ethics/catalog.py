@@ -15,13 +15,17 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from sphinx_ethics import yaml_reading
 
 if TYPE_CHECKING:
     import jsonschema
@@ -125,15 +129,32 @@ class Definition:
     attribution: Attribution | None = None
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Catalog:
-    """Everything the extension knows: checklists, questions, tips, definitions."""
+    """Everything the extension knows: checklists, questions, tips, definitions.
 
-    checklists: dict[str, Checklist] = field(default_factory=dict)
-    tips: dict[str, Tip] = field(default_factory=dict)
-    definitions: dict[str, Definition] = field(default_factory=dict)
-    questions: dict[str, Question] = field(default_factory=dict)
-    files: tuple[str, ...] = ()
+    One catalogue is cached and shared by every build and command in the
+    process, so it cannot be changed: its mappings are read-only views,
+    built once by :func:`load_catalog`.  Iteration follows the files'
+    order (built-in data first).
+    """
+
+    checklists: Mapping[str, Checklist] = field(default_factory=lambda: MappingProxyType({}))
+    tips: Mapping[str, Tip] = field(default_factory=lambda: MappingProxyType({}))
+    definitions: Mapping[str, Definition] = field(default_factory=lambda: MappingProxyType({}))
+    questions: Mapping[str, Question] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        for name in ("checklists", "tips", "definitions", "questions"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # read-only views do not pickle
+        return (
+            Catalog,
+            (dict(self.checklists), dict(self.tips), dict(self.definitions), dict(self.questions)),
+        )
 
     def checklist_of(self, question_id: str) -> Checklist | None:
         question = self.questions.get(question_id)
@@ -236,10 +257,6 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-#: libyaml's loader where PyYAML was built with it: the same nodes, faster.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @dataclass(frozen=True)
 class ParsedFile:
     data: dict[str, Any]
@@ -253,44 +270,98 @@ def read_file(
 
     The built-in file is checked by the test suite, not on every build
     (``check_schema=False``), which keeps jsonschema out of a plain build.
+    Reading goes through :mod:`sphinx_ethics.yaml_reading`: no FIFOs or
+    devices, no alias bombs, no keys given twice, no huge files.
     """
     name = display_name or str(path)
     try:
-        text = Path(path).read_text("utf-8")
-    except FileNotFoundError:
-        raise ChecklistFileError([Problem(name, 1, "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ChecklistFileError([Problem(name, 1, f"cannot read file: {err}")]) from None
-    try:
-        # compose then construct: safe loading only, and the nodes keep lines
-        root = yaml.compose(text, Loader=SafeLoader)
-        data = SafeLoader(text).construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
-        what = " ".join(filter(None, [err.context, err.problem]))
-        if "expected <block end>" in what or "mapping values are not allowed" in what:
-            what += " (check the indentation and quote text that contains ': ')"
-        raise ChecklistFileError([Problem(name, line, f"invalid YAML: {what}")]) from None
-    except yaml.YAMLError as err:
-        raise ChecklistFileError([Problem(name, 1, f"invalid YAML: {err}")]) from None
-    if not isinstance(data, dict):
-        raise ChecklistFileError(
-            [Problem(name, 1, "expected a mapping with 'schema_version' and 'checklists'")]
+        document = yaml_reading.read_yaml(path)
+        root = document.root
+        data = yaml_reading.construct(root)
+    except yaml_reading.YamlReadError as err:
+        message = f"file {err.message}" if err.about_file else err.message
+        raise ChecklistFileError([Problem(name, err.line, message)]) from None
+    problems = [Problem(name, d.line, d.message) for d in document.duplicates]
+    if not isinstance(data, dict) or root is None:
+        line = root.start_mark.line + 1 if root is not None else 1
+        problems.append(
+            Problem(name, line, "expected a mapping with 'schema_version' and 'checklists'")
         )
-    problems = _schema_problems(data, root, name) if check_schema else []
+        raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
+    flagged: set[tuple[Any, ...]] = set()
+    if check_schema:
+        schema_problems, flagged = _schema_problems(data, root, name)
+        problems += schema_problems
+    problems += _strict_problems(data, root, name, flagged)
     problems += _duplicate_problems(data, root, name)
     if problems:
         raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
     return ParsedFile(data, root)
 
 
-def _schema_problems(data: dict[str, Any], root: yaml.Node, name: str) -> list[Problem]:
+def _schema_problems(
+    data: dict[str, Any], root: yaml.Node, name: str
+) -> tuple[list[Problem], set[tuple[Any, ...]]]:
+    """The schema's problems, and the paths they are about."""
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(checklist_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    return [Problem(name, _line_of(root, _error_path(e)), _schema_message(e)) for e in errors]
+    problems = [Problem(name, _line_of(root, _error_path(e)), _schema_message(e)) for e in errors]
+    return problems, {tuple(e.absolute_path) for e in errors}
+
+
+#: Checklist, question, tip and definition ids.  The schema's ``pattern``
+#: says the same, but Python's ``re.search`` lets ``$`` match before a
+#: trailing newline, so ids are checked again here with ``fullmatch``.
+ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+LETTER = re.compile(r"[a-z]")
+#: Links in checklist data: http(s) with a host, or mailto; nothing else.
+LINK = re.compile(r"(https?://[^\s/?#@]+([/?#][^\s]*)?|mailto:[^\s/]+@[^\s]+)")
+DOI = re.compile(r"10\.[0-9]+(\.[0-9]+)*/[^\s]+")
+ID_RULE = "lower-case letters, digits and single hyphens, starting with a letter"
+LINK_RULE = "links must be http://, https:// or mailto: addresses"
+DOI_RULE = "a DOI such as 10.1017/9781009325233, without https://doi.org/"
+
+
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(index, item) for the mappings in a list; nothing for any other value."""
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _strict_problems(
+    data: dict[str, Any], root: yaml.Node, name: str, flagged: set[tuple[Any, ...]]
+) -> list[Problem]:
+    """Ids, letters and links checked in full (what the schema's patterns let by)."""
+    problems = []
+
+    def check(path: list[Any], value: Any, rule: re.Pattern[str], what: str) -> None:
+        if tuple(path) in flagged or not isinstance(value, str):
+            return
+        if not rule.fullmatch(value):
+            line = _line_of(root, path)
+            problems.append(Problem(name, line, f"{_describe_path(path)}: {value!r} {what}"))
+
+    for group in ("tips", "definitions"):
+        for index, item in _items(data.get(group)):
+            check([group, index, "id"], item.get("id"), ID, f"is not a valid id ({ID_RULE})")
+    for group, key in (("checklists", "id"), ("extends", "checklist")):
+        for ci, checklist in _items(data.get(group)):
+            check([group, ci, key], checklist.get(key), ID, f"is not a valid id ({ID_RULE})")
+            for qi, question in _items(checklist.get("questions")):
+                for si, sub in _items(question.get("subquestions")):
+                    path = [group, ci, "questions", qi, "subquestions", si, "letter"]
+                    check(path, sub.get("letter"), LETTER, "is not one lower-case letter")
+    source = data.get("source")
+    if isinstance(source, dict):
+        for key in ("url", "licence_url"):
+            if source.get(key):
+                check(["source", key], source[key], LINK, f"is not allowed: {LINK_RULE}")
+        if source.get("doi"):
+            check(["source", "doi"], source["doi"], DOI, f"is not valid: {DOI_RULE}")
+    return problems
 
 
 def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:
@@ -299,9 +370,9 @@ def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str)
 
     def check(items: Any, key: str, path: list[Any], what: str) -> None:
         seen: set[Any] = set()
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            value = item.get(key) if isinstance(item, dict) else None
-            if value is None:
+        for index, item in _items(items):
+            value = item.get(key)
+            if value is None or not isinstance(value, (str, int)):
                 continue
             if value in seen:
                 line = _line_of(root, [*path, index, key])
@@ -312,15 +383,12 @@ def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str)
     check(data.get("tips"), "id", ["tips"], "tip")
     check(data.get("definitions"), "id", ["definitions"], "definition")
     for group in ("checklists", "extends"):
-        for ci, checklist in enumerate(data.get(group) or []):
-            if not isinstance(checklist, dict):
-                continue
+        for ci, checklist in _items(data.get(group)):
             questions = checklist.get("questions")
             check(questions, "number", [group, ci, "questions"], "question number")
-            for qi, question in enumerate(questions if isinstance(questions, list) else []):
-                if isinstance(question, dict):
-                    path = [group, ci, "questions", qi, "subquestions"]
-                    check(question.get("subquestions"), "letter", path, "sub-question letter")
+            for qi, question in _items(questions):
+                path = [group, ci, "questions", qi, "subquestions"]
+                check(question.get("subquestions"), "letter", path, "sub-question letter")
     return problems
 
 
@@ -369,7 +437,81 @@ def _questions(
     return tuple(questions)
 
 
-def _add_file(catalog: Catalog, data: dict[str, Any], name: str, root: yaml.Node | None) -> None:
+@dataclass
+class _Builder:
+    """The catalogue while files are added, before it is frozen."""
+
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+    tips: dict[str, Tip] = field(default_factory=dict)
+    definitions: dict[str, Definition] = field(default_factory=dict)
+
+    def freeze(self) -> Catalog:
+        questions = {
+            q.id: q for checklist in self.checklists.values() for q in checklist.iter_questions()
+        }
+        return Catalog(self.checklists, self.tips, self.definitions, questions)
+
+
+def _anchor_ids(catalog: _Builder) -> dict[str, tuple[str, str]]:
+    """Checklist, question and tip ids (one namespace: page anchors, roles).
+
+    Each id maps to its kind and a description for messages.
+    """
+    taken: dict[str, tuple[str, str]] = {}
+    for checklist in catalog.checklists.values():
+        where = f"checklist {checklist.id!r} ({checklist.file})"
+        taken.setdefault(checklist.id, ("checklist", where))
+        for question in checklist.iter_questions():
+            where = f"question {question.id!r} of checklist {checklist.id!r} ({checklist.file})"
+            taken.setdefault(question.id, ("question", where))
+    for tip in catalog.tips.values():
+        taken.setdefault(tip.id, ("tip", f"tip {tip.id!r}"))
+    return taken
+
+
+def _new_anchor_ids(data: dict[str, Any]) -> list[tuple[str, str, list[Any]]]:
+    """(id, kind, path) of each checklist, question and tip id a file adds."""
+    found: list[tuple[str, str, list[Any]]] = []
+    for group, key in (("checklists", "id"), ("extends", "checklist")):
+        for ci, checklist in _items(data.get(group)):
+            base = str(checklist.get(key))
+            if group == "checklists":
+                found.append((base, "checklist", [group, ci, key]))
+            for qi, question in _items(checklist.get("questions")):
+                path = [group, ci, "questions", qi, "number"]
+                number = f"{base}-{question.get('number')}"
+                found.append((number, "question", path))
+                for si, sub in _items(question.get("subquestions")):
+                    path = [group, ci, "questions", qi, "subquestions", si, "letter"]
+                    found.append((f"{number}{sub.get('letter')}", "question", path))
+    for index, tip in _items(data.get("tips")):
+        found.append((str(tip.get("id")), "tip", ["tips", index, "id"]))
+    return found
+
+
+def _anchor_clashes(
+    before: dict[str, tuple[str, str]], data: dict[str, Any], name: str, root: yaml.Node | None
+) -> list[Problem]:
+    """A checklist, question or tip id this file adds that is already another kind's.
+
+    Such ids share page anchors (``ethics-plan-1``) and cross-references, so
+    a checklist called ``plan-1`` would take over question ``plan-1``'s.
+    Repeats within one kind are reported where they are defined.
+    """
+    problems = []
+    taken = dict(before)
+    for value, kind, path in _new_anchor_ids(data):
+        other = taken.get(value)
+        if other is not None and other[0] != kind:
+            line = _line_of(root, path)
+            message = f"{kind} id {value!r} is already used by {other[1]}"
+            problems.append(Problem(name, line, message))
+        taken.setdefault(value, (kind, f"{kind} {value!r} ({name}, line {_line_of(root, path)})"))
+    return problems
+
+
+def _add_file(catalog: _Builder, data: dict[str, Any], name: str, root: yaml.Node | None) -> None:
+    before = _anchor_ids(catalog)
     attribution = _attribution(data.get("source"))
     version = str(data.get("version", "1"))
     problems: list[Problem] = []
@@ -435,8 +577,9 @@ def _add_file(catalog: Catalog, data: dict[str, Any], name: str, root: yaml.Node
             closing=tuple(item.get("closing", ())),
             attribution=attribution,
         )
+    problems += _anchor_clashes(before, data, name, root)
     if problems:
-        raise ChecklistFileError(problems)
+        raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
 
 
 def load_catalog(extra_files: Sequence[str | Path] = (), *, builtin: bool = True) -> Catalog:
@@ -461,18 +604,14 @@ def _stamp(path: str | Path) -> tuple[int, int]:
 def _load_catalog_cached(key: tuple[tuple[str, tuple[int, int]], ...], builtin: bool) -> Catalog:
     # Loading once per set of files (and their modification times) keeps the
     # cost per build constant: directives on every page share this catalogue.
-    catalog = Catalog()
+    catalog = _Builder()
     paths = ([builtin_path()] if builtin else []) + [Path(p) for p, _ in key]
     for index, path in enumerate(paths):
         is_builtin = builtin and index == 0
         name = BUILTIN_FILE if is_builtin else str(path)
         parsed = read_file(path, name, check_schema=not is_builtin)
         _add_file(catalog, parsed.data, name, parsed.root)
-    catalog.files = tuple(str(p) for p in paths)
-    catalog.questions = {
-        q.id: q for checklist in catalog.checklists.values() for q in checklist.iter_questions()
-    }
-    return catalog
+    return catalog.freeze()
 
 
 def load_catalog_skipping_bad(

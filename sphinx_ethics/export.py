@@ -123,11 +123,25 @@ def slot_rows(checklists: Sequence[Checklist]) -> list[dict[str, str]]:
 # --------------------------------------------------------------------------
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """Text a spreadsheet shows as written: a would-be formula gets a leading ``'``.
+
+    OWASP's advice against CSV (formula) injection: a question such as
+    ``=HYPERLINK(...)`` in a team's checklist must not run when the sheet opens.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(slot_rows(checklists))
+    for row in slot_rows(checklists):
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return out.getvalue()
 
 
