@@ -89,7 +89,7 @@ def _answer(
     location = f"{display}:{key.start_mark.line + 1}"
     question_id = str(key.value)
     if isinstance(value, yaml.ScalarNode):
-        return FileAnswer(question_id, "answered", str(value.value or ""), location)
+        return FileAnswer(question_id, "answered", scalar_text(value), location)
     if not isinstance(value, yaml.MappingNode):
         msg = f"{question_id}: expected answer text or a mapping with 'text' and 'status'"
         problems.append(FileProblem("answers-file", msg, location))
@@ -105,5 +105,23 @@ def _answer(
         msg = f"{question_id}: unknown answer status {status!r}; use one of: "
         problems.append(FileProblem("status", msg + ", ".join(ANSWER_STATUSES), location))
         status = "answered"
-    text = str(text_node.value or "") if isinstance(text_node, yaml.ScalarNode) else ""
+    text = scalar_text(text_node) if isinstance(text_node, yaml.ScalarNode) else ""
     return FileAnswer(question_id, status, text, location)
+
+
+#: Plain YAML scalars that are not answers: ``null``, ``~``, an empty value,
+#: ``true``/``false`` (form exports write them for an untouched box).
+NOT_ANSWERS = {"", "~", "null", "false", "true"}
+
+
+def scalar_text(node: yaml.ScalarNode) -> str:
+    """The answer text of a scalar; empty for one that is not an answer.
+
+    Only *plain* (unquoted) scalars can be ``null`` or ``false``; a quoted
+    ``'false'`` is the word.  ``no``/``yes`` stay words: they may be the
+    answer.
+    """
+    text = str(node.value or "")
+    if node.style in (None, "") and text.strip().casefold() in NOT_ANSWERS:
+        return ""
+    return text

@@ -44,11 +44,28 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
     ),
     ConfigValue(
         "ethics_placeholder_patterns",
-        ["TBD", "TODO", "N/A", "?", "-"],
+        [
+            "TBD",
+            "TBC",
+            "TBA",
+            "TODO",
+            "To do",
+            "To be confirmed",
+            "To be decided",
+            "N/A",
+            "NA",
+            "None yet",
+            "?",
+            "-",
+            "...",
+            "…",
+        ],
         "env",
         (list, tuple),
-        "Literal strings; an answer whose whole text equals one (case-insensitive, "
-        "whitespace stripped) counts as unanswered.",
+        "Literal strings; an answer whose whole text equals one counts as unanswered "
+        "(case, surrounding whitespace and a trailing ``.`` ``!`` ``:`` or ``…`` are "
+        "ignored, so ``TBD.`` and ``tbc`` match). A placeholder meaning *not applicable* "
+        "(``N/A``) is reported with a hint to use ``:status: not-applicable``.",
     ),
     ConfigValue(
         "ethics_report",

@@ -167,9 +167,13 @@ class EthicsDirective(SphinxDirective):
             hint = did_you_mean(name, self.catalog.checklists)
             msg = f"unknown checklist {name!r}{hint}; known checklists: {known}"
             self.problem("unknown-checklist", msg, review=review)
-        if not self.arguments or not split_ids(self.arguments[0]):
+        names = split_ids(self.arguments[0]) if self.arguments else []
+        if not names:
             msg = f"{self.name} names no checklist; give one or more of: {known}"
             self.problem("unknown-checklist", msg, review=review)
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            msg = f"checklist {name!r} is named {names.count(name)} times; it counts once"
+            self.problem("option", msg, review=review)
 
 
 # --------------------------------------------------------------------------

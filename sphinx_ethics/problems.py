@@ -39,6 +39,7 @@ Subtype = Literal[
     "answers-file",
     "config",
     "option",
+    "markup",
 ]
 
 #: Every warning subtype, with what it means. ``suppress_warnings =
@@ -67,6 +68,10 @@ SUBTYPES: dict[Subtype, str] = {
     "config": "A configuration value has the wrong type or form.",
     "option": "An ethics directive has an unknown option or an option value it cannot use "
     "(the directive still counts), or could not be read at all.",
+    "markup": "A markup slip that could hide an answer or a question: an option line "
+    "inside an answer's text, answer text not indented under its directive, MyST "
+    "fences that close a review early, or colon fences without ``colon_fence``. The "
+    "slot is not counted as answered until it is fixed.",
 }
 assert set(SUBTYPES) == set(get_args(Subtype)), "SUBTYPES and Subtype must agree"
 

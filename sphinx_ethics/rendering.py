@@ -222,15 +222,30 @@ def definition_body(definition: Definition) -> nodes.definition:
     return body
 
 
-def progress_line(answered: int, required: int) -> nodes.paragraph:
+def progress_line(answered: int, required: int, problems: int = 0) -> nodes.paragraph:
     text = _("%(answered)d of %(required)d required questions answered.") % {
         "answered": answered,
         "required": required,
     }
-    complete = "complete" if answered == required else "incomplete"
+    if problems:
+        text += " " + _("Not complete: %(count)d problem(s) to fix, listed below.") % {
+            "count": problems
+        }
+    complete = "complete" if answered == required and not problems else "incomplete"
     para = nodes.paragraph(classes=["ethics-progress", f"ethics-progress-{complete}"])
     para += nodes.inline(text=text, classes=["ethics-progress"])
     return para
+
+
+def problems_box(problems: Sequence[str]) -> nodes.container:
+    """What the build found wrong with a review, on the page (HTML, PDF, text)."""
+    box = nodes.container(classes=["ethics-problems"])
+    box += badge("problem", _("Problems to fix before this review can be complete"))
+    items = nodes.bullet_list()
+    for message in problems:
+        items += nodes.list_item("", nodes.paragraph(text=message))
+    box += items
+    return box
 
 
 class BlankWorksheetRules(SphinxPostTransform):
@@ -285,6 +300,7 @@ def review_block(
     duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
     strays: Sequence[tuple[str, Sequence[nodes.Node]]],
     notes: Sequence[nodes.Node],
+    problems: Sequence[str] = (),
     show_title: bool = True,
 ) -> nodes.container:
     """Title, metadata, progress, every question with its answer, attribution.
@@ -311,7 +327,9 @@ def review_block(
     )
     if fields is not None:
         box += fields
-    box += progress_line(record.answered, record.required)
+    box += progress_line(record.answered, record.required, len(problems))
+    if problems:
+        box += problems_box(problems)
     if notes:
         box += nodes.container("", *notes, classes=["ethics-review-notes"])
     if not record.slots:

@@ -18,6 +18,8 @@ Project-wide checks (unanswered slots and the rest) run later, in
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -54,6 +56,7 @@ class Answer:
     line: int
     content: list[Node]
     file: str = ""  # an :answers: file (the line is then that file's)
+    markup: str = ""  # why the answer cannot be trusted as written (see markup_slips)
 
     @functools.cached_property
     def text(self) -> str:
@@ -61,7 +64,7 @@ class Answer:
         return "\n".join(filter(None, (_visible_text(node) for node in self.content)))
 
     def given(self) -> GivenAnswer:
-        return GivenAnswer(self.text, self.status, self.line, self.file)
+        return GivenAnswer(self.text, self.status, self.line, self.file, self.markup)
 
 
 def _visible_text(node: Node) -> str:
@@ -80,6 +83,7 @@ class AnswerCollector:
 
     line: int
     ignored: bool = False  # a nested review: answers are shown, not counted
+    review: str = ""  # the review's name, which the answers' problems belong to
     answers: list[Answer] = field(default_factory=list)
 
 
@@ -91,26 +95,40 @@ class AnswerCollector:
 class AnswerDirective(EthicsDirective):
     """The team's answer to one question; only meaningful inside a review."""
 
-    required_arguments = 1
+    # The id is checked in run(): docutils would drop an answer without one.
+    optional_arguments = 1
     has_content = True
     option_spec: ClassVar = LenientOptions({"status": directives.unchanged})
 
     def run(self) -> list[Node]:
-        self.options_problems()
-        question_id = self.arguments[0].strip()
+        stack: list[AnswerCollector] = self.env.temp_data.get(STACK_KEY, [])
+        review = stack[-1].review if stack else ""
+        self.options_problems(review)
+        question_id = self.arguments[0].strip() if self.arguments else ""
+        if not question_id:
+            self.problem("option", "ethics-answer names no question id", review=review)
         status = self.options.get("status", "answered").strip().lower() or "answered"
         if status not in ANSWER_STATUSES:
             msg = f"{question_id}: unknown answer status {status!r}; use one of: "
-            self.problem("status", msg + ", ".join(ANSWER_STATUSES))
+            self.problem("status", msg + ", ".join(ANSWER_STATUSES), review=review)
             status = "answered"
         answer = Answer(question_id, status, self.lineno, self.parse_content_to_nodes())
-        stack: list[AnswerCollector] = self.env.temp_data.get(STACK_KEY, [])
+        for offset, line in option_lines(self.content, self.option_spec):
+            answer.markup = (
+                f"the answer contains the option line {line.strip()!r}, which only works "
+                "directly under the directive line (before the blank line); as written it "
+                "is answer text, so the answer is not counted"
+            )
+            where = self.content_offset + offset + 1
+            self.problem("markup", f"{question_id}: {answer.markup}", line=where, review=review)
         if stack and not stack[-1].ignored:
             stack[-1].answers.append(answer)
             return []
         if not stack:
-            msg = f"{question_id}: ethics-answer outside any ethics-review; its text is "
-            self.problem("orphan-answer", msg + "shown but not counted")
+            msg = f"{question_id}: ethics-answer outside any ethics-review; its text is shown "
+            msg += "but not counted (indent it under the review's directive, or in MyST put "
+            msg += "it inside the review's fence, whose colons must outnumber the answer's)"
+            self.problem("orphan-answer", msg)
         return [rendering.loose_answer(question_id, answer.content)]
 
 
@@ -170,13 +188,33 @@ class ReviewDirective(EthicsDirective):
     def collect(self, review: str) -> tuple[list[Answer], list[Node]]:
         """The answers in the page and in the ``:answers:`` file, and the other content."""
         stack: list[AnswerCollector] = self.env.temp_data[STACK_KEY]
-        collector = AnswerCollector(self.lineno)
+        collector = AnswerCollector(self.lineno, review=review)
         stack.append(collector)
         try:
             notes = self.parse_content_to_nodes()
         finally:
             stack.pop()
+        self.markup_slips(collector.answers, review)
         return collector.answers + self.file_answers(review), notes
+
+    def markup_slips(self, answers: list[Answer], review: str) -> None:
+        """Option lines and answer text the review's own content holds by mistake."""
+        for offset, line in option_lines(top_level(self.content), self.option_spec):
+            msg = f"the option line {line.strip()!r} is in the review's content, where it is "
+            msg += "text; options go directly under the directive line, before the blank line"
+            self.problem("markup", msg, line=self.content_offset + offset + 1, review=review)
+        for question_id, offset in unindented_answer_text(self.content):
+            msg = f"the text after 'ethics-answer:: {question_id}' is not indented under it, "
+            msg += "so it is not part of the answer (indent it to the answer's level)"
+            self.problem(
+                "markup",
+                f"{question_id}: {msg}",
+                line=self.content_offset + offset + 1,
+                review=review,
+            )
+            for answer in answers:
+                if answer.question_id == question_id and not answer.text.strip():
+                    answer.markup = msg
 
     def file_answers(self, review: str) -> list[Answer]:
         """Answers from the ``:answers:`` YAML file, parsed in the page's markup."""
@@ -202,11 +240,30 @@ class ReviewDirective(EthicsDirective):
                 item.question_id,
                 item.status,
                 split_location(item.location)[1],
-                self.parse_text_to_nodes(item.text),
+                self.parse_untrusted(item.text),
                 str(path),
             )
             for item in items
         ]
+
+    def parse_untrusted(self, text: str) -> list[Node]:
+        """Parse answers-file text with raw output and file insertion disabled.
+
+        Such files come from forms and surveys: ``.. raw:: html`` or
+        ``.. include:: /etc/passwd`` in them must neither reach the page nor
+        read a file.  Markdown's raw HTML (MyST) is shown as text.
+        """
+        settings = self.state.document.settings
+        saved = (settings.raw_enabled, settings.file_insertion_enabled)
+        settings.raw_enabled = settings.file_insertion_enabled = False
+        try:
+            content = self.parse_text_to_nodes(text)
+        finally:
+            settings.raw_enabled, settings.file_insertion_enabled = saved
+        for container in content:
+            for raw in list(container.findall(nodes.raw)):
+                raw.replace_self(nodes.literal_block(raw.astext(), raw.astext()))
+        return content
 
     def parse_ignored(self, stack: list[AnswerCollector]) -> list[Node]:
         stack.append(AnswerCollector(self.lineno, ignored=True))
@@ -374,6 +431,11 @@ class ReviewDirective(EthicsDirective):
             [(a.question_id, a.content) for a in answers.duplicates],
             [(a.question_id, a.content) for a in answers.strays],
             notes,
+            problems=[
+                p.message
+                for p in EthicsDomain.get(self.env).problems.get(self.env.docname, [])
+                if p.review == record.name
+            ],
             show_title=bool(self.option("title")) or not self.section_title,
         )
         box["classes"] += self.options.get("class", [])
@@ -401,6 +463,71 @@ class ReviewDirective(EthicsDirective):
                 self.problem("duplicate-review", msg + "give the review another :name:")
             return
         std.note_hyperlink_target(label, self.env.docname, record.anchor, record.title)  # type: ignore[attr-defined]
+
+
+OPTION_LINE = re.compile(r"\s*:([A-Za-z][\w-]*):(\s|$)")
+
+
+def option_lines(
+    content: Sequence[str], spec: Mapping[str, object] | None
+) -> list[tuple[int, str]]:
+    """Lines of a directive's content that look like its own options (misplaced)."""
+    names = set(spec or {})
+    found = []
+    for offset, line in enumerate(content):
+        match = OPTION_LINE.match(line)
+        if match and match.group(1) in names:
+            found.append((offset, line))
+    return found
+
+
+FENCE_OPEN = re.compile(r"(`{3,}|:{3,})\{")
+
+
+def top_level(content: Sequence[str]) -> list[str]:
+    """The content's own lines: lines of nested directives blanked out.
+
+    Nested rST directives are indented; nested MyST directives are fenced
+    (their option lines sit at column 0, right under the fence).
+    """
+    lines: list[str] = []
+    fences: list[str] = []
+    for line in content:
+        opening = FENCE_OPEN.match(line)
+        if opening:
+            fences.append(opening.group(1))
+        elif fences and line.strip() and set(line.strip()) == {fences[-1][0]}:
+            if len(line.strip()) >= len(fences[-1]):
+                fences.pop()
+            lines.append("")
+            continue
+        nested = bool(fences) or line[:1].isspace()
+        lines.append("" if nested else line)
+    return lines
+
+
+ANSWER_LINE = re.compile(r"\.\.\s+ethics-answer::\s*(\S*)")
+
+
+def unindented_answer_text(content: Sequence[str]) -> list[tuple[str, int]]:
+    """``ethics-answer`` lines (rST) followed by text at their own indentation."""
+    found = []
+    for offset, line in enumerate(content):
+        match = ANSWER_LINE.match(line)
+        if not match:
+            continue
+        indent = len(line) - len(line.lstrip())
+        for later in range(offset + 1, len(content)):
+            text = content[later]
+            if not text.strip():
+                continue
+            depth = len(text) - len(text.lstrip())
+            if depth > indent:
+                break  # options or content, indented as they should be
+            if depth == indent and not text.lstrip().startswith(".."):
+                found.append((match.group(1), later))
+            break
+    return found
 
 
 def split_location(location: str) -> tuple[str, int]:

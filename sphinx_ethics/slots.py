@@ -77,6 +77,15 @@ class ReviewRecord:
         }
 
 
+#: Placeholders that mean "not applicable": the reason tells how to say so.
+NOT_APPLICABLE_WORDS = frozenset({"n/a", "na", "not applicable"})
+
+
+def placeholder_key(text: str) -> str:
+    """How placeholders are compared: case, spacing and trailing ``.!:…`` ignored."""
+    return " ".join(text.split()).casefold().rstrip(".!:…").strip()
+
+
 def classify_answer(text: str, status: str, placeholders: Iterable[str]) -> tuple[str, str]:
     """The slot state an answer gives, and why it is not answered (if it is not)."""
     stripped = " ".join(text.split())
@@ -88,10 +97,17 @@ def classify_answer(text: str, status: str, placeholders: Iterable[str]) -> tupl
         return "unanswered", "the answer is empty"
     if status == "draft":
         return "draft", "the answer is still a draft"
-    folded = stripped.casefold()
-    for pattern in placeholders:
-        if folded == " ".join(pattern.split()).casefold():
-            return "placeholder", f"the answer is only the placeholder {stripped!r}"
+    if not any(char.isalnum() for char in stripped):  # "...", "?", "-", "—"
+        return "placeholder", f"the answer {stripped!r} has no words"
+    key = placeholder_key(stripped)
+    if key in {placeholder_key(p) for p in placeholders}:
+        reason = f"the answer is only the placeholder {stripped!r}"
+        if key in NOT_APPLICABLE_WORDS:
+            reason += (
+                "; if the question does not apply, say why and mark the answer "
+                "':status: not-applicable'"
+            )
+        return "placeholder", reason
     return "answered", ""
 
 
@@ -103,6 +119,7 @@ class GivenAnswer:
     status: str = "answered"
     line: int = 0
     file: str = ""  # an answers file; empty when the answer is in the page
+    markup: str = ""  # a markup slip that makes the answer unreliable (not counted)
 
 
 def classify_slots(
@@ -120,6 +137,8 @@ def classify_slots(
         state, reason = "unanswered", ""
         if answer is not None:
             state, reason = classify_answer(answer.text, answer.status, patterns)
+            if answer.markup:
+                state, reason = "unanswered", answer.markup
         records.append(
             SlotRecord(
                 id=question.id,
