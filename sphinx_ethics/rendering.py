@@ -115,6 +115,9 @@ def question_text(question: Question) -> nodes.paragraph:
     para = nodes.paragraph(classes=["ethics-question-text"])
     para += nodes.strong(text=f"{question.number}.", classes=["ethics-number"])
     para += nodes.Text(" " + question.text)
+    # The id, small, so the ids in warnings and reports can be found on the page.
+    para += nodes.Text(" ")
+    para += nodes.inline(text=f"[{question.id}]", classes=["ethics-question-id"])
     return para
 
 

@@ -97,7 +97,7 @@ def test_review_shows_every_question_in_source_order(review_build):
         (p["id"], norm(p.get_text())) for p in box.find_all("p", class_="ethics-question-text")
     ]
     expected = [
-        (f"falls-plan-{q.id}", norm(f"{q.number}. {q.text}"))
+        (f"falls-plan-{q.id}", norm(f"{q.number}. {q.text} [{q.id}]"))
         for q in CATALOG.checklists["plan"].iter_questions()
     ]
     assert shown == expected
@@ -330,7 +330,7 @@ def test_blank_checklist_has_questions_and_no_placeholders(review_build):
     plan, healthcare = blank_checklists(review_build)
     shown = [norm(p.get_text()) for p in plan.find_all("p", class_="ethics-question-text")]
     assert shown == [
-        norm(f"{q.number}. {q.text}") for q in CATALOG.checklists["plan"].iter_questions()
+        norm(f"{q.number}. {q.text} [{q.id}]") for q in CATALOG.checklists["plan"].iter_questions()
     ]
     for box in (plan, healthcare):
         text = box.get_text()
