@@ -225,6 +225,18 @@ def _md_closer(lines: Sequence[str], start: int, limit: int, fence: str) -> int:
     return limit
 
 
+@dataclass(frozen=True)
+class Fence:
+    """A fenced block: opener at ``start``, closer at ``close`` (``limit`` if none)."""
+
+    start: int
+    close: int
+    indent: str
+    marker: str  # ":::", "```", "~~~~", ...
+    name: str  # the directive's name, "" if the fence opens no directive
+    args: str
+
+
 def _md_fence(line: str) -> tuple[str, str, str] | None:
     """(indent, fence, info) of a fence opener, if ``line`` is one."""
     match = MD_FENCE.match(line.rstrip("\r\n"))
@@ -233,28 +245,33 @@ def _md_fence(line: str) -> tuple[str, str, str] | None:
     return match.group(1), match.group(2), match.group(3).strip()
 
 
+def _next_fence(lines: Sequence[str], index: int, limit: int) -> Fence | None:
+    """The first fenced block that opens at or after ``index`` (before ``limit``)."""
+    for start in range(index, limit):
+        opener = _md_fence(lines[start])
+        if opener is None:
+            continue
+        indent, marker, info = opener
+        close = _md_closer(lines, start, limit, marker)
+        directive = MD_DIRECTIVE.match(info)
+        name, args = directive.groups() if directive else ("", "")
+        return Fence(start, close, indent, marker, name, args)
+    return None
+
+
 def _scan_md(lines: list[str], start: int, limit: int) -> list[ReviewBlock]:
     reviews: list[ReviewBlock] = []
-    index = start
-    while index < limit:
-        opener = _md_fence(lines[index])
-        if opener is None:
-            index += 1
-            continue
-        indent, fence, info = opener
-        close = _md_closer(lines, index, limit, fence)
-        directive = MD_DIRECTIVE.match(info)
-        if directive and directive.group(1) == "ethics-review":
-            reviews.append(_md_review(lines, index, close, fence, indent, directive.group(2)))
-        elif directive and directive.group(1) not in MD_OPAQUE:
-            reviews += _scan_md(lines, index + 1, close)
-        index = close + 1
+    while fence := _next_fence(lines, start, limit):
+        if fence.name == "ethics-review":
+            reviews.append(_md_review(lines, fence))
+        elif fence.name and fence.name not in MD_OPAQUE:
+            reviews += _scan_md(lines, fence.start + 1, fence.close)
+        start = fence.close + 1
     return reviews
 
 
-def _md_review(
-    lines: list[str], start: int, close: int, fence: str, indent: str, args: str
-) -> ReviewBlock:
+def _md_review(lines: list[str], review_fence: Fence) -> ReviewBlock:
+    start, close, fence = review_fence.start, review_fence.close, review_fence.marker
     options: dict[str, str] = {}
     index = start + 1
     if index < close and lines[index].strip() == "---":
@@ -273,7 +290,8 @@ def _md_review(
     # A stub's fence must not close the review's: shorter, or another character.
     other = "~~~" if fence[0] == "`" else "```"
     stub_fence = fence[:-1] if len(fence) > 3 else other
-    review = ReviewBlock(start, _split_ids(args), options, index, indent, stub_fence)
+    ids = _split_ids(review_fence.args)
+    review = ReviewBlock(start, ids, options, index, review_fence.indent, stub_fence)
     _md_body(lines, index, close, review)
     if review.answers:
         review.stub_fence = review.answers[0].fence
@@ -291,28 +309,28 @@ def _unquote(value: str) -> str:
 
 
 def _md_body(lines: list[str], index: int, limit: int, review: ReviewBlock) -> None:
+    while fence := _next_fence(lines, index, limit):
+        _md_notes(lines, index, fence.start, review)
+        if fence.name == "ethics-answer":
+            question_id = fence.args.split()[0] if fence.args.split() else ""
+            end = min(fence.close + 1, limit)
+            review.answers.append(Block(question_id, fence.start, end, fence.indent, fence.marker))
+        elif fence.name and fence.name not in MD_OPAQUE | {"ethics-review"}:
+            _md_body(lines, fence.start + 1, fence.close, review)
+        index = fence.close + 1
+    _md_notes(lines, index, limit, review)
+
+
+def _md_notes(lines: list[str], index: int, limit: int, review: ReviewBlock) -> None:
+    """The question comments (runs of ``%`` lines) between ``index`` and ``limit``."""
     while index < limit:
-        line = lines[index]
-        if MD_COMMENT.match(line):
-            end = index
-            while end < limit and MD_COMMENT.match(lines[end]):
-                end += 1
-            note = NOTE_ID.match(line.lstrip()[1:])
-            if note:
-                review.notes.append(Block(note.group(1), index, end, _leading(line)))
-            index = end
-            continue
-        opener = _md_fence(line)
-        if opener is None:
+        if not MD_COMMENT.match(lines[index]):
             index += 1
             continue
-        indent, fence, info = opener
-        close = _md_closer(lines, index, limit, fence)
-        directive = MD_DIRECTIVE.match(info)
-        if directive and directive.group(1) == "ethics-answer":
-            question_id = directive.group(2).split()[0] if directive.group(2).split() else ""
-            end = min(close + 1, limit)
-            review.answers.append(Block(question_id, index, end, indent, fence))
-        elif directive and directive.group(1) not in MD_OPAQUE | {"ethics-review"}:
-            _md_body(lines, index + 1, close, review)
-        index = close + 1
+        end = index
+        while end < limit and MD_COMMENT.match(lines[end]):
+            end += 1
+        note = NOTE_ID.match(lines[index].lstrip()[1:])
+        if note:
+            review.notes.append(Block(note.group(1), index, end, _leading(lines[index])))
+        index = end
