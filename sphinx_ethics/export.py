@@ -19,6 +19,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from sphinx_ethics import __version__
 from sphinx_ethics.catalog import Attribution, Catalog, Checklist, Question, Tip
@@ -94,6 +95,42 @@ def attribution_text(source: Attribution) -> str:
         url = f" ({source.licence_url})" if source.licence_url else ""
         sentences.append(f"Licensed under {source.licence}{url}")
     return " ".join(s if s[-1] in ".?!" else f"{s}." for s in sentences if s)
+
+
+@dataclass(frozen=True)
+class _Markup:
+    """What the Markdown and reST documents differ in; their outline is shared."""
+
+    escape: Callable[[str], str]
+    title: Callable[[str], list[str]]  # the document's heading
+    heading: Callable[[str], list[str]]  # a checklist's, "Top tips", "Source"
+    literal: str  # the inline literal's marker
+    question: Callable[[Question, str], list[str]]
+    loose_tips: bool  # a blank line after every tip, not only after the list
+
+
+def _text_document(catalog: Catalog, checklists: Sequence[Checklist], markup: _Markup) -> str:
+    escape, literal = markup.escape, markup.literal
+    tips = list(catalog.tips.values())
+    out = markup.title(document_title(checklists))
+    for checklist in checklists:
+        if len(checklists) > 1:
+            out += markup.heading(checklist.title)
+        ident = f"{literal}{checklist.id}{literal}"
+        out += [f"Checklist {ident}, version {escape(checklist.version)}.", ""]
+        out += [line for para in checklist.intro for line in (escape(para), "")]
+        for question in checklist.questions:
+            out += markup.question(question, "")
+    if tips:
+        out += markup.heading("Top tips")
+        items = [f"- **{escape(tip.title)}.** {escape(tip.text)}" for tip in tips]
+        out += [x for item in items for x in (item, "")] if markup.loose_tips else [*items, ""]
+    found = sources(checklists, tips)
+    if found:
+        out += markup.heading("Source")
+        out += [line for s in found for line in (escape(attribution_text(s)), "")]
+    out.append(f"Exported by sphinx-ethics {__version__}.")
+    return "\n".join(out) + "\n"
 
 
 def slot_rows(checklists: Sequence[Checklist]) -> list[dict[str, str]]:
@@ -203,27 +240,6 @@ def md_escape(text: str) -> str:
     return text
 
 
-def to_markdown(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
-    tips = list(catalog.tips.values())
-    out = [f"# {md_escape(document_title(checklists))}", ""]
-    for checklist in checklists:
-        if len(checklists) > 1:
-            out += [f"## {md_escape(checklist.title)}", ""]
-        out += [f"Checklist `{checklist.id}`, version {md_escape(checklist.version)}.", ""]
-        out += [line for para in checklist.intro for line in (md_escape(para), "")]
-        for question in checklist.questions:
-            out += _md_question(question, "")
-    if tips:
-        out += ["## Top tips", ""]
-        out += [f"- **{md_escape(t.title)}.** {md_escape(t.text)}" for t in tips] + [""]
-    found = sources(checklists, tips)
-    if found:
-        out += ["## Source", ""]
-        out += [line for s in found for line in (md_escape(attribution_text(s)), "")]
-    out.append(f"Exported by sphinx-ethics {__version__}.")
-    return "\n".join(out) + "\n"
-
-
 def _md_question(question: Question, indent: str) -> list[str]:
     head = f"**{question.number}.** {md_escape(question.text)} (`{question.id}`)"
     out = [f"{indent}- {head}" if indent else head, ""]
@@ -236,6 +252,20 @@ def _md_question(question: Question, indent: str) -> list[str]:
     for sub in question.subquestions:
         out += _md_question(sub, indent + "  " if indent else "  ")
     return out
+
+
+MARKDOWN = _Markup(
+    escape=md_escape,
+    title=lambda text: [f"# {md_escape(text)}", ""],
+    heading=lambda text: [f"## {md_escape(text)}", ""],
+    literal="`",
+    question=_md_question,
+    loose_tips=False,
+)
+
+
+def to_markdown(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
+    return _text_document(catalog, checklists, MARKDOWN)
 
 
 # --------------------------------------------------------------------------
@@ -265,28 +295,6 @@ def _rst_heading(text: str, char: str, over: bool = False) -> list[str]:
     return [rule, f" {escaped}", rule, ""] if over else [escaped, rule, ""]
 
 
-def to_rst(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
-    tips = list(catalog.tips.values())
-    out = _rst_heading(document_title(checklists), "=", over=True)
-    for checklist in checklists:
-        if len(checklists) > 1:
-            out += _rst_heading(checklist.title, "=")
-        out += [f"Checklist ``{checklist.id}``, version {rst_escape(checklist.version)}.", ""]
-        out += [line for para in checklist.intro for line in (rst_escape(para), "")]
-        for question in checklist.questions:
-            out += _rst_question(question, "")
-    if tips:
-        out += _rst_heading("Top tips", "=")
-        for tip in tips:
-            out += [f"- **{rst_escape(tip.title)}.** {rst_escape(tip.text)}", ""]
-    found = sources(checklists, tips)
-    if found:
-        out += _rst_heading("Source", "=")
-        out += [line for s in found for line in (rst_escape(attribution_text(s)), "")]
-    out.append(f"Exported by sphinx-ethics {__version__}.")
-    return "\n".join(out) + "\n"
-
-
 def _rst_question(question: Question, indent: str) -> list[str]:
     head = f"**{question.number}.** {rst_escape(question.text)} (``{question.id}``)"
     out = [f"{indent}- {head}" if indent else head, ""]
@@ -298,6 +306,20 @@ def _rst_question(question: Question, indent: str) -> list[str]:
     for sub in question.subquestions:
         out += _rst_question(sub, inner or "")
     return out
+
+
+RST = _Markup(
+    escape=rst_escape,
+    title=lambda text: _rst_heading(text, "=", over=True),
+    heading=lambda text: _rst_heading(text, "="),
+    literal="``",
+    question=_rst_question,
+    loose_tips=True,
+)
+
+
+def to_rst(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
+    return _text_document(catalog, checklists, RST)
 
 
 # --------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def test_commands_that_need_no_sphinx_do_not_import_it(argv: list[str] | None) -
 
 
 def test_the_sphinx_free_modules_stay_so() -> None:
-    modules = ["pages", "export", "files", "answers_stubs", "cli", "cli.review_pages", "cli.check"]
+    modules = ["pages", "page_scan", "page_update", "export", "files", "answers_stubs"]
+    modules += ["cli", "cli.review_pages", "cli.check"]
     code = "import sys, importlib; "
     code += "".join(f"importlib.import_module('sphinx_ethics.{m}'); " for m in modules)
     result = subprocess.run([sys.executable, "-c", code + NO_SPHINX], capture_output=True)

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser as MystParser
 
-from sphinx_ethics import pages
+from sphinx_ethics import page_scan, page_update, pages
 from sphinx_ethics.catalog import load_catalog
 
 CATALOG = load_catalog()
@@ -59,12 +59,12 @@ def is_insert_only(old: str, new: str) -> bool:
 
 
 def answer_texts(text: str, fmt: pages.Format) -> list[tuple[str, str]]:
-    lines = pages.split_lines(text)
+    lines = page_scan.split_lines(text)
     # The last line of a file may gain the line ending it lacked (a stub goes
     # after it); that is an insertion too, so compare without it.
     return [
         (block.id, "".join(lines[block.start : block.end]).rstrip("\r\n"))
-        for review in pages.scan_page(text, fmt)
+        for review in page_scan.scan_page(text, fmt)
         for block in review.answers
     ]
 
@@ -190,8 +190,8 @@ def review_pages(draw: st.DrawFn) -> Page:
 
 
 def check_update(page: Page) -> str:
-    plan = pages.plan_update(page.text, page.fmt, CATALOG)
-    new = pages.apply_insertions(page.text, plan.insertions)
+    plan = page_update.plan_update(page.text, page.fmt, CATALOG)
+    new = page_update.apply_insertions(page.text, plan.insertions)
 
     # 1. Only insertions: the old page is an exact subsequence of the new one,
     #    and equals the new one with the inserted chunks taken out again.
@@ -221,7 +221,7 @@ def check_update(page: Page) -> str:
             assert STUB_LINE.match(line), line
 
     # 5. Idempotent.
-    assert not pages.plan_update(new, page.fmt, CATALOG).changed
+    assert not page_update.plan_update(new, page.fmt, CATALOG).changed
     return new
 
 
@@ -386,14 +386,14 @@ def test_update_never_crashes_on_any_text(page: tuple[str, pages.Format]) -> Non
     """Whatever the text, update plans only insertions or refuses with a PageError."""
     text, fmt = page
     try:
-        plan = pages.plan_update(text, fmt, CATALOG)
+        plan = page_update.plan_update(text, fmt, CATALOG)
     except pages.PageError:
         REACHED.append(False)
         event("refused")
         return
     REACHED.append(True)
     event(f"planned ({fmt})")
-    assert is_insert_only(text, pages.apply_insertions(text, plan.insertions))
+    assert is_insert_only(text, page_update.apply_insertions(text, plan.insertions))
 
 
 def test_update_never_crashes_reaches_its_assertion() -> None:
@@ -413,9 +413,9 @@ def test_update_never_crashes_reaches_its_assertion() -> None:
 def test_new_page_is_up_to_date(fmt: pages.Format) -> None:
     checklists = [CATALOG.checklists[name] for name in CHECKLISTS]
     text = pages.render_page(checklists, fmt, pages.ReviewMeta(owner="Team"))
-    plan = pages.plan_update(text, fmt, CATALOG)
+    plan = page_update.plan_update(text, fmt, CATALOG)
     assert not plan.changed and not plan.strays
-    found = [a.id for r in pages.scan_page(text, fmt) for a in r.answers]
+    found = [a.id for r in page_scan.scan_page(text, fmt) for a in r.answers]
     assert found == [q.id for c in checklists for q in c.slots()]
 
 
@@ -425,9 +425,9 @@ def test_stub_goes_after_the_previous_slot() -> None:
         r"\n   \.\.\n      plan-2c:.*?\n\n   \.\. ethics-answer:: plan-2c\n", "", text, flags=re.S
     )
     assert "plan-2c" not in without
-    plan = pages.plan_update(without, "rst", CATALOG)
+    plan = page_update.plan_update(without, "rst", CATALOG)
     assert plan.added == ["plan-2c"]
-    new = pages.apply_insertions(without, plan.insertions)
+    new = page_update.apply_insertions(without, plan.insertions)
     assert new.index("ethics-answer:: plan-2b") < new.index("ethics-answer:: plan-2c")
     assert new.index("ethics-answer:: plan-2c") < new.index("ethics-answer:: plan-2d")
     assert new == text
@@ -439,24 +439,24 @@ def test_literal_and_code_blocks_are_not_reviews() -> None:
         ".. code-block:: rst\n\n   .. ethics-review:: plan\n"
     )
     with pytest.raises(pages.PageError, match="no ethics-review"):
-        pages.plan_update(rst, "rst", CATALOG)
+        page_update.plan_update(rst, "rst", CATALOG)
     md = "```md\n::::{ethics-review} plan\n::::\n```\n"
     with pytest.raises(pages.PageError, match="no ethics-review"):
-        pages.plan_update(md, "md", CATALOG)
+        page_update.plan_update(md, "md", CATALOG)
 
 
 def test_review_nested_in_a_directive_is_found() -> None:
     md = ":::::{note}\n::::{ethics-review} collaboration\n::::\n:::::\n"
-    plan = pages.plan_update(md, "md", CATALOG)
+    plan = page_update.plan_update(md, "md", CATALOG)
     assert plan.added == ["collaboration-1"]
     rst = ".. only:: html\n\n   .. ethics-review:: collaboration\n\n   After.\n"
-    new = pages.apply_insertions(rst, pages.plan_update(rst, "rst", CATALOG).insertions)
+    new = page_update.apply_insertions(rst, page_update.plan_update(rst, "rst", CATALOG).insertions)
     assert "\n      .. ethics-answer:: collaboration-1\n" in new
 
 
 def test_unknown_checklist_in_page_suggests_a_name() -> None:
     with pytest.raises(pages.PageError, match='did you mean "plan"'):
-        pages.plan_update(".. ethics-review:: plna\n", "rst", CATALOG)
+        page_update.plan_update(".. ethics-review:: plna\n", "rst", CATALOG)
 
 
 def test_md_option_values_are_quoted_only_when_needed() -> None:
@@ -465,7 +465,7 @@ def test_md_option_values_are_quoted_only_when_needed() -> None:
     assert ':name: "Review: falls #1"' in text
     assert ":owner: Ward 7 QI team" in text
     assert ":date: 2026-10-01" in text
-    review = pages.scan_page(text, "md")[0]
+    review = page_scan.scan_page(text, "md")[0]
     assert review.options["name"] == "Review: falls #1"
 
 

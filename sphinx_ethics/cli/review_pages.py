@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from sphinx_ethics import files, pages
+from sphinx_ethics import files, page_update, pages
 from sphinx_ethics.answers_stubs import append_entries
 from sphinx_ethics.cli.common import (
     EXIT_OK,
@@ -104,7 +104,7 @@ def _update_one(path: Path, args: argparse.Namespace) -> bool:
     fmt = pages.page_format(str(path), args.format)
     project = find_project(path.resolve().parent)
     catalog = load(checklist_files(args, project.checklists))
-    plan = pages.plan_update(text, fmt, catalog, path, str(path), project.srcdir)
+    plan = page_update.plan_update(text, fmt, catalog, path, str(path), project.srcdir)
     for problem in plan.problems:
         print(problem)
     for question_id, line in plan.strays:
@@ -131,11 +131,13 @@ def _update_one(path: Path, args: argparse.Namespace) -> bool:
     return True
 
 
-def _planned_writes(path: Path, text: str, plan: pages.UpdatePlan) -> list[tuple[Path, str, str]]:
+def _planned_writes(
+    path: Path, text: str, plan: page_update.UpdatePlan
+) -> list[tuple[Path, str, str]]:
     """(file, old text, new text) for the page and each answers file to change."""
     writes = []
     if plan.insertions:
-        writes.append((path, text, pages.apply_insertions(text, plan.insertions)))
+        writes.append((path, text, page_update.apply_insertions(text, plan.insertions)))
     for entries in plan.file_entries:
         old = files.read_text(entries.path, "answers file")
         writes.append((entries.path, old, append_entries(old, entries.questions, entries.display)))
