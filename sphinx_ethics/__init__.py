@@ -39,7 +39,7 @@ def add_assets(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: the command line imports this package
     # and must not pay for (or need) Sphinx when it does not build.
-    from sphinx_ethics import checks, config, directives, reports, review, summary
+    from sphinx_ethics import answer, checks, config, directives, reports, review, summary
     from sphinx_ethics.builder import CheckBuilder
     from sphinx_ethics.domain import EthicsDomain
     from sphinx_ethics.rendering import BlankWorksheetRules
@@ -48,7 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(EthicsDomain)
     app.add_builder(CheckBuilder)
     app.add_directive("ethics-review", review.ReviewDirective)
-    app.add_directive("ethics-answer", review.AnswerDirective)
+    app.add_directive("ethics-answer", answer.AnswerDirective)
     app.add_directive("ethics-checklist", directives.ChecklistDirective)
     app.add_directive("ethics-tips", directives.TipsDirective)
     app.add_directive("ethics-definitions", directives.DefinitionsDirective)

@@ -135,16 +135,8 @@ def read_text(path: str | Path) -> str:
     Never blocks on a FIFO or a device: those are refused after ``stat``,
     and opening with ``O_NONBLOCK`` guards against one swapped in afterwards.
     """
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise MissingFile("not found", about_file=True) from None
-    except OSError as err:
-        raise _unreadable(err) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise _refuse(info.st_mode)
-    if info.st_size > MAX_BYTES:
-        raise _too_large(info.st_size)
+    info = _stat_or_raise(path)
+    _check_regular(info.st_mode, info.st_size)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -154,20 +146,46 @@ def read_text(path: str | Path) -> str:
     except OSError as err:
         raise _unreadable(err) from None
     try:
-        opened = os.fstat(fd)
-        if not stat.S_ISREG(opened.st_mode):
-            raise _refuse(opened.st_mode)
-        chunks, size = [], 0
-        while size <= MAX_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+        chunks, size = _read_regular(fd)
     except OSError as err:
         raise _unreadable(err) from None
     finally:
         os.close(fd)
+    return _decode(chunks, size)
+
+
+def _stat_or_raise(path: str | Path) -> os.stat_result:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        raise MissingFile("not found", about_file=True) from None
+    except OSError as err:
+        raise _unreadable(err) from None
+
+
+def _check_regular(mode: int, size: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise _refuse(mode)
+    if size > MAX_BYTES:
+        raise _too_large(size)
+
+
+def _read_regular(fd: int) -> tuple[list[bytes], int]:
+    """The bytes of an opened file, checked again to be a regular file."""
+    opened = os.fstat(fd)
+    if not stat.S_ISREG(opened.st_mode):
+        raise _refuse(opened.st_mode)
+    chunks, size = [], 0
+    while size <= MAX_BYTES:
+        chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return chunks, size
+
+
+def _decode(chunks: list[bytes], size: int) -> str:
     if size > MAX_BYTES:
         raise _too_large(size)
     try:
@@ -268,18 +286,18 @@ class _Composer:
         return node
 
     def _start(self, event: Any, stack: list[list[Any]]) -> tuple[Node | None, int]:
-        loader = self.loader
         anchor = event.anchor
         if anchor is not None and anchor in self.anchors:
             raise YamlReadError(
                 f"invalid YAML: found duplicate anchor {anchor!r}", event.start_mark.line + 1
             )
-        tag = event.tag
         if isinstance(event, ScalarEvent):
-            if tag is None or tag == "!":
-                tag = loader.resolve(ScalarNode, event.value, event.implicit)
             node: Node = ScalarNode(
-                tag, event.value, event.start_mark, event.end_mark, style=event.style
+                self._tag(event, ScalarNode, event.value),
+                event.value,
+                event.start_mark,
+                event.end_mark,
+                style=event.style,
             )
             if anchor is not None:
                 self.anchors[anchor] = node
@@ -288,21 +306,28 @@ class _Composer:
             raise YamlReadError(
                 f"nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1
             )
-        if isinstance(event, SequenceStartEvent):
-            if tag is None or tag == "!":
-                tag = loader.resolve(SequenceNode, None, event.implicit)
-            node = SequenceNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
-        elif isinstance(event, MappingStartEvent):
-            if tag is None or tag == "!":
-                tag = loader.resolve(MappingNode, None, event.implicit)
-            node = MappingNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
-        else:  # pragma: no cover - the parser sends nothing else inside a document
-            raise YamlReadError(f"invalid YAML: unexpected {type(event).__name__}")
+        node = self._collection(event)
         if anchor is not None:
             self.anchors[anchor] = node
         self.open.add(id(node))
         stack.append([node, 1, {}, None])
         return None, 0
+
+    def _tag(self, event: Any, kind: type, value: str | None) -> str:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(kind, value, event.implicit)
+        return tag
+
+    def _collection(self, event: Any) -> Node:
+        if isinstance(event, SequenceStartEvent):
+            tag = self._tag(event, SequenceNode, None)
+            return SequenceNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+        if isinstance(event, MappingStartEvent):
+            tag = self._tag(event, MappingNode, None)
+            return MappingNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+        # pragma: no cover - the parser sends nothing else inside a document
+        raise YamlReadError(f"invalid YAML: unexpected {type(event).__name__}")
 
     def _add(self, entry: list[Any], child: Node, size: int) -> None:
         node = entry[0]
