@@ -95,11 +95,18 @@ def link_problems(app: Sphinx, domain: EthicsDomain) -> list[Problem]:
     """Every ``:ethics-question:`` link must point at a question shown somewhere."""
     catalog = project_catalog(app.config)
     problems = []
+    names = {r.name for r in domain.all_reviews()}
     for docname in sorted(domain.links):
-        for question_id, line in domain.links[docname]:
-            if question_id not in catalog.questions:
+        for target, line in domain.links[docname]:
+            review_name, _, question_id = target.rpartition(":")
+            if review_name and review_name not in names:
+                hint = did_you_mean(review_name, sorted(names))
+                msg = f"link to {target!r}: there is no review named {review_name!r}{hint}"
+            elif question_id not in catalog.questions:
                 hint = did_you_mean(question_id, catalog.questions)
                 msg = f"link to unknown question {question_id!r}{hint}"
+            elif review_name and domain.find_target(target) is None:
+                msg = f"link to {target!r}: review {review_name!r} does not ask {question_id}"
             elif domain.find_question(question_id) is None:
                 msg = f"{question_id} is not shown on any page (add an ethics-checklist or "
                 msg += "ethics-review with it)"
@@ -132,6 +139,26 @@ def all_problems(app: Sphinx) -> list[Problem]:
 # --------------------------------------------------------------------------
 # When: event handlers
 # --------------------------------------------------------------------------
+
+#: Where the targets signature of the last build is kept (outside the
+#: per-document data, so no document's purge or merge touches it).
+SIGNATURE_KEY = "targets_signature"
+
+
+def relink_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages with ``:ethics-question:`` links are rewritten when any target moved.
+
+    A link is resolved when its page is written; without this, a page whose
+    link target changed elsewhere (a checklist added on another page) would
+    keep its old link until a full rebuild.
+    """
+    domain = EthicsDomain.get(env)
+    signature = domain.targets_signature()
+    if domain.data.get(SIGNATURE_KEY) == signature:
+        return []
+    domain.data[SIGNATURE_KEY] = signature
+    return sorted(docname for docname, links in domain.links.items() if links)
+
 
 #: Builders whose project check already ran in this build.
 _checked: weakref.WeakSet[Builder] = weakref.WeakSet()

@@ -11,6 +11,7 @@ pickle and safe to share with the report writer and the summary.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -137,6 +138,29 @@ class EthicsDomain(Domain):
             self._index = index
         return self._index.get(question_id)
 
+    def find_target(self, target: str) -> QuestionTarget | None:
+        """Where a link goes: ``plan-2a`` (a question), or ``falls-plan:plan-2a``
+        (that review's answer to it)."""
+        review_name, _, question_id = target.rpartition(":")
+        if not review_name:
+            return self.find_question(target)
+        for review in self.all_reviews():
+            if review.name == review_name:
+                slot = next((s for s in review.slots if s.id == question_id), None)
+                if slot is None:
+                    return None
+                return QuestionTarget(question_id, review.docname, slot.anchor, False)
+        return None
+
+    def targets_signature(self) -> str:
+        """Changes whenever any link could go somewhere else (see checks.relink_pages)."""
+        self.find_question("")
+        places = sorted((qid, t.docname, t.anchor) for qid, t in (self._index or {}).items())
+        places += sorted(
+            (r.name, r.docname, s.id, s.anchor) for r in self.all_reviews() for s in r.slots
+        )  # type: ignore[arg-type]
+        return hashlib.sha256(repr(places).encode()).hexdigest()
+
     def resolve_xref(
         self,
         env: BuildEnvironment,
@@ -147,7 +171,7 @@ class EthicsDomain(Domain):
         node: pending_xref,
         contnode: nodes.Element,
     ) -> nodes.reference | None:
-        found = self.find_question(target) if typ == "question" else None
+        found = self.find_target(target) if typ == "question" else None
         if found is None:
             return None
         return make_refnode(builder, fromdocname, found.docname, found.anchor, contnode, target)

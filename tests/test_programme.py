@@ -198,6 +198,48 @@ def test_questions_are_objects_for_intersphinx_and_any(tmp_path):
     assert uri.endswith("index.html#ethics-collaboration-1")
 
 
+def test_question_links_follow_a_target_added_elsewhere_incrementally(tmp_path):
+    """A link must not keep its old target until -E (it changed on another page)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
+    (src / "index.rst").write_text("T\n=\n\n.. toctree::\n\n   review\n   handbook\n   links\n")
+    # (not in index.rst: Sphinx rewrites a page whose toctree holds a changed page)
+    (src / "links.rst").write_text("L\n=\n\nSee :ethics-question:`plan-1`.\n")
+    (src / "review.rst").write_text(
+        "R\n=\n\n.. ethics-review:: plan\n   :name: falls\n\n"
+        "   .. ethics-answer:: plan-1\n\n      Fewer falls.\n"
+    )
+    (src / "handbook.rst").write_text("H\n=\n\nNothing yet.\n")
+    out = tmp_path / "out"
+    build_html(src, out)
+    link = soup(out / "links.html").select_one("a:has(.ethics-question-ref)")
+    assert link is not None and link["href"] == "review.html#falls-plan-1"
+    (src / "handbook.rst").write_text("H\n=\n\n.. ethics-checklist:: plan\n")
+    build_html(src, out)  # incremental: only handbook.rst changed
+    link = soup(out / "links.html").select_one("a:has(.ethics-question-ref)")
+    assert link["href"] == "handbook.html#ethics-plan-1"  # a blank checklist is preferred
+
+
+def test_question_role_links_to_one_reviews_answer(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
+    (src / "index.rst").write_text(
+        "T\n=\n\n.. ethics-checklist:: collaboration\n\n"
+        ".. ethics-review:: collaboration\n   :name: ward7\n\n"
+        "   .. ethics-answer:: collaboration-1\n\n      Yes.\n\n"
+        "See :ethics-question:`ward7:collaboration-1`, :ethics-question:`ward8:collaboration-1`"
+        " and :ethics-question:`ward7:plan-1`.\n"
+    )
+    result = build_html(src, tmp_path / "out")
+    page = soup(tmp_path / "out" / "index.html")
+    assert page.select_one("a[href='#ward7-collaboration-1']") is not None
+    warnings = warning_lines(result.stderr)
+    assert any("no review named 'ward8'" in w and 'did you mean "ward7"' in w for w in warnings)
+    assert any("review 'ward7' does not ask plan-1" in w for w in warnings)
+
+
 def test_question_role_to_unknown_id_warns_with_suggestion(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
