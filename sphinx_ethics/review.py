@@ -180,7 +180,8 @@ class ReviewDirective(EthicsDirective):
             settings.raw_enabled, settings.file_insertion_enabled = saved
         for container in content:
             for raw in list(container.findall(nodes.raw)):
-                raw.replace_self(nodes.literal_block(raw.astext(), raw.astext()))
+                shown = nodes.literal_block(raw.astext(), raw.astext(), language="text")
+                raw.replace_self(shown)
         return content
 
     def parse_ignored(self, stack: list[AnswerCollector]) -> list[Node]:

@@ -62,6 +62,15 @@ class Warn:
         return None
 
 
+def warning_lines(stderr: str) -> list[str]:
+    """The warning and error lines of a build's stderr, colour codes removed."""
+    return [
+        line
+        for line in strip_ansi(stderr).splitlines()
+        if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)
+    ]
+
+
 def parse_warnings(text: str) -> list[Warn]:
     """Every warning or error line in Sphinx's output (continuation lines skipped)."""
     found = []

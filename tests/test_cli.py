@@ -24,7 +24,7 @@ from pathlib import Path
 import docutils.core
 import jsonschema
 import pytest
-from helpers import sphinx_build
+from helpers import sphinx_build, warning_lines
 from markdown_it import MarkdownIt
 
 from sphinx_ethics import __version__, pages
@@ -70,12 +70,6 @@ def one_error_line(result: subprocess.CompletedProcess) -> str:
     assert lines[0].startswith("sphinx-ethics"), lines[0]
     assert "error:" in lines[0]
     return lines[0]
-
-
-def warning_lines(stderr: str) -> list[str]:
-    return [
-        line for line in stderr.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)
-    ]
 
 
 CONF = """\

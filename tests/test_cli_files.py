@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import sphinx_build
-from test_cli import CONF, SLOTS, one_error_line, project, run, warning_lines
+from helpers import sphinx_build, warning_lines
+from test_cli import CONF, SLOTS, one_error_line, project, run
 
 NO_SPHINX = "assert not [m for m in sys.modules if m == 'sphinx' or m.startswith('sphinx.')]"
 

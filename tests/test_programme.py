@@ -14,14 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from helpers import build_html
+from helpers import build_html, warning_lines
 
 ROOT = Path(__file__).parent / "roots" / "test-programme"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def warning_lines(stderr: str) -> list[str]:
-    return sorted(line for line in ANSI.sub("", stderr).splitlines() if "WARNING" in line)
 
 
 def soup(path: Path) -> BeautifulSoup:
