@@ -19,6 +19,7 @@ Project-wide checks (unanswered slots and the rest) run later, in
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -266,7 +267,9 @@ class ReviewDirective(EthicsDirective):
                 f"{answer.question_id} is a question of checklist {other.id!r}, "
                 "which this review does not include"
             )
-        hint = did_you_mean(answer.question_id, known)
+        hint = did_you_mean(answer.question_id, answerable(known)) or did_you_mean(
+            answer.question_id, known
+        )
         return f"answer to unknown question {answer.question_id!r}{hint}"
 
     def optional_ids(self, known: dict[str, Question], review: str) -> set[str]:
@@ -275,7 +278,7 @@ class ReviewDirective(EthicsDirective):
             if question_id in known:
                 ids.add(question_id)
             else:
-                hint = did_you_mean(question_id, known)
+                hint = did_you_mean(question_id, answerable(known))
                 msg = f":optional: names {question_id!r}, which is not a question of this review"
                 msg += hint
                 self.problem("unknown-question", msg, review=review)
@@ -382,3 +385,8 @@ class ReviewDirective(EthicsDirective):
                 self.problem("duplicate-review", msg + "give the review another :name:")
             return
         std.note_hyperlink_target(label, self.env.docname, record.anchor, record.title)  # type: ignore[attr-defined]
+
+
+def answerable(known: Mapping[str, Question]) -> list[str]:
+    """Slot ids (groups left out): what a suggestion for an answer should name."""
+    return [qid for qid, question in known.items() if not question.is_group]

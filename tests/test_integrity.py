@@ -132,6 +132,13 @@ def test_placeholders_are_not_answers(text):
     assert state == "placeholder"
 
 
+def test_suggestions_for_an_unknown_answer_id_name_a_slot_not_a_group(tmp_path):
+    page = review_page("", "   .. ethics-answer:: plan-2e\n\n      Words.\n", "plan")
+    result = build_html(project(tmp_path, {"index.rst": page}), tmp_path / "out")
+    (warning,) = [w for w in warning_lines(result.stderr) if "plan-2e" in w]
+    assert 'did you mean "plan-2d"' in warning
+
+
 def test_not_applicable_placeholder_says_how_to_mark_it():
     _state, reason = classify_answer("N/A", "answered", DEFAULTS["ethics_placeholder_patterns"])
     assert ":status: not-applicable" in reason
