@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -168,37 +168,48 @@ def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
+#: A value to check in full: its path, the value, the rule, and what a mismatch is.
+_Field = tuple[list[Any], Any, re.Pattern[str], str]
+
+
 def _strict_problems(
     data: dict[str, Any], root: yaml.Node, name: str, flagged: set[tuple[Any, ...]]
 ) -> list[Problem]:
     """Ids, letters and links checked in full (what the schema's patterns let by)."""
     problems = []
+    for path, value, rule, what in [*_id_fields(data), *_source_fields(data)]:
+        if tuple(path) in flagged or not isinstance(value, str) or rule.fullmatch(value):
+            continue
+        line = line_of(root, path)
+        problems.append(Problem(name, line, f"{_describe_path(path)}: {value!r} {what}"))
+    return problems
 
-    def check(path: list[Any], value: Any, rule: re.Pattern[str], what: str) -> None:
-        if tuple(path) in flagged or not isinstance(value, str):
-            return
-        if not rule.fullmatch(value):
-            line = line_of(root, path)
-            problems.append(Problem(name, line, f"{_describe_path(path)}: {value!r} {what}"))
 
+def _id_fields(data: dict[str, Any]) -> Iterator[_Field]:
+    """Every tip, definition and checklist id, and every sub-question letter."""
+    bad_id = f"is not a valid id ({ID_RULE})"
     for group in ("tips", "definitions"):
         for index, item in _items(data.get(group)):
-            check([group, index, "id"], item.get("id"), ID, f"is not a valid id ({ID_RULE})")
+            yield [group, index, "id"], item.get("id"), ID, bad_id
     for group, key in (("checklists", "id"), ("extends", "checklist")):
         for ci, checklist in _items(data.get(group)):
-            check([group, ci, key], checklist.get(key), ID, f"is not a valid id ({ID_RULE})")
+            yield [group, ci, key], checklist.get(key), ID, bad_id
             for qi, question in _items(checklist.get("questions")):
                 for si, sub in _items(question.get("subquestions")):
                     path = [group, ci, "questions", qi, "subquestions", si, "letter"]
-                    check(path, sub.get("letter"), LETTER, "is not one lower-case letter")
+                    yield path, sub.get("letter"), LETTER, "is not one lower-case letter"
+
+
+def _source_fields(data: dict[str, Any]) -> Iterator[_Field]:
+    """The links and the DOI of the file's ``source``, where given."""
     source = data.get("source")
-    if isinstance(source, dict):
-        for key in ("url", "licence_url"):
-            if source.get(key):
-                check(["source", key], source[key], LINK, f"is not allowed: {LINK_RULE}")
-        if source.get("doi"):
-            check(["source", "doi"], source["doi"], DOI, f"is not valid: {DOI_RULE}")
-    return problems
+    if not isinstance(source, dict):
+        return
+    for key in ("url", "licence_url"):
+        if source.get(key):
+            yield ["source", key], source[key], LINK, f"is not allowed: {LINK_RULE}"
+    if source.get("doi"):
+        yield ["source", "doi"], source["doi"], DOI, f"is not valid: {DOI_RULE}"
 
 
 def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:
