@@ -127,75 +127,106 @@ class _Builder:
 
 
 def _add_file(catalog: _Builder, data: dict[str, Any], name: str, root: yaml.Node | None) -> None:
+    """Add one checked file's data to the catalogue; raise with every clash in it."""
     before = anchor_ids(catalog.checklists, catalog.tips)
-    attribution = _attribution(data.get("source"))
-    version = str(data.get("version", "1"))
-    problems: list[Problem] = []
+    adding = _FileAdder(catalog, data, name, root, _attribution(data.get("source")))
+    adding.add_checklists()
+    adding.add_extensions()
+    adding.add_tips()
+    adding.add_definitions()
+    problems = adding.problems + anchor_clashes(before, data, name, root)
+    if problems:
+        raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
 
-    def clash(path: list[Any], what: str, value: str, where: str) -> None:
-        line = line_of(root, path)
-        problems.append(Problem(name, line, f"{what} {value!r} is already defined in {where}"))
 
-    for index, item in enumerate(data.get("checklists", ())):
-        if item["id"] in catalog.checklists:
-            other = catalog.checklists[item["id"]].file
-            clash(["checklists", index, "id"], "checklist", item["id"], other)
-            continue
-        catalog.checklists[item["id"]] = Checklist(
-            id=item["id"],
-            title=item["title"],
-            version=version,
-            questions=_questions(item["id"], item["questions"]),
-            intro=tuple(item.get("intro", ())),
-            attribution=attribution,
-            file=name,
-        )
-    for index, item in enumerate(data.get("extends", ())):
-        base = catalog.checklists.get(item["checklist"])
-        if base is None:
-            line = line_of(root, ["extends", index, "checklist"])
-            hint = did_you_mean(item["checklist"], catalog.checklists)
-            msg = f"extends unknown checklist {item['checklist']!r}{hint}"
-            problems.append(Problem(name, line, msg))
-            continue
+@dataclass
+class _FileAdder:
+    """One file's data being added to the catalogue, and the clashes found so far."""
+
+    catalog: _Builder
+    data: dict[str, Any]
+    name: str
+    root: yaml.Node | None
+    attribution: Attribution | None
+    problems: list[Problem] = field(default_factory=list)
+
+    def clash(self, path: list[Any], what: str, value: str, where: str) -> None:
+        line = line_of(self.root, path)
+        message = f"{what} {value!r} is already defined in {where}"
+        self.problems.append(Problem(self.name, line, message))
+
+    def add_checklists(self) -> None:
+        checklists = self.catalog.checklists
+        version = str(self.data.get("version", "1"))
+        for index, item in enumerate(self.data.get("checklists", ())):
+            if item["id"] in checklists:
+                other = checklists[item["id"]].file
+                self.clash(["checklists", index, "id"], "checklist", item["id"], other)
+                continue
+            checklists[item["id"]] = Checklist(
+                id=item["id"],
+                title=item["title"],
+                version=version,
+                questions=_questions(item["id"], item["questions"]),
+                intro=tuple(item.get("intro", ())),
+                attribution=self.attribution,
+                file=self.name,
+            )
+
+    def add_extensions(self) -> None:
+        for index, item in enumerate(self.data.get("extends", ())):
+            base = self.catalog.checklists.get(item["checklist"])
+            if base is None:
+                line = line_of(self.root, ["extends", index, "checklist"])
+                hint = did_you_mean(item["checklist"], self.catalog.checklists)
+                msg = f"extends unknown checklist {item['checklist']!r}{hint}"
+                self.problems.append(Problem(self.name, line, msg))
+                continue
+            self.catalog.checklists[base.id] = self._extended(base, index, item)
+
+    def _extended(self, base: Checklist, index: int, item: dict[str, Any]) -> Checklist:
+        """``base`` with the questions of ``extends`` entry ``index`` added."""
         # Added questions are marked, so they are never shown as the source's words.
-        added_by = attribution.title if attribution else Path(name).name
+        added_by = self.attribution.title if self.attribution else Path(self.name).name
         extra = _questions(base.id, item["questions"], added_by)
         taken = {q.number for q in base.questions}
         for qi, question in enumerate(extra):
             if question.number in taken:
                 path = ["extends", index, "questions", qi, "number"]
-                clash(path, "question", question.id, base.file)
+                self.clash(path, "question", question.id, base.file)
         combined = base.questions + tuple(q for q in extra if q.number not in taken)
-        catalog.checklists[base.id] = Checklist(
+        return Checklist(
             id=base.id,
             title=base.title,
-            version=f"{base.version}+{Path(name).stem}",
+            version=f"{base.version}+{Path(self.name).stem}",
             questions=combined,
             intro=base.intro,
             attribution=base.attribution,
             file=base.file,
         )
-    for index, item in enumerate(data.get("tips", ())):
-        if item["id"] in catalog.tips:
-            clash(["tips", index, "id"], "tip", item["id"], "another file")
-            continue
-        catalog.tips[item["id"]] = Tip(item["id"], item["title"], item["text"], attribution)
-    for index, item in enumerate(data.get("definitions", ())):
-        if item["id"] in catalog.definitions:
-            clash(["definitions", index, "id"], "definition", item["id"], "another file")
-            continue
-        catalog.definitions[item["id"]] = Definition(
-            id=item["id"],
-            term=item["term"],
-            text=tuple(item["text"]),
-            items=tuple(item.get("items", ())),
-            closing=tuple(item.get("closing", ())),
-            attribution=attribution,
-        )
-    problems += anchor_clashes(before, data, name, root)
-    if problems:
-        raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
+
+    def add_tips(self) -> None:
+        tips = self.catalog.tips
+        for index, item in enumerate(self.data.get("tips", ())):
+            if item["id"] in tips:
+                self.clash(["tips", index, "id"], "tip", item["id"], "another file")
+                continue
+            tips[item["id"]] = Tip(item["id"], item["title"], item["text"], self.attribution)
+
+    def add_definitions(self) -> None:
+        definitions = self.catalog.definitions
+        for index, item in enumerate(self.data.get("definitions", ())):
+            if item["id"] in definitions:
+                self.clash(["definitions", index, "id"], "definition", item["id"], "another file")
+                continue
+            definitions[item["id"]] = Definition(
+                id=item["id"],
+                term=item["term"],
+                text=tuple(item["text"]),
+                items=tuple(item.get("items", ())),
+                closing=tuple(item.get("closing", ())),
+                attribution=self.attribution,
+            )
 
 
 def load_catalog(extra_files: Sequence[str | Path] = (), *, builtin: bool = True) -> Catalog:
