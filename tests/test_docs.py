@@ -213,52 +213,86 @@ def run_tutorial(tmp: Path, update: bool = False) -> list[str]:
         shown_under.setdefault(command, []).extend(lines)
     cwd = tmp
     for step in STEPS:
-        if "write" in step:
-            for target, source in step["write"].items():  # type: ignore[attr-defined]
-                shutil.copyfile(TUTORIAL / source, cwd / target)
+        moved_to = local_step(step, cwd)
+        if moved_to is not None:
+            cwd = moved_to
             continue
         command = str(step["command"])
-        if command.startswith("pip install"):
-            import sphinx_ethics  # the package the tutorial installs is installed
-
-            assert sphinx_ethics.__version__
-            continue
-        if command.startswith("mkdir "):
-            (cwd / command.split()[1]).mkdir()
-            continue
-        if command.startswith("cd "):
-            cwd = cwd / command.split()[1]
-            continue
         result = run(executable(command), cwd, merged=True)
         if result.returncode != step["exit"]:
             problems.append(f"{command}: expected exit {step['exit']}, got\n{shown(result)}")
             continue
-        output_lines = normalise(result.stdout, cwd).splitlines()
-        for expected in shown_under.get(command, []):
-            if expected not in output_lines:
-                problems.append(
-                    f"{command}: the tutorial shows {expected!r}; it printed\n"
-                    + "\n".join(output_lines)
-                )
+        output = normalise(result.stdout, cwd)
+        problems += shown_lines_problems(command, output, shown_under.get(command, []))
         if "creates" in step:
-            made = (cwd / command.split("-o ")[1].split()[0]).read_text("utf-8")
-            stored = TUTORIAL / str(step["creates"])
-            if update:
-                stored.write_text(made, "utf-8")
-                for name, text in tutorial_pages().items():
-                    (TUTORIAL / name).write_text(text, "utf-8")
-            elif made != stored.read_text("utf-8"):
-                problems.append(f"{command}: not docs/tutorial/{stored.name}; {REFRESH}")
+            problems += created_file_problems(step, command, cwd, update)
         if "output" in step:
-            output = normalise(result.stdout, cwd)
-            stored = TUTORIAL / str(step["output"])
-            if update:
-                stored.write_text(select_output(command, output), "utf-8")
-                continue
-            for line in stored.read_text("utf-8").splitlines():
-                if line.strip() and line not in output.splitlines():
-                    problems.append(f"{command}: no line {line!r} in its output:\n{output}")
+            problems += stored_output_problems(step, command, output, update)
     return problems
+
+
+def local_step(step: dict[str, object], cwd: Path) -> Path | None:
+    """Do a step that runs no command (write, install, mkdir, cd).
+
+    Returns the working directory after it, or None for a command to run.
+    """
+    if "write" in step:
+        for target, source in step["write"].items():  # type: ignore[attr-defined]
+            shutil.copyfile(TUTORIAL / source, cwd / target)
+        return cwd
+    command = str(step["command"])
+    if command.startswith("pip install"):
+        import sphinx_ethics  # the package the tutorial installs is installed
+
+        assert sphinx_ethics.__version__
+        return cwd
+    if command.startswith("mkdir "):
+        (cwd / command.split()[1]).mkdir()
+        return cwd
+    if command.startswith("cd "):
+        return cwd / command.split()[1]
+    return None
+
+
+def shown_lines_problems(command: str, output: str, expected_lines: list[str]) -> list[str]:
+    """The lines the tutorial shows under ``command`` that it did not print."""
+    output_lines = output.splitlines()
+    return [
+        f"{command}: the tutorial shows {expected!r}; it printed\n" + "\n".join(output_lines)
+        for expected in expected_lines
+        if expected not in output_lines
+    ]
+
+
+def created_file_problems(
+    step: dict[str, object], command: str, cwd: Path, update: bool
+) -> list[str]:
+    """Whether the file the command wrote is the stored one (or store it)."""
+    made = (cwd / command.split("-o ")[1].split()[0]).read_text("utf-8")
+    stored = TUTORIAL / str(step["creates"])
+    if update:
+        stored.write_text(made, "utf-8")
+        for name, text in tutorial_pages().items():
+            (TUTORIAL / name).write_text(text, "utf-8")
+        return []
+    if made != stored.read_text("utf-8"):
+        return [f"{command}: not docs/tutorial/{stored.name}; {REFRESH}"]
+    return []
+
+
+def stored_output_problems(
+    step: dict[str, object], command: str, output: str, update: bool
+) -> list[str]:
+    """The stored output's lines that the command did not print (or store it)."""
+    stored = TUTORIAL / str(step["output"])
+    if update:
+        stored.write_text(select_output(command, output), "utf-8")
+        return []
+    return [
+        f"{command}: no line {line!r} in its output:\n{output}"
+        for line in stored.read_text("utf-8").splitlines()
+        if line.strip() and line not in output.splitlines()
+    ]
 
 
 def select_output(command: str, output: str) -> str:
