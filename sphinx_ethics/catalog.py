@@ -31,6 +31,7 @@ from sphinx_ethics.catalog_model import (
     Question,
     Tip,
     did_you_mean,
+    unknown_id,
 )
 from sphinx_ethics.checklist_files import (
     BUILTIN_FILE,
@@ -62,6 +63,7 @@ __all__ = [
     "load_catalog",
     "load_catalog_skipping_bad",
     "read_file",
+    "unknown_id",
     "validate_file",
 ]
 

@@ -11,7 +11,7 @@ Import these through :mod:`sphinx_ethics.catalog`, which re-exports them.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -147,6 +147,16 @@ def did_you_mean(name: str, candidates: Sequence[str] | Any) -> str:
     """A ' (did you mean "x"?)' suffix for an unknown id, or an empty string."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def unknown_id(kind: str, name: str, known: Iterable[str], *, list_known: bool = False) -> str:
+    """The one wording for an id that is not known: 'unknown checklist 'x' (did you
+    mean "y"?)', with '; known checklists: ...' when the list is short enough to help."""
+    names = list(known)
+    text = f"unknown {kind} {name!r}{did_you_mean(name, names)}"
+    if list_known and names:
+        text += f"; known {kind}s: {', '.join(names)}"
+    return text
 
 
 # --------------------------------------------------------------------------

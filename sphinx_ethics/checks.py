@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from sphinx_ethics.catalog import did_you_mean
+from sphinx_ethics.catalog import did_you_mean, unknown_id
 from sphinx_ethics.config import config_problems, project_catalog, today_setting
 from sphinx_ethics.domain import EthicsDomain
 from sphinx_ethics.problems import Problem, is_suppressed, log
@@ -103,8 +103,7 @@ def link_problems(app: Sphinx, domain: EthicsDomain) -> list[Problem]:
                 hint = did_you_mean(review_name, sorted(names))
                 msg = f"link to {target!r}: there is no review named {review_name!r}{hint}"
             elif question_id not in catalog.questions:
-                hint = did_you_mean(question_id, catalog.questions)
-                msg = f"link to unknown question {question_id!r}{hint}"
+                msg = "link to " + unknown_id("question", question_id, catalog.questions)
             elif review_name and domain.find_target(target) is None:
                 msg = f"link to {target!r}: review {review_name!r} does not ask {question_id}"
             elif domain.find_question(question_id) is None:

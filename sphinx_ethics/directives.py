@@ -24,7 +24,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_ethics import rendering
-from sphinx_ethics.catalog import Catalog, Checklist, did_you_mean
+from sphinx_ethics.catalog import Catalog, Checklist, did_you_mean, unknown_id
 from sphinx_ethics.config import checklist_files, project_catalog
 from sphinx_ethics.domain import EthicsDomain, QuestionTarget
 from sphinx_ethics.problems import Problem, Subtype, is_suppressed, log
@@ -164,8 +164,7 @@ class EthicsDirective(SphinxDirective):
     def report_unknown_checklists(self, unknown: list[str], review: str = "") -> None:
         known = ", ".join(self.catalog.checklists)
         for name in unknown:
-            hint = did_you_mean(name, self.catalog.checklists)
-            msg = f"unknown checklist {name!r}{hint}; known checklists: {known}"
+            msg = unknown_id("checklist", name, self.catalog.checklists, list_known=True)
             self.problem("unknown-checklist", msg, review=review)
         names = split_ids(self.arguments[0]) if self.arguments else []
         if not names:
@@ -227,8 +226,7 @@ class TipsDirective(EthicsDirective):
             if tip_id in catalog.tips:
                 tips.append(catalog.tips[tip_id])
             else:
-                hint = did_you_mean(tip_id, catalog.tips)
-                self.problem("unknown-tip", f"unknown tip {tip_id!r}{hint}")
+                self.problem("unknown-tip", unknown_id("tip", tip_id, catalog.tips))
         if not tips:
             return []
         box = rendering.tips_block(tips, {tip.id: self.ids.reserve(tip.id) for tip in tips})
@@ -259,8 +257,8 @@ class DefinitionsDirective(EthicsDirective):
             if definition_id in catalog.definitions:
                 items.append(catalog.definitions[definition_id])
             else:
-                hint = did_you_mean(definition_id, catalog.definitions)
-                self.problem("unknown-definition", f"unknown definition {definition_id!r}{hint}")
+                msg = unknown_id("definition", definition_id, catalog.definitions)
+                self.problem("unknown-definition", msg)
         if not items:
             return []
         glossary = addnodes.glossary()

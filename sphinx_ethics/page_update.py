@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sphinx_ethics import answers_file, files
-from sphinx_ethics.catalog import Catalog, Checklist, Question, did_you_mean
+from sphinx_ethics.catalog import Catalog, Checklist, Question, unknown_id
 from sphinx_ethics.page_scan import Block, ReviewBlock, scan_page, split_lines
 from sphinx_ethics.pages import Format, PageError, stub_pieces
 
@@ -83,11 +83,8 @@ def review_checklists(review: ReviewBlock, catalog: Catalog, where: str) -> list
     found = []
     for name in review.checklists:
         if name not in catalog.checklists:
-            hint = did_you_mean(name, catalog.checklists)
-            raise PageError(
-                f"{where}:{review.line + 1}: unknown checklist {name!r}{hint}; "
-                f"known checklists: {', '.join(catalog.checklists)}"
-            )
+            message = unknown_id("checklist", name, catalog.checklists, list_known=True)
+            raise PageError(f"{where}:{review.line + 1}: {message}")
         found.append(catalog.checklists[name])
     return found
 

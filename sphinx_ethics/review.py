@@ -37,7 +37,7 @@ from sphinx_ethics.answer import (
     top_level,
     unindented_answer_text,
 )
-from sphinx_ethics.catalog import Checklist, Question, did_you_mean
+from sphinx_ethics.catalog import Checklist, Question, did_you_mean, unknown_id
 from sphinx_ethics.config import placeholders
 from sphinx_ethics.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.domain import EthicsDomain, QuestionTarget
@@ -267,10 +267,7 @@ class ReviewDirective(EthicsDirective):
                 f"{answer.question_id} is a question of checklist {other.id!r}, "
                 "which this review does not include"
             )
-        hint = did_you_mean(answer.question_id, answerable(known)) or did_you_mean(
-            answer.question_id, known
-        )
-        return f"answer to unknown question {answer.question_id!r}{hint}"
+        return "answer to " + unknown_id("question", answer.question_id, answerable(known))
 
     def optional_ids(self, known: dict[str, Question], review: str) -> set[str]:
         ids = set()

@@ -176,6 +176,17 @@ def build_html(src: Path, out: Path, *args: str | Path) -> subprocess.CompletedP
     return result
 
 
+def write_project(tmp_path: Path, pages: dict[str, str], conf: str) -> Path:
+    """A small Sphinx project in ``tmp_path/src``: ``conf.py`` and the pages given."""
+    src = tmp_path / "src"
+    src.mkdir(exist_ok=True)
+    (src / "conf.py").write_text(conf, "utf-8")
+    for name, text in pages.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, "utf-8")
+    return src
+
+
 def copy_root(name: str, dest: Path) -> Path:
     """A private, editable copy of ``roots/test-<name>`` (without build output)."""
     target = dest / name

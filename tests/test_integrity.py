@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import ROOTS, build_html, soup, sphinx_build, warning_lines
+from helpers import ROOTS, build_html, soup, sphinx_build, warning_lines, write_project
 
 from sphinx_ethics.config import DEFAULTS
 from sphinx_ethics.slots import classify_answer, parse_date
@@ -20,13 +20,7 @@ CONF = 'extensions = ["sphinx_ethics"]\nethics_today = "2026-11-01"\n'
 
 
 def project(tmp_path: Path, pages: dict[str, str], conf: str = CONF) -> Path:
-    src = tmp_path / "src"
-    src.mkdir(exist_ok=True)
-    (src / "conf.py").write_text(conf, "utf-8")
-    for name, text in pages.items():
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        (src / name).write_text(text, "utf-8")
-    return src
+    return write_project(tmp_path, pages, conf)
 
 
 def review_page(options: str = "", answers: str = "", checklists: str = "collaboration") -> str:

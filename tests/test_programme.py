@@ -14,9 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from helpers import build_html, warning_lines
+from helpers import build_html, warning_lines, write_project
 
 ROOT = Path(__file__).parent / "roots" / "test-programme"
+CONF = 'extensions = ["sphinx_ethics"]\n'
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -155,16 +156,13 @@ def test_duplicate_review_names_warn_once_and_can_be_suppressed(tmp_path):
 
 def test_review_name_that_is_already_a_label_warns(tmp_path):
     """A `.. _same:` label read before a review named `same`: said, not silently lost."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
-    (src / "index.rst").write_text("T\n=\n\n.. toctree::\n\n   a\n   b\n\nSee :ref:`same`.\n")
-    (src / "a.rst").write_text(".. _same:\n\nA\n=\n\nText.\n")
-    (src / "b.rst").write_text(
-        "B\n=\n\n.. ethics-review:: collaboration\n   :name: same\n\n"
-        "   .. ethics-answer:: collaboration-1\n\n      Listening to every voice.\n"
-    )
-    result = build_html(src, tmp_path / "out")
+    pages = {
+        "index.rst": "T\n=\n\n.. toctree::\n\n   a\n   b\n\nSee :ref:`same`.\n",
+        "a.rst": ".. _same:\n\nA\n=\n\nText.\n",
+        "b.rst": "B\n=\n\n.. ethics-review:: collaboration\n   :name: same\n\n"
+        "   .. ethics-answer:: collaboration-1\n\n      Listening to every voice.\n",
+    }
+    result = build_html(write_project(tmp_path, pages, CONF), tmp_path / "out")
     warnings = warning_lines(result.stderr)
     assert len(warnings) == 1, warnings
     assert "b.rst:4" in warnings[0] and "already a label" in warnings[0]
@@ -174,13 +172,8 @@ def test_review_name_that_is_already_a_label_warns(tmp_path):
 
 
 def test_questions_are_objects_for_intersphinx_and_any(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
-    (src / "index.rst").write_text(
-        "T\n=\n\n.. ethics-checklist:: collaboration\n\nSee :any:`collaboration-1`.\n"
-    )
-    result = build_html(src, tmp_path / "out", "-W")
+    page = "T\n=\n\n.. ethics-checklist:: collaboration\n\nSee :any:`collaboration-1`.\n"
+    result = build_html(write_project(tmp_path, {"index.rst": page}, CONF), tmp_path / "out", "-W")
     assert result.returncode == 0, result.stderr
     link = soup(tmp_path / "out" / "index.html").select_one("a[href='#ethics-collaboration-1']")
     assert link is not None
@@ -196,17 +189,15 @@ def test_questions_are_objects_for_intersphinx_and_any(tmp_path):
 
 def test_question_links_follow_a_target_added_elsewhere_incrementally(tmp_path):
     """A link must not keep its old target until -E (it changed on another page)."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
-    (src / "index.rst").write_text("T\n=\n\n.. toctree::\n\n   review\n   handbook\n   links\n")
-    # (not in index.rst: Sphinx rewrites a page whose toctree holds a changed page)
-    (src / "links.rst").write_text("L\n=\n\nSee :ethics-question:`plan-1`.\n")
-    (src / "review.rst").write_text(
-        "R\n=\n\n.. ethics-review:: plan\n   :name: falls\n\n"
-        "   .. ethics-answer:: plan-1\n\n      Fewer falls.\n"
-    )
-    (src / "handbook.rst").write_text("H\n=\n\nNothing yet.\n")
+    pages = {
+        "index.rst": "T\n=\n\n.. toctree::\n\n   review\n   handbook\n   links\n",
+        # (not in index.rst: Sphinx rewrites a page whose toctree holds a changed page)
+        "links.rst": "L\n=\n\nSee :ethics-question:`plan-1`.\n",
+        "review.rst": "R\n=\n\n.. ethics-review:: plan\n   :name: falls\n\n"
+        "   .. ethics-answer:: plan-1\n\n      Fewer falls.\n",
+        "handbook.rst": "H\n=\n\nNothing yet.\n",
+    }
+    src = write_project(tmp_path, pages, CONF)
     out = tmp_path / "out"
     build_html(src, out)
     link = soup(out / "links.html").select_one("a:has(.ethics-question-ref)")
@@ -218,17 +209,14 @@ def test_question_links_follow_a_target_added_elsewhere_incrementally(tmp_path):
 
 
 def test_question_role_links_to_one_reviews_answer(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text('extensions = ["sphinx_ethics"]\n')
-    (src / "index.rst").write_text(
+    page = (
         "T\n=\n\n.. ethics-checklist:: collaboration\n\n"
         ".. ethics-review:: collaboration\n   :name: ward7\n\n"
         "   .. ethics-answer:: collaboration-1\n\n      Yes.\n\n"
         "See :ethics-question:`ward7:collaboration-1`, :ethics-question:`ward8:collaboration-1`"
         " and :ethics-question:`ward7:plan-1`.\n"
     )
-    result = build_html(src, tmp_path / "out")
+    result = build_html(write_project(tmp_path, {"index.rst": page}, CONF), tmp_path / "out")
     page = soup(tmp_path / "out" / "index.html")
     assert page.select_one("a[href='#ward7-collaboration-1']") is not None
     warnings = warning_lines(result.stderr)

@@ -47,14 +47,12 @@ def load(files: Sequence[Path]) -> Catalog:
 
 def pick(catalog: Catalog, ids: Iterable[str]) -> list[Checklist]:
     """The checklists named, in the order given; an unknown id is an error."""
-    from sphinx_ethics.catalog import did_you_mean
+    from sphinx_ethics.catalog import unknown_id
 
     found: list[Checklist] = []
     for name in ids:
         if name not in catalog.checklists:
-            hint = did_you_mean(name, catalog.checklists)
-            known = ", ".join(catalog.checklists)
-            raise CommandError(f"unknown checklist {name!r}{hint}; known checklists: {known}")
+            raise CommandError(unknown_id("checklist", name, catalog.checklists, list_known=True))
         if catalog.checklists[name] not in found:
             found.append(catalog.checklists[name])
     return found
