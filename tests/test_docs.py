@@ -95,7 +95,7 @@ def warning_log(tmp: Path) -> str:
 #: the reader starts with are copied first.
 START_FILES = {"conf.py": "conf.py", "index.rst": "index.rst"}
 STEPS: list[dict[str, object]] = [
-    {"command": "pip install sphinx-ethics"},
+    {"command": "pip install ./sphinx-ethics"},
     {"command": "mkdir ward-doses"},
     {"command": "cd ward-doses"},
     {"write": START_FILES},
