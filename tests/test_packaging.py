@@ -176,3 +176,19 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path: Path) -> None:
         assert f"{info}/licenses/{licence}" in names, f"{licence} is not in the wheel"
         assert f"License-File: {licence}" in meta
     assert f"License-Expression: MIT AND {CC}" in meta
+
+
+def test_release_workflow_builds_checks_and_publishes_with_trusted_publishing() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((REPO / ".github/workflows/release.yml").read_text("utf-8"))
+    assert workflow[True] == {"release": {"types": ["published"]}}  # YAML's "on:"
+    build = " ".join(str(step.get("run", "")) for step in workflow["jobs"]["build"]["steps"])
+    for command in ("reuse lint", "python -m build", "twine check --strict dist/*"):
+        assert command in build
+    publish = workflow["jobs"]["publish"]
+    assert publish["needs"] == "build"
+    assert publish["permissions"] == {"id-token": "write"}
+    uses = [str(step.get("uses", "")) for step in publish["steps"]]
+    assert "pypa/gh-action-pypi-publish@release/v1" in uses
+    assert not any("password" in step.get("with", {}) for step in publish["steps"])
