@@ -95,7 +95,7 @@ def warning_log(tmp: Path) -> str:
 #: the reader starts with are copied first.
 START_FILES = {"conf.py": "conf.py", "index.rst": "index.rst"}
 STEPS: list[dict[str, object]] = [
-    {"command": "pip install sphinx-ethics"},
+    {"command": "pip install ./sphinx-ethics"},
     {"command": "mkdir ward-doses"},
     {"command": "cd ward-doses"},
     {"write": START_FILES},
@@ -485,6 +485,21 @@ def test_warning_examples_are_the_real_messages(tmp_path: Path) -> None:
 def test_every_tutorial_command_is_run_by_this_test() -> None:
     commands = [str(step["command"]) for step in STEPS if "command" in step]
     assert tutorial_commands() == commands
+
+
+def test_readme_example_shows_the_progress_of_its_own_snippet(tmp_path: Path) -> None:
+    """The README's progress line is what its conf.py and review snippet show."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    conf = re.search(r"```python\n# conf.py\n(.*?)```", readme, re.S)
+    review = re.search(r"```rst\n(\.\. ethics-review::.*?)```", readme, re.S)
+    claimed = re.search(r'"(\d+ of \d+\s+required questions answered)"', readme)
+    assert conf and review and claimed, "the README's example has changed shape"
+    (tmp_path / "conf.py").write_text(conf.group(1), "utf-8")
+    (tmp_path / "index.rst").write_text(f"README\n======\n\n{review.group(1)}", "utf-8")
+    result = sphinx_build("-b", "html", ".", "_build", cwd=tmp_path)
+    html = (tmp_path / "_build" / "index.html").read_text("utf-8")
+    progress = re.sub(r"\s+", " ", claimed.group(1))
+    assert progress in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)), shown(result)
 
 
 def test_tutorial_pages_are_the_new_page_answered() -> None:
