@@ -26,7 +26,7 @@ def read_conf(conf: Path) -> dict[str, Any]:
     from sphinx.util.tags import Tags
 
     try:
-        return eval_config_file(conf.resolve(), Tags())
+        return eval_config_file(str(conf.resolve()), Tags())  # a str: Sphinx 8.1 needs one
     except ConfigError as err:
         raise CommandError(f"{conf}: {_first_and_last(str(err))}") from None
 
