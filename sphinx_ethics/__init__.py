@@ -39,7 +39,7 @@ def add_assets(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: the command line imports this package
     # and must not pay for (or need) Sphinx when it does not build.
-    from sphinx_ethics import checks, config, directives, reports, review, summary
+    from sphinx_ethics import checks, config, directives, markup, reports, review, summary
     from sphinx_ethics.builder import CheckBuilder
     from sphinx_ethics.domain import EthicsDomain
     from sphinx_ethics.rendering import BlankWorksheetRules
@@ -60,6 +60,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.resolve_checklists)
     app.connect("config-inited", config.check_config)
     app.connect("config-inited", add_assets)
+    app.connect("source-read", markup.check_markdown_source)
     app.connect("write-started", checks.check_project)
     app.connect("missing-reference", directives.unresolved_question)
     app.connect("build-finished", checks.check_if_skipped)
