@@ -199,3 +199,45 @@ def test_check_counts_equal_fences(tmp_path: Path) -> None:
     result = run("check", docs)
     assert result.returncode == 1
     assert "equal.md:6: WARNING" in result.stderr and "more backticks" in result.stderr
+
+
+# --------------------------------------------------------------------------
+# update: the page is not "up to date" when the build cannot read it
+# --------------------------------------------------------------------------
+
+
+def test_update_reports_colon_fences_without_colon_fence(colon_only: Path) -> None:
+    page = colon_only / "index.md"
+    for args in (["update", page], ["update", "--check", page]):
+        result = run(*args)
+        assert result.returncode == 1, result.stdout + result.stderr
+        lines = result.stdout.splitlines()
+        assert len(lines) == 1 and "up to date" not in result.stdout
+        assert lines[0].startswith(f"{page}:3: ") and ADVICE in lines[0]
+        assert lines[0].endswith("page not updated")
+    assert page.read_text("utf-8") == COLON_REVIEW
+
+
+def test_update_reports_equal_fences(colon_only: Path) -> None:
+    (colon_only / "conf.py").write_text(
+        'extensions = ["sphinx_ethics", "myst_parser"]\nmyst_enable_extensions = ["colon_fence"]\n',
+        "utf-8",
+    )
+    page = colon_only / "index.md"
+    page.write_text(EQUAL_COLONS, "utf-8")
+    result = run("update", page)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{page}:5: ")
+    assert "more colons" in lines[0]
+    assert page.read_text("utf-8") == EQUAL_COLONS
+
+
+def test_update_still_updates_a_page_with_colon_fence(colon_only: Path) -> None:
+    (colon_only / "conf.py").write_text(
+        'extensions = ["sphinx_ethics", "myst_parser"]\nmyst_enable_extensions = ["colon_fence"]\n',
+        "utf-8",
+    )
+    result = run("update", colon_only / "index.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "added 10 stubs" in result.stdout
