@@ -45,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         config,
         directives,
         doctree_checks,
+        markup,
         reports,
         review,
         summary,
@@ -69,6 +70,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.resolve_checklists)
     app.connect("config-inited", config.check_config)
     app.connect("config-inited", add_assets)
+    app.connect("source-read", markup.check_markdown_source)
     app.connect("doctree-read", doctree_checks.check_doctree)
     app.connect("env-get-updated", checks.relink_pages)
     app.connect("write-started", checks.check_project)

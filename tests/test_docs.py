@@ -33,7 +33,7 @@ DOCS = ROOT / "docs"
 TUTORIAL = DOCS / "tutorial"
 ROOTS = Path(__file__).resolve().parent / "roots"
 WARNING_EXAMPLES = DOCS / "reference" / "warning-examples.txt"
-WARNING_ROOTS = ("test-docs-warnings", "test-docs-warnings-config")
+WARNING_ROOTS = ("test-docs-warnings", "test-docs-warnings-config", "test-docs-warnings-myst")
 TIMEOUT = 900
 REFRESH = "if the change is deliberate, run 'python tests/test_docs.py' and review the diff"
 

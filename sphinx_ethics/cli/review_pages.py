@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from sphinx_ethics import files, page_update, pages
+from sphinx_ethics import files, markup, page_update, pages
 from sphinx_ethics.answers_stubs import append_entries
 from sphinx_ethics.cli.common import (
     EXIT_OK,
@@ -92,17 +92,27 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    outdated = False
-    for name in args.file:
-        outdated = _update_one(Path(name), args) or outdated
-    return EXIT_PROBLEMS if outdated and args.check else EXIT_OK
+    """Exit 1 on a page ``update`` cannot read as the build will, or with
+    ``--check`` on a page that is out of date."""
+    return max([_update_one(Path(name), args) for name in args.file] or [EXIT_OK])
 
 
-def _update_one(path: Path, args: argparse.Namespace) -> bool:
-    """Update (or with ``--check`` only report) one page; True if it was out of date."""
+def _fence_slips(path: Path, text: str, colon_fence: bool) -> bool:
+    """Print each MyST fence slip of the page (as the build warns); True if any."""
+    colon_fence = markup.page_colon_fence(text, colon_fence)
+    slips = markup.fence_problems(text, colon_fence)
+    for slip in slips:
+        print(f"{path}:{slip.line}: {slip.message}; page not updated")
+    return bool(slips)
+
+
+def _update_one(path: Path, args: argparse.Namespace) -> int:
+    """Update (or with ``--check`` only report) one page; its exit code."""
     text = files.read_text(path, "page")
     fmt = pages.page_format(str(path), args.format)
     project = find_project(path.resolve().parent)
+    if fmt == "md" and _fence_slips(path, text, project.colon_fence):
+        return EXIT_PROBLEMS
     catalog = load(checklist_files(args, project.checklists))
     plan = page_update.plan_update(text, fmt, catalog, path, str(path), project.srcdir)
     for problem in plan.problems:
@@ -114,7 +124,7 @@ def _update_one(path: Path, args: argparse.Namespace) -> bool:
         )
     if not plan.changed:
         print(f"{path}: up to date")
-        return False
+        return EXIT_OK
     verb = "would add" if args.check else "added"
     writes = _planned_writes(path, text, plan)
     if not args.check:
@@ -128,7 +138,7 @@ def _update_one(path: Path, args: argparse.Namespace) -> bool:
         count = len(entries.ids)
         count = f"{count} empty {'entry' if count == 1 else 'entries'}"
         print(f"{path}: {verb} {count} to {entries.display}: {', '.join(entries.ids)}")
-    return True
+    return EXIT_PROBLEMS if args.check else EXIT_OK
 
 
 def _planned_writes(
