@@ -7,6 +7,9 @@ Links are made for the page being written and fall back to plain text on
 builders without URIs.  ``env-get-outdated`` re-reads the summary pages
 whenever any document was added, changed or removed, so the table is never
 stale after an incremental build (Sphinx issue 9706 bit ``todolist``).
+
+The "Overdue" line on each review is decided late too (``resolve_overdue``),
+for the same reason: "today" can change while no page is read again.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sphinx_ethics.checks import is_overdue
 from sphinx_ethics.config import today_setting
 from sphinx_ethics.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.domain import EthicsDomain
+from sphinx_ethics.rendering import overdue_note, overdue_placeholder
 from sphinx_ethics.slots import REVIEW_STATUSES, today
 
 if TYPE_CHECKING:
@@ -214,6 +218,27 @@ def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
         node.replace_self(builder.table(select(reviews, node), node["classes"]))
 
 
+def resolve_overdue(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """On each review: "Overdue: review was due ..." if it is, today; else nothing.
+
+    Decided here, when the page is written, so a changed ``ethics_today``
+    (which rewrites pages without reading them again) is always shown.
+    """
+    placeholders = list(doctree.findall(overdue_placeholder))
+    if not placeholders:
+        return
+    when = today(today_setting(app.config))
+    reviews = EthicsDomain.get(app.env).reviews
+    for node in placeholders:
+        record = next(
+            (r for r in reviews.get(node["docname"], []) if r.anchor == node["anchor"]), None
+        )
+        if record is not None and is_overdue(record, when):
+            node.replace_self(overdue_note(record.review_by))
+        else:
+            node.parent.remove(node)
+
+
 def outdated_summaries(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -226,6 +251,8 @@ def outdated_summaries(
 
 def setup_summary(app: Sphinx) -> None:
     app.add_node(summary_placeholder)
+    app.add_node(overdue_placeholder)
     app.add_directive("ethics-summary", SummaryDirective)
     app.connect("doctree-resolved", resolve_summaries)
+    app.connect("doctree-resolved", resolve_overdue)
     app.connect("env-get-outdated", outdated_summaries)
