@@ -181,20 +181,34 @@ class TableBuilder:
             title,
             document,
             nodes.paragraph(text=review.owner),
-            nodes.paragraph(text=review.status or _("not set")),
+            self.status(review),
             counts,
             missing,
             self.review_by(review),
         ]
 
-    def review_by(self, review: ReviewRecord) -> nodes.paragraph:
-        para = nodes.paragraph(text=review.review_by)
+    def status(self, review: ReviewRecord) -> nodes.paragraph:
+        """The status, and "Overdue" in this column too: the review-by column
+        is the last one, which a narrow window may have to scroll to."""
+        para = nodes.paragraph(text=review.status or _("not set"))
         if is_overdue(review, self.today):
             para += nodes.Text(" ")
-            para += nodes.inline(
-                text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"]
-            )
+            para += overdue_badge()
         return para
+
+    def review_by(self, review: ReviewRecord) -> nodes.paragraph:
+        para = nodes.paragraph()
+        if review.review_by:
+            # classed, so LaTeX keeps the date whole (\mbox)
+            para += nodes.inline(text=review.review_by, classes=["ethics-date"])
+        if is_overdue(review, self.today):
+            para += nodes.Text(" ")
+            para += overdue_badge()
+        return para
+
+
+def overdue_badge() -> nodes.inline:
+    return nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
 
 
 #: Builders that resolve each page on its own: only pages with a summary
