@@ -130,7 +130,7 @@ class TableBuilder:
             _("Unanswered"),
             _("Review by"),
         ]
-        widths = [24, 14, 13, 10, 10, 17, 12]
+        widths = [20, 13, 12, 13, 11, 17, 14]
         # Given widths keep LaTeX from squeezing seven columns (p{} columns).
         table = nodes.table(classes=[*classes, "colwidths-given"])
         group = nodes.tgroup(cols=len(headings))
@@ -143,7 +143,9 @@ class TableBuilder:
         for review in reviews:
             body += self.row(self.cells(review))
         group += body
-        return table
+        # LaTeX ignores a table's own classes; a container reaches the
+        # ``sphinxethics.sty`` environment that stops words hyphenating.
+        return nodes.container("", table, classes=["ethics-summary-table"])
 
     @staticmethod
     def row(cells: Sequence[nodes.Node]) -> nodes.row:
