@@ -240,6 +240,24 @@ def progress_line(answered: int, required: int, problems: int = 0) -> nodes.para
     return para
 
 
+class overdue_placeholder(nodes.General, nodes.Element):
+    """Where "Overdue: review was due ..." may go, decided when the page is
+    written (``summary.resolve_overdue``), not when it is read: "today" can
+    change between builds while the page is not read again."""
+
+
+def overdue_note(review_by: str) -> nodes.paragraph:
+    """'Overdue: review was due 2027-01-01', a badge then the date."""
+    para = nodes.paragraph(classes=["ethics-overdue"])
+    # The classed inline carries the box to LaTeX (which ignores paragraph classes).
+    line = nodes.inline(classes=["ethics-overdue"])
+    para += line
+    line += nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
+    line += nodes.Text(_(": review was due "))
+    line += nodes.inline(text=review_by, classes=["ethics-date"])
+    return para
+
+
 def problems_box(problems: Sequence[str]) -> nodes.container:
     """What the build found wrong with a review, on the page (HTML, PDF, text)."""
     box = nodes.container(classes=["ethics-problems"])
@@ -331,6 +349,10 @@ def review_block(
     if fields is not None:
         box += fields
     box += progress_line(record.answered, record.required, len(problems))
+    if record.review_by:
+        box += overdue_placeholder(
+            docname=record.docname, anchor=record.anchor, review_by=record.review_by
+        )
     if problems:
         box += problems_box(problems)
     if notes:

@@ -7,6 +7,9 @@ Links are made for the page being written and fall back to plain text on
 builders without URIs.  ``env-get-outdated`` re-reads the summary pages
 whenever any document was added, changed or removed, so the table is never
 stale after an incremental build (Sphinx issue 9706 bit ``todolist``).
+
+The "Overdue" line on each review is decided late too (``resolve_overdue``),
+for the same reason: "today" can change while no page is read again.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sphinx_ethics.checks import is_overdue
 from sphinx_ethics.config import today_setting
 from sphinx_ethics.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.domain import EthicsDomain
+from sphinx_ethics.rendering import overdue_note, overdue_placeholder
 from sphinx_ethics.slots import REVIEW_STATUSES, today
 
 if TYPE_CHECKING:
@@ -126,7 +130,7 @@ class TableBuilder:
             _("Unanswered"),
             _("Review by"),
         ]
-        widths = [24, 14, 13, 10, 10, 17, 12]
+        widths = [20, 13, 12, 13, 11, 17, 14]
         # Given widths keep LaTeX from squeezing seven columns (p{} columns).
         table = nodes.table(classes=[*classes, "colwidths-given"])
         group = nodes.tgroup(cols=len(headings))
@@ -139,7 +143,9 @@ class TableBuilder:
         for review in reviews:
             body += self.row(self.cells(review))
         group += body
-        return table
+        # LaTeX ignores a table's own classes; a container reaches the
+        # ``sphinxethics.sty`` environment that stops words hyphenating.
+        return nodes.container("", table, classes=["ethics-summary-table"])
 
     @staticmethod
     def row(cells: Sequence[nodes.Node]) -> nodes.row:
@@ -177,20 +183,34 @@ class TableBuilder:
             title,
             document,
             nodes.paragraph(text=review.owner),
-            nodes.paragraph(text=review.status or _("not set")),
+            self.status(review),
             counts,
             missing,
             self.review_by(review),
         ]
 
-    def review_by(self, review: ReviewRecord) -> nodes.paragraph:
-        para = nodes.paragraph(text=review.review_by)
+    def status(self, review: ReviewRecord) -> nodes.paragraph:
+        """The status, and "Overdue" in this column too: the review-by column
+        is the last one, which a narrow window may have to scroll to."""
+        para = nodes.paragraph(text=review.status or _("not set"))
         if is_overdue(review, self.today):
             para += nodes.Text(" ")
-            para += nodes.inline(
-                text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"]
-            )
+            para += overdue_badge()
         return para
+
+    def review_by(self, review: ReviewRecord) -> nodes.paragraph:
+        para = nodes.paragraph()
+        if review.review_by:
+            # classed, so LaTeX keeps the date whole (\mbox)
+            para += nodes.inline(text=review.review_by, classes=["ethics-date"])
+        if is_overdue(review, self.today):
+            para += nodes.Text(" ")
+            para += overdue_badge()
+        return para
+
+
+def overdue_badge() -> nodes.inline:
+    return nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
 
 
 #: Builders that resolve each page on its own: only pages with a summary
@@ -214,6 +234,27 @@ def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
         node.replace_self(builder.table(select(reviews, node), node["classes"]))
 
 
+def resolve_overdue(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """On each review: "Overdue: review was due ..." if it is, today; else nothing.
+
+    Decided here, when the page is written, so a changed ``ethics_today``
+    (which rewrites pages without reading them again) is always shown.
+    """
+    placeholders = list(doctree.findall(overdue_placeholder))
+    if not placeholders:
+        return
+    when = today(today_setting(app.config))
+    reviews = EthicsDomain.get(app.env).reviews
+    for node in placeholders:
+        record = next(
+            (r for r in reviews.get(node["docname"], []) if r.anchor == node["anchor"]), None
+        )
+        if record is not None and is_overdue(record, when):
+            node.replace_self(overdue_note(record.review_by))
+        else:
+            node.parent.remove(node)
+
+
 def outdated_summaries(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -226,6 +267,8 @@ def outdated_summaries(
 
 def setup_summary(app: Sphinx) -> None:
     app.add_node(summary_placeholder)
+    app.add_node(overdue_placeholder)
     app.add_directive("ethics-summary", SummaryDirective)
     app.connect("doctree-resolved", resolve_summaries)
+    app.connect("doctree-resolved", resolve_overdue)
     app.connect("env-get-outdated", outdated_summaries)

@@ -378,3 +378,61 @@ def test_a_plain_override_on_the_review_recolours_nested_badges(tab, sites, tmp_
     default = tab.evaluate(BADGE_COLOUR_JS)
     tab.goto(themed.as_uri())
     assert tab.evaluate(BADGE_COLOUR_JS) == "rgb(1, 2, 3)" != default
+
+
+# --------------------------------------------------------------------------
+# The summary: "Overdue" is seen without scrolling sideways (SPEC section 6)
+# --------------------------------------------------------------------------
+
+#: Each overdue badge in a summary table: its box, and the part of the window
+#: that the boxes around it (a table that scrolls, the page) leave visible.
+OVERDUE_BADGES_JS = """(() => {
+  const found = [];
+  for (const badge of document.querySelectorAll(
+      "table.ethics-summary tbody span.ethics-badge-overdue")) {
+    const r = badge.getBoundingClientRect();
+    let left = 0, right = window.innerWidth;
+    for (let el = badge.parentElement; el; el = el.parentElement) {
+      const s = getComputedStyle(el);
+      if (s.overflowX !== "visible" && el !== document.documentElement
+          && el !== document.body) {
+        const c = el.getBoundingClientRect();
+        left = Math.max(left, c.left + el.clientLeft);
+        right = Math.min(right, c.left + el.clientLeft + el.clientWidth);
+      }
+    }
+    const table = badge.closest("table");
+    found.push({table: [...document.querySelectorAll("table.ethics-summary")].indexOf(table),
+                row: badge.closest("tr").rowIndex,
+                column: table.querySelectorAll("thead th")[badge.closest("td").cellIndex]
+                  .innerText.trim(),
+                left: r.left, right: r.right, width: r.width, height: r.height,
+                visibleLeft: left, visibleRight: right, text: badge.innerText.trim()});
+  }
+  return found;
+})()"""
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_overdue_is_seen_in_the_summary_without_scrolling(tab, sites, theme):
+    # incomplete/status has two summaries; the one review in them is overdue.
+    snapshot(tab, sites, "incomplete/status", theme, DESKTOP)  # loads it, saves a screenshot
+    badges = tab.evaluate(OVERDUE_BADGES_JS)
+    assert {b["text"] for b in badges} == {"Overdue"}
+    rows = {(b["table"], b["row"]) for b in badges}
+    assert rows == {(0, 1), (1, 1)}, badges
+    # Both badges of a row ("Status" and "Review by") are seen whole.
+    assert {(b["table"], b["row"], b["column"]) for b in badges} == {
+        (*row, column) for row in rows for column in ("Status", "Review by")
+    }
+    hidden = [
+        b
+        for b in badges
+        if not (
+            b["width"] > 0
+            and b["height"] > 0
+            and b["left"] >= b["visibleLeft"] - 0.5
+            and b["right"] <= b["visibleRight"] + 0.5
+        )
+    ]
+    assert not hidden, f"overdue badges cut off or scrolled away at {DESKTOP}px: {hidden}"
