@@ -73,6 +73,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", markup.check_markdown_source)
     app.connect("doctree-read", doctree_checks.check_doctree)
     app.connect("env-get-updated", checks.relink_pages)
+    app.connect("env-get-updated", checks.pages_gone_overdue)
     app.connect("write-started", checks.check_project)
     app.connect("missing-reference", directives.unresolved_question)
     app.connect("build-finished", checks.check_if_skipped)

@@ -144,6 +144,28 @@ def all_problems(app: Sphinx) -> list[Problem]:
 SIGNATURE_KEY = "targets_signature"
 
 
+OVERDUE_KEY = "overdue"
+
+
+def pages_gone_overdue(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages to rewrite because a review became (or stopped being) overdue.
+
+    "Overdue" is shown when a page is written; when today passes a review-by
+    date and no page changed, the review's page and the summary pages are
+    written again, so the mark is never stale.
+    """
+    domain = EthicsDomain.get(env)
+    when = today(today_setting(app.config))
+    overdue = sorted(r.anchor for r in domain.all_reviews() if is_overdue(r, when))
+    before = domain.data.get(OVERDUE_KEY)
+    domain.data[OVERDUE_KEY] = overdue
+    if before is None or before == overdue:
+        return []
+    changed = set(before) ^ set(overdue)
+    pages = {r.docname for r in domain.all_reviews() if r.anchor in changed}
+    return sorted(pages | set(domain.summaries))
+
+
 def relink_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages with ``:ethics-question:`` links are rewritten when any target moved.
 

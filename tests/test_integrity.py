@@ -260,3 +260,41 @@ def test_only_calendar_dates_in_full_are_dates(value):
 
 def test_roots_exist():
     assert (ROOTS / "test-programme").is_dir()
+
+
+def test_overdue_follows_the_real_date_without_any_change(tmp_path, monkeypatch):
+    """No page changed and no setting either: only the calendar moved past the
+    review-by date. The review's page and the summary must still say so."""
+    import datetime as dt
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    from sphinx_ethics import slots
+
+    pages = {
+        "index.rst": "T\n=\n\n.. toctree::\n\n   review\n\n.. ethics-summary::\n",
+        "review.rst": review_page(":review-by: 2027-01-10", ANSWERED),
+    }
+    src = project(tmp_path, pages, 'extensions = ["sphinx_ethics"]\n')
+
+    def build_on(day: dt.date) -> Path:
+        class Day(dt.date):
+            @classmethod
+            def today(cls) -> dt.date:
+                return day
+
+        monkeypatch.setattr(slots.dt, "date", Day)
+        app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build",
+                            status=StringIO(), warning=StringIO())  # fmt: skip
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        return Path(app.outdir)
+
+    out = build_on(dt.date(2027, 1, 1))
+    assert soup(out / "review.html").select_one("p.ethics-overdue") is None
+    out = build_on(dt.date(2027, 2, 1))  # incremental: nothing to read
+    assert soup(out / "review.html").select_one("p.ethics-overdue") is not None
+    assert "Overdue" in soup(out / "index.html").select_one("table").get_text()
