@@ -21,12 +21,15 @@ def project_dir(near: Path) -> Path | None:
 
 def read_conf(conf: Path) -> dict[str, Any]:
     """The names conf.py defines, by running it the way ``sphinx-build`` does."""
+    from sphinx import version_info
     from sphinx.config import eval_config_file
     from sphinx.errors import ConfigError
     from sphinx.util.tags import Tags
 
+    path = conf.resolve()
     try:
-        return eval_config_file(str(conf.resolve()), Tags())  # a str: Sphinx 8.1 needs one
+        # Sphinx 9 takes a Path; Sphinx 8 a str.
+        return eval_config_file(path if version_info >= (9,) else str(path), Tags())  # type: ignore[arg-type]
     except ConfigError as err:
         raise CommandError(f"{conf}: {_first_and_last(str(err))}") from None
 
