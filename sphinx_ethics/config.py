@@ -64,7 +64,7 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         (list, tuple),
         "Literal strings; an answer whose whole text equals one counts as unanswered "
         "(case, surrounding whitespace and a trailing ``.`` ``!`` ``:`` or ``…`` are "
-        "ignored, so ``TBD.`` and ``tbc`` match). A placeholder meaning *not applicable* "
+        "ignored, so ``TBD.`` and ``tbc`` match). A placeholder that means not applicable "
         "(``N/A``) is reported with a hint to use ``:status: not-applicable``.",
     ),
     ConfigValue(

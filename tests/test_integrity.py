@@ -298,3 +298,28 @@ def test_overdue_follows_the_real_date_without_any_change(tmp_path, monkeypatch)
     out = build_on(dt.date(2027, 2, 1))  # incremental: nothing to read
     assert soup(out / "review.html").select_one("p.ethics-overdue") is not None
     assert "Overdue" in soup(out / "index.html").select_one("table").get_text()
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            "T\n=\n\n.. ethics-summary::\n   :sort: date\n",
+            'choose from "document", "name", "status", "review-by", or "progress"',
+        ),
+        (
+            review_page(
+                "", "   .. ethics-answer:: collaboration-1\n      :statue: draft\n\n      Words.\n"
+            ),
+            'unknown option :statue: (did you mean "status"?)',
+        ),
+        (
+            "T\n=\n\n.. ethics-answer:: plan-1\n\n   Words.\n",
+            "indent it under the review's directive",
+        ),
+    ],
+    ids=["sort-values", "option-suggestion", "orphan-how-to-fix"],
+)
+def test_messages_say_what_to_do(tmp_path, page, expected):
+    result = build_html(project(tmp_path, {"index.rst": page}), tmp_path / "out")
+    assert any(expected in w for w in warning_lines(result.stderr)), result.stderr
