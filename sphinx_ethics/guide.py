@@ -97,7 +97,8 @@ class IntroductionDirective(_SelectionDirective):
         items = self.select(self.catalog.introductions)
         if not items:
             return []
-        anchors = {i.id: self.ids.reserve(f"ethics-introduction-{i.id}") for i in items}
+        # Ids, not classes: written so the class list in the docs does not take them for a family.
+        anchors = {i.id: self.ids.reserve("ethics-introduction-" + i.id) for i in items}
         return self.finish(introductions_block(items, anchors))
 
 
@@ -112,5 +113,5 @@ class ResourcesDirective(_SelectionDirective):
         items = self.select(self.catalog.resources)
         if not items:
             return []
-        anchors = {r.id: self.ids.reserve(f"ethics-resource-{r.id}") for r in items}
+        anchors = {r.id: self.ids.reserve("ethics-resource-" + r.id) for r in items}
         return self.finish(resources_block(items, anchors))
