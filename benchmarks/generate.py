@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sphinx_ethics import attribution as wording
 from sphinx_ethics.catalog import Attribution, Question, load_catalog
 
 KINDS = ("ethics", "plain")
@@ -392,12 +393,9 @@ PLAIN_SECTION_CHARS = ["-", "~", "^"]
 
 
 def plain_attribution(attribution: Attribution) -> str:
-    authors = ", ".join(attribution.authors[:-1]) + " and " + attribution.authors[-1]
-    return (
-        f"Source: `{attribution.title} <{attribution.url}>`__ ({attribution.series}, "
-        f"{attribution.publisher}), by {authors}, "
-        f"`doi:{attribution.doi} <https://doi.org/{attribution.doi}>`__. "
-        f"Licensed under `{attribution.licence} <{attribution.licence_url}>`__."
+    """The extension's own wording, in reST (addresses as their own link text)."""
+    return wording.write(
+        attribution, lambda t: t, lambda t: f"*{t}*", lambda url: f"`{url} <{url}>`__"
     )
 
 

@@ -45,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         config,
         directives,
         doctree_checks,
+        guide,
         markup,
         reports,
         review,
@@ -62,6 +63,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ethics-checklist", directives.ChecklistDirective)
     app.add_directive("ethics-tips", directives.TipsDirective)
     app.add_directive("ethics-definitions", directives.DefinitionsDirective)
+    app.add_directive("ethics-introduction", guide.IntroductionDirective)
+    app.add_directive("ethics-resources", guide.ResourcesDirective)
     app.add_role("ethics-question", directives.QuestionRole())
     app.add_latex_package("sphinxethics")
     app.add_post_transform(BlankWorksheetRules)

@@ -27,8 +27,11 @@ from sphinx_ethics.catalog_model import (
     Checklist,
     ChecklistFileError,
     Definition,
+    Introduction,
+    OriginalWork,
     Problem,
     Question,
+    Resource,
     Tip,
     did_you_mean,
     unknown_id,
@@ -53,9 +56,12 @@ __all__ = [
     "Checklist",
     "ChecklistFileError",
     "Definition",
+    "Introduction",
+    "OriginalWork",
     "ParsedFile",
     "Problem",
     "Question",
+    "Resource",
     "Tip",
     "builtin_path",
     "checklist_schema",
@@ -76,8 +82,18 @@ __all__ = [
 def _attribution(data: dict[str, Any] | None) -> Attribution | None:
     if not data:
         return None
+    values = {k: v for k, v in data.items() if k not in ("authors", "original")}
+    original = data.get("original")
+    return Attribution(
+        authors=tuple(data.get("authors", ())),
+        original=_original(original) if original else None,
+        **values,
+    )
+
+
+def _original(data: dict[str, Any]) -> OriginalWork:
     values = {k: v for k, v in data.items() if k != "authors"}
-    return Attribution(authors=tuple(data.get("authors", ())), **values)
+    return OriginalWork(authors=tuple(data.get("authors", ())), **values)
 
 
 def _questions(
@@ -120,12 +136,21 @@ class _Builder:
     checklists: dict[str, Checklist] = field(default_factory=dict)
     tips: dict[str, Tip] = field(default_factory=dict)
     definitions: dict[str, Definition] = field(default_factory=dict)
+    introductions: dict[str, Introduction] = field(default_factory=dict)
+    resources: dict[str, Resource] = field(default_factory=dict)
 
     def freeze(self) -> Catalog:
         questions = {
             q.id: q for checklist in self.checklists.values() for q in checklist.iter_questions()
         }
-        return Catalog(self.checklists, self.tips, self.definitions, questions)
+        return Catalog(
+            self.checklists,
+            self.tips,
+            self.definitions,
+            questions,
+            self.introductions,
+            self.resources,
+        )
 
 
 def _add_file(catalog: _Builder, data: dict[str, Any], name: str, root: yaml.Node | None) -> None:
@@ -136,6 +161,8 @@ def _add_file(catalog: _Builder, data: dict[str, Any], name: str, root: yaml.Nod
     adding.add_extensions()
     adding.add_tips()
     adding.add_definitions()
+    adding.add_introductions()
+    adding.add_resources()
     problems = adding.problems + anchor_clashes(before, data, name, root)
     if problems:
         raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
@@ -227,6 +254,34 @@ class _FileAdder:
                 text=tuple(item["text"]),
                 items=tuple(item.get("items", ())),
                 closing=tuple(item.get("closing", ())),
+                attribution=self.attribution,
+            )
+
+    def add_introductions(self) -> None:
+        introductions = self.catalog.introductions
+        for index, item in enumerate(self.data.get("introductions", ())):
+            if item["id"] in introductions:
+                self.clash(
+                    ["introductions", index, "id"], "introduction", item["id"], "another file"
+                )
+                continue
+            text = tuple(item["text"])
+            introductions[item["id"]] = Introduction(
+                item["id"], item["title"], text, self.attribution
+            )
+
+    def add_resources(self) -> None:
+        resources = self.catalog.resources
+        for index, item in enumerate(self.data.get("resources", ())):
+            if item["id"] in resources:
+                self.clash(["resources", index, "id"], "resource", item["id"], "another file")
+                continue
+            resources[item["id"]] = Resource(
+                id=item["id"],
+                publisher=item["publisher"],
+                title=item["title"],
+                url=item["url"],
+                authors=item.get("authors", ""),
                 attribution=self.attribution,
             )
 

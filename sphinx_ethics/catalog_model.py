@@ -1,4 +1,5 @@
-"""The checklist data model: checklists, questions, tips, definitions, attribution.
+"""The checklist data model: checklists, questions, tips, definitions, introductions,
+resources, attribution.
 
 These small frozen objects are what :func:`sphinx_ethics.catalog.load_catalog`
 builds from the checklist files, and what the directives, the validator and
@@ -22,8 +23,33 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class OriginalWork:
+    """The work a checklist's source is adapted from (``source.original``)."""
+
+    title: str
+    authors: tuple[str, ...] = ()
+    series: str = ""
+    doi: str = ""
+    url: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "authors": list(self.authors),
+            "series": self.series,
+            "doi": self.doi,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
 class Attribution:
-    """Where a checklist's words come from; rendered wherever they are shown."""
+    """Where a checklist's words come from; rendered wherever they are shown.
+
+    ``original`` is the work the source is adapted from, and ``changes``
+    what this reproduction changed (both optional); the wording is
+    :func:`sphinx_ethics.attribution.segments`.
+    """
 
     title: str
     series: str = ""
@@ -34,6 +60,8 @@ class Attribution:
     url: str = ""
     licence: str = ""
     licence_url: str = ""
+    original: OriginalWork | None = None
+    changes: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +74,8 @@ class Attribution:
             "url": self.url,
             "licence": self.licence,
             "licence_url": self.licence_url,
+            "original": self.original.as_dict() if self.original else None,
+            "changes": self.changes,
         }
 
 
@@ -111,9 +141,37 @@ class Definition:
     attribution: Attribution | None = None
 
 
+@dataclass(frozen=True)
+class Introduction:
+    """Paragraphs of the source under one of its headings, shown as they are
+    (the guide's case for improvement ethics, the practical questions' introduction)."""
+
+    id: str
+    title: str
+    text: tuple[str, ...]
+    attribution: Attribution | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One item of further reading: who published it, its title, its link."""
+
+    id: str
+    publisher: str
+    title: str
+    url: str
+    authors: str = ""
+    attribution: Attribution | None = None
+
+
+#: The catalogue's mappings, in the order :class:`Catalog` takes them.
+FIELDS = ("checklists", "tips", "definitions", "questions", "introductions", "resources")
+
+
 @dataclass(frozen=True, eq=False)
 class Catalog:
-    """Everything the extension knows: checklists, questions, tips, definitions.
+    """Everything the extension knows: checklists, questions, tips, definitions,
+    introductions from the source and further reading.
 
     One catalogue is cached and shared by every build and command in the
     process, so it cannot be changed: its mappings are read-only views,
@@ -125,18 +183,17 @@ class Catalog:
     tips: Mapping[str, Tip] = field(default_factory=lambda: MappingProxyType({}))
     definitions: Mapping[str, Definition] = field(default_factory=lambda: MappingProxyType({}))
     questions: Mapping[str, Question] = field(default_factory=lambda: MappingProxyType({}))
+    introductions: Mapping[str, Introduction] = field(default_factory=lambda: MappingProxyType({}))
+    resources: Mapping[str, Resource] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
-        for name in ("checklists", "tips", "definitions", "questions"):
+        for name in FIELDS:
             value = getattr(self, name)
             if not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     def __reduce__(self) -> tuple[Any, ...]:  # read-only views do not pickle
-        return (
-            Catalog,
-            (dict(self.checklists), dict(self.tips), dict(self.definitions), dict(self.questions)),
-        )
+        return (Catalog, tuple(dict(getattr(self, name)) for name in FIELDS))
 
     def checklist_of(self, question_id: str) -> Checklist | None:
         question = self.questions.get(question_id)

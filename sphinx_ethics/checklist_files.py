@@ -88,7 +88,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     elif error.validator == "pattern" and error.schema.get("description"):
         message = f"{error.instance!r} is not valid: {error.schema['description']}"
     elif error.validator == "anyOf" and not error.absolute_path:
-        message = "the file defines nothing: add checklists, extends, tips or definitions"
+        message = (
+            "the file defines nothing: add checklists, extends, tips, definitions, "
+            "introductions or resources"
+        )
     else:
         message = error.message
     return f"{where}: {message}" if where else message
@@ -186,9 +189,9 @@ def _strict_problems(
 
 
 def _id_fields(data: dict[str, Any]) -> Iterator[_Field]:
-    """Every tip, definition and checklist id, and every sub-question letter."""
+    """Every tip, definition, introduction, resource and checklist id, and every letter."""
     bad_id = f"is not a valid id ({ID_RULE})"
-    for group in ("tips", "definitions"):
+    for group in ("tips", "definitions", "introductions", "resources"):
         for index, item in _items(data.get(group)):
             yield [group, index, "id"], item.get("id"), ID, bad_id
     for group, key in (("checklists", "id"), ("extends", "checklist")):
@@ -201,15 +204,22 @@ def _id_fields(data: dict[str, Any]) -> Iterator[_Field]:
 
 
 def _source_fields(data: dict[str, Any]) -> Iterator[_Field]:
-    """The links and the DOI of the file's ``source``, where given."""
+    """The links and DOIs of the file's ``source`` (and its ``original``) and resources."""
     source = data.get("source")
     if not isinstance(source, dict):
         return
-    for key in ("url", "licence_url"):
-        if source.get(key):
-            yield ["source", key], source[key], LINK, f"is not allowed: {LINK_RULE}"
-    if source.get("doi"):
-        yield ["source", "doi"], source["doi"], DOI, f"is not valid: {DOI_RULE}"
+    original = source.get("original")
+    for path, where in ((["source"], source), (["source", "original"], original)):
+        if not isinstance(where, dict):
+            continue
+        for key in ("url", "licence_url"):
+            if where.get(key):
+                yield [*path, key], where[key], LINK, f"is not allowed: {LINK_RULE}"
+        if where.get("doi"):
+            yield [*path, "doi"], where["doi"], DOI, f"is not valid: {DOI_RULE}"
+    for index, item in _items(data.get("resources")):
+        if item.get("url"):
+            yield ["resources", index, "url"], item["url"], LINK, f"is not allowed: {LINK_RULE}"
 
 
 def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:
@@ -230,6 +240,8 @@ def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str)
     check(data.get("checklists"), "id", ["checklists"], "checklist")
     check(data.get("tips"), "id", ["tips"], "tip")
     check(data.get("definitions"), "id", ["definitions"], "definition")
+    check(data.get("introductions"), "id", ["introductions"], "introduction")
+    check(data.get("resources"), "id", ["resources"], "resource")
     for group in ("checklists", "extends"):
         for ci, checklist in _items(data.get(group)):
             questions = checklist.get("questions")

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sphinx_ethics import __version__
+from sphinx_ethics import attribution as wording
 from sphinx_ethics.catalog import Attribution, Catalog, Checklist, Question, Tip
 
 EXPORT_FORMATS = ("md", "rst", "html", "csv", "json")
@@ -70,31 +71,9 @@ def sources(checklists: Sequence[Checklist], tips: Iterable[Tip]) -> list[Attrib
     return seen
 
 
-def _names(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def attribution_text(source: Attribution) -> str:
-    """Plain sentences: title and series, authors, DOI, URL, licence."""
-    where = ", ".join(filter(None, [source.series, source.publisher]))
-    sentences = [f"{source.title} — {where}" if where else source.title]
-    by = f"By {_names(source.authors)}" if source.authors else ""
-    if source.adapted_from:
-        by = (
-            f"{by}; adapted from {source.adapted_from}"
-            if by
-            else f"Adapted from {source.adapted_from}"
-        )
-    sentences.append(by)
-    if source.doi:
-        sentences.append(f"doi:{source.doi} (https://doi.org/{source.doi})")
-    sentences.append(source.url)
-    if source.licence:
-        url = f" ({source.licence_url})" if source.licence_url else ""
-        sentences.append(f"Licensed under {source.licence}{url}")
-    return " ".join(s if s[-1] in ".?!" else f"{s}." for s in sentences if s)
+    """The one wording (:mod:`sphinx_ethics.attribution`) as plain text."""
+    return wording.text(source)
 
 
 @dataclass(frozen=True)
@@ -107,6 +86,7 @@ class _Markup:
     literal: str  # the inline literal's marker
     question: Callable[[Question, str], list[str]]
     loose_tips: bool  # a blank line after every tip, not only after the list
+    attribution: Callable[[Attribution], str]
 
 
 def _text_document(catalog: Catalog, checklists: Sequence[Checklist], markup: _Markup) -> str:
@@ -128,7 +108,7 @@ def _text_document(catalog: Catalog, checklists: Sequence[Checklist], markup: _M
     found = sources(checklists, tips)
     if found:
         out += markup.heading("Source")
-        out += [line for s in found for line in (escape(attribution_text(s)), "")]
+        out += [line for s in found for line in (markup.attribution(s), "")]
     out.append(f"Exported by sphinx-ethics {__version__}.")
     return "\n".join(out) + "\n"
 
@@ -240,6 +220,11 @@ def md_escape(text: str) -> str:
     return text
 
 
+def _md_inline(text: str) -> str:
+    """Text inside a line that CommonMark shows as written (spaces kept)."""
+    return re.sub(r"([\\`*_\[\]<>|~])", r"\\\1", re.sub(r"\s+", " ", text))
+
+
 def _md_question(question: Question, indent: str) -> list[str]:
     head = f"**{question.number}.** {md_escape(question.text)} (`{question.id}`)"
     out = [f"{indent}- {head}" if indent else head, ""]
@@ -261,6 +246,12 @@ MARKDOWN = _Markup(
     literal="`",
     question=_md_question,
     loose_tips=False,
+    attribution=lambda source: wording.write(
+        source,
+        _md_inline,
+        lambda t: f"*{_md_inline(t)}*",
+        lambda url: f"<{url}>" if not re.search("[<>`]", url) else _md_inline(url),
+    ),
 )
 
 
@@ -283,6 +274,11 @@ def rst_escape(text: str) -> str:
     elif text and not text[0].isalnum():
         text = "\\" + text
     return text
+
+
+def _rst_inline(text: str) -> str:
+    """Text inside a line that docutils shows as written (spaces kept)."""
+    return re.sub(r"([\\*`_|<>])", r"\\\1", re.sub(r"\s+", " ", text))
 
 
 def _width(text: str) -> int:
@@ -315,6 +311,12 @@ RST = _Markup(
     literal="``",
     question=_rst_question,
     loose_tips=True,
+    attribution=lambda source: wording.write(
+        source,
+        _rst_inline,
+        lambda t: f"*{_rst_inline(t)}*",
+        lambda url: f"`{url} <{url}>`__" if not re.search("[<>`]", url) else _rst_inline(url),
+    ),
 )
 
 
@@ -386,8 +388,7 @@ def to_html(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
         for question in checklist.questions:
             out += _html_question(question)
         if checklist.attribution:
-            text = _h(attribution_text(checklist.attribution))
-            out.append(f'<p class="source">Source: {text}</p>')
+            out.append(f'<p class="source">{_html_attribution(checklist.attribution)}</p>')
         out.append("</section>")
     if tips:
         out.append('<section class="tips"><h2>Top tips</h2><ul>')
@@ -396,7 +397,7 @@ def to_html(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
     found = sources(checklists, tips)
     if found:
         out.append('<section class="sources"><h2>Source</h2>')
-        out += [f'<p class="source">{_h(attribution_text(s))}</p>' for s in found]
+        out += [f'<p class="source">{_html_attribution(s)}</p>' for s in found]
         out.append("</section>")
     out += [
         "</main>",
@@ -405,6 +406,13 @@ def to_html(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _html_attribution(source: Attribution) -> str:
+    def link(url: str) -> str:
+        return f'<a href="{_h(url)}">{_h(url)}</a>'
+
+    return wording.write(source, _h, lambda t: f"<em>{_h(t)}</em>", link)
 
 
 def _html_question(question: Question) -> list[str]:

@@ -19,7 +19,14 @@ from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_ethics.catalog import Attribution, Checklist, Definition, Question, Tip
+from sphinx_ethics import attribution as wording
+from sphinx_ethics.catalog import (
+    Attribution,
+    Checklist,
+    Definition,
+    Question,
+    Tip,
+)
 from sphinx_ethics.slots import ANSWERED_STATES, ReviewRecord, SlotRecord
 
 _ = get_translation("sphinx_ethics")
@@ -42,38 +49,30 @@ def state_labels() -> dict[str, str]:
 
 
 def attribution_paragraph(attribution: Attribution) -> nodes.paragraph:
-    """'Source: title (series, publisher), by authors, DOI. Licence.'"""
+    """The one wording (:func:`sphinx_ethics.attribution.segments`) as nodes.
+
+    Every link's text is its address, so the text builder and a printed PDF
+    show it too.
+    """
     outer = nodes.paragraph(classes=["ethics-attribution"])
     # The classed inline carries the style to LaTeX (which ignores paragraph classes).
     para = nodes.inline(classes=["ethics-attribution"])
     outer += para
-    para += nodes.Text(_("Source: "))
-    title = nodes.emphasis(text=attribution.title)
-    if attribution.url:
-        para += nodes.reference("", "", title, refuri=attribution.url)
-    else:
-        para += title
-    where = ", ".join(filter(None, [attribution.series, attribution.publisher]))
-    if where:
-        para += nodes.Text(f" ({where})")
-    if attribution.authors:
-        authors = _join_names(attribution.authors)
-        para += nodes.Text(_(", by %s") % authors)
-    if attribution.doi:
-        para += nodes.Text(", ")
-        doi_text = f"doi:{attribution.doi}"
-        para += nodes.reference(doi_text, doi_text, refuri=f"https://doi.org/{attribution.doi}")
-    para += nodes.Text(". ")
-    if attribution.licence:
-        para += nodes.Text(_("Licensed under "))
-        if attribution.licence_url:
-            para += nodes.reference(
-                attribution.licence, attribution.licence, refuri=attribution.licence_url
-            )
-        else:
-            para += nodes.Text(attribution.licence)
-        para += nodes.Text(".")
+    para += segment_nodes(wording.segments(attribution, _))
     return outer
+
+
+def segment_nodes(pieces: Iterable[wording.Segment]) -> list[nodes.Node]:
+    """Text, emphasis and links (whose text is the address) as inline nodes."""
+    out: list[nodes.Node] = []
+    for piece in pieces:
+        if piece.kind == "link":
+            out.append(nodes.reference(piece.text, piece.text, refuri=piece.text))
+        elif piece.kind == "emphasis":
+            out.append(nodes.emphasis(text=piece.text))
+        else:
+            out.append(nodes.Text(piece.text))
+    return out
 
 
 def attributions(items: Iterable[Attribution | None]) -> list[nodes.paragraph]:
@@ -83,12 +82,6 @@ def attributions(items: Iterable[Attribution | None]) -> list[nodes.paragraph]:
         if item is not None and item not in seen:
             seen.append(item)
     return [attribution_paragraph(a) for a in seen]
-
-
-def _join_names(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + _(" and ") + names[-1]
 
 
 def added_questions_note(checklist: Checklist) -> list[nodes.paragraph]:

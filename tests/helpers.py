@@ -24,6 +24,23 @@ ROOTS = TESTS / "roots"
 REPO = TESTS.parent
 EXAMPLE = REPO / "examples" / "falls-prevention"
 
+#: The built-in data's attribution, as every format shows it (titles unmarked).
+ATTRIBUTION = (
+    "Source: the Explain THIS resource Values and Ethics by THIS Institute "
+    "(https://ths.im/explain-this), adapted from Values and Ethics by Alan Cribb, "
+    "Vikki Entwistle and Polly Mitchell, in the series Elements of Improving Quality "
+    "and Safety in Healthcare (https://doi.org/10.1017/9781009325233). Excerpted and "
+    "reformatted; question ids added, and the collaboration and co-production "
+    "questions numbered by sphinx-ethics. Licensed under CC BY-NC-ND 4.0 "
+    "(https://creativecommons.org/licenses/by-nc-nd/4.0/)."
+)
+#: The addresses every format must show as text.
+ADDRESSES = (
+    "https://ths.im/explain-this",
+    "https://doi.org/10.1017/9781009325233",
+    "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+)
+
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _LOCATED = re.compile(
     r"^(?P<path>\S+?):(?P<line>\d*): (?P<level>WARNING|ERROR|CRITICAL): (?P<message>.*)$"
@@ -124,6 +141,15 @@ def norm(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = text.replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.split())
+
+
+def unwrap(text: str) -> str:
+    """Text-builder or pdftotext output as running text: lines joined, words
+    broken at a hyphen (``guide-to-\\n  managing``) mended, emphasis marks and
+    ligatures gone."""
+    text = text.replace("\ufb01", "fi").replace("\ufb02", "fl").replace("**", "")
+    text = re.sub(r"-\n\s*", "-", text)
+    return norm(re.sub(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", "", text))
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -24,7 +24,7 @@ from pathlib import Path
 import docutils.core
 import jsonschema
 import pytest
-from helpers import sphinx_build, warning_lines
+from helpers import ATTRIBUTION, sphinx_build, warning_lines
 from markdown_it import MarkdownIt
 
 from sphinx_ethics import __version__, pages
@@ -497,7 +497,15 @@ class StrictHTML(html.parser.HTMLParser):
 def attribution_bits() -> list[str]:
     source = CATALOG.checklists["plan"].attribution
     assert source is not None
-    return [source.title, source.doi, source.licence, *source.authors]
+    assert source.original is not None
+    return [
+        source.title,
+        source.url,
+        source.original.doi,
+        source.licence,
+        source.licence_url,
+        *source.original.authors,
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["md", "rst", "html", "csv", "json"])
@@ -523,7 +531,10 @@ def test_export_parses_and_carries_attribution_and_tips(tmp_path: Path, fmt: str
         data = json.loads(text)
         assert [s for c in data["checklists"] for s in c["slots"]] == slots
         assert len(data["tips"]) == len(CATALOG.tips)
-        assert data["checklists"][0]["attribution"]["doi"] == "10.1017/9781009325233"
+        attribution = data["checklists"][0]["attribution"]
+        assert attribution["original"]["doi"] == "10.1017/9781009325233"
+        assert attribution["url"] == "https://ths.im/explain-this"
+        assert data["sources"] == [ATTRIBUTION]
         visible = text
     elif fmt == "html":
         parser = StrictHTML()

@@ -20,7 +20,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from helpers import ATTRIBUTION
 
+from sphinx_ethics import attribution as attribution_wording
 from sphinx_ethics.catalog import (
     ChecklistFileError,
     builtin_path,
@@ -120,6 +122,7 @@ def parse_questions(lines: list[str]) -> tuple[list[SourceQuestion], list[str]]:
 # --------------------------------------------------------------------------
 
 CATALOG = load_catalog()
+RESOURCE_KEYS = ("publisher", "authors", "title", "url")
 CHECKLIST_IDS = ["plan", "healthcare-good", "process-good", "collaboration", "co-production"]
 
 
@@ -139,6 +142,11 @@ def catalog_strings() -> list[tuple[str, str]]:
         items += [(f"{definition.id} text {i}", p) for i, p in enumerate(definition.text, 1)]
         items += [(f"{definition.id} item {i}", p) for i, p in enumerate(definition.items, 1)]
         items += [(f"{definition.id} closing {i}", p) for i, p in enumerate(definition.closing, 1)]
+    for intro in CATALOG.introductions.values():
+        items.append((f"{intro.id} title", intro.title))
+        items += [(f"{intro.id} text {i}", p) for i, p in enumerate(intro.text, 1)]
+    for resource in CATALOG.resources.values():
+        items += [(f"{resource.id} {key}", getattr(resource, key)) for key in RESOURCE_KEYS]
     return items
 
 
@@ -146,6 +154,8 @@ def catalog_strings() -> list[tuple[str, str]]:
     ("label", "text"), catalog_strings(), ids=[x[0] for x in catalog_strings()]
 )
 def test_every_data_string_occurs_verbatim_in_source(source_text: str, label: str, text: str):
+    if label.endswith(" authors") and not text:
+        return  # a resource the source lists without authors
     assert text == text.strip() and text, label
     if label.endswith(" term"):
         # Terms are shown in bold in running text ("**Improvement ethics** focuses").
@@ -342,15 +352,82 @@ def test_attribution_is_carried_in_the_data():
     attributions = {c.attribution for c in CATALOG.checklists.values()}
     attributions |= {t.attribution for t in CATALOG.tips.values()}
     attributions |= {d.attribution for d in CATALOG.definitions.values()}
+    attributions |= {i.attribution for i in CATALOG.introductions.values()}
+    attributions |= {r.attribution for r in CATALOG.resources.values()}
     assert len(attributions) == 1
     (attribution,) = attributions
     assert attribution is not None
-    assert attribution.title == "Values and Ethics"
-    assert attribution.authors == ("Alan Cribb", "Vikki Entwistle", "Polly Mitchell")
-    assert attribution.doi == "10.1017/9781009325233"
+    # The adaptation: the Explain THIS resource, by THIS Institute, at its address.
+    assert (attribution.title, attribution.series) == ("Values and Ethics", "Explain THIS")
+    assert attribution.publisher == "THIS Institute"
+    assert attribution.url == "https://ths.im/explain-this"
+    assert attribution.authors == () and attribution.doi == ""
+    # The original: the book's authors, series and DOI.
+    original = attribution.original
+    assert original is not None
+    assert original.title == "Values and Ethics"
+    assert original.authors == ("Alan Cribb", "Vikki Entwistle", "Polly Mitchell")
+    assert original.series == "Elements of Improving Quality and Safety in Healthcare"
+    assert original.doi == "10.1017/9781009325233"
+    assert attribution.changes.startswith("Excerpted and reformatted")
     assert attribution.licence == "CC BY-NC-ND 4.0"
-    assert attribution.url.startswith("https://")
-    assert "creativecommons.org/licenses/by-nc-nd/4.0" in attribution.licence_url
+    assert attribution.licence_url == "https://creativecommons.org/licenses/by-nc-nd/4.0/"
+    assert hash(attribution) == hash(load_catalog().checklists["plan"].attribution)
+
+
+def test_attribution_states_the_source_s_own_account(source_text: str):
+    """Every fact of the attribution is in the source ("This resource is adapted
+    from 'Values and Ethics', by ..., part of THIS Institute's series '...'")."""
+    attribution = CATALOG.checklists["plan"].attribution
+    assert attribution is not None and attribution.original is not None
+    original = attribution.original
+    names = ", ".join(original.authors[:-1]) + ", and " + original.authors[-1]
+    adapted = f"This resource is adapted from '{original.title}', by {names}, part of "
+    unlinked = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", source_text)  # '[series](#)'
+    assert adapted + f"THIS Institute's series '{original.series}'" in unlinked
+    for fact in (attribution.series, attribution.publisher, attribution.url, original.doi):
+        assert fact in source_text, fact
+    assert attribution_wording.text(attribution) == ATTRIBUTION
+
+
+def test_attribution_claims_nothing_the_source_does_not_say():
+    """No publisher or licensor that the source does not name."""
+    text = builtin_path().read_text("utf-8")
+    for claim in ("Cambridge", "University"):
+        assert claim not in text, claim
+
+
+def test_introductions_are_whole_source_paragraphs(source_lines: list[str]):
+    """Each introduction is the paragraphs under its source heading, whole and in order."""
+    found = sections(source_lines)
+    for intro in CATALOG.introductions.values():
+        assert intro.title in found, intro.title
+        paragraphs = [plain(x) for x in found[intro.title] if x.strip()]
+        assert list(intro.text) == paragraphs[: len(intro.text)], intro.id
+    assert list(CATALOG.introductions) == [
+        "why-improvement-ethics",
+        "practical-questions",
+        "useful-resources",
+    ]
+
+
+def test_resources_match_source(source_lines: list[str]):
+    """The "Useful resources": under each publisher heading, authors (if any),
+    title and link, exactly, in the source's order."""
+    listed: list[tuple[str, ...]] = []
+    in_resources = False
+    for line in source_lines:
+        match = HEADING.match(line)
+        if match and len(match[1]) <= 2:
+            in_resources = plain(match[2]) == "Useful resources"
+        elif match and in_resources:
+            listed.append((plain(match[2]),))
+        elif in_resources and listed and plain(line) not in ("", "THIS.Institute"):
+            listed[-1] += (plain(line).removeprefix("<").split(">")[0],)
+    expected = [(p, "", *rest) if len(rest) == 2 else (p, *rest) for p, *rest in listed]
+    actual = [(r.publisher, r.authors, r.title, r.url) for r in CATALOG.resources.values()]
+    assert actual == expected
+    assert len(actual) == 4
 
 
 def test_builtin_file_carries_its_licence_notice():

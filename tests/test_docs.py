@@ -379,12 +379,26 @@ def test_attribution_is_on_the_index_and_its_own_page(html: Path) -> None:
             "Alan Cribb",
             "Vikki Entwistle",
             "Polly Mitchell",
-            "Cambridge University Press",
+            "Elements of Improving Quality and Safety in Healthcare",
+            "https://ths.im/explain-this",
             "10.1017/9781009325233",
             "CC BY-NC-ND 4.0",
             "MIT",
         ):
             assert needed in text, (page, needed)
+
+
+def test_handbook_shows_the_guide_s_case_and_further_reading(html: Path) -> None:
+    text = page_text(html, "handbook/index")
+    from sphinx_ethics.catalog import load_catalog
+
+    catalog = load_catalog()
+    for intro in catalog.introductions.values():
+        assert intro.title in text
+        for paragraph in intro.text:
+            assert " ".join(paragraph.split()) in text, intro.id
+    for resource in catalog.resources.values():
+        assert resource.title in text and resource.url in text, resource.id
 
 
 def registered_directives() -> dict[str, type]:
@@ -696,7 +710,8 @@ def test_look_lists_every_css_property() -> None:
 def test_look_lists_every_html_class() -> None:
     """Every class the code gives its nodes; families (``ethics-state-<state>``) once."""
     page = LOOK.read_text("utf-8")
-    sources = [PACKAGE / name for name in ("rendering.py", "directives.py", "summary.py")]
+    modules = ("rendering.py", "directives.py", "summary.py", "guide.py")
+    sources = [PACKAGE / name for name in modules]
     code = "\n".join(path.read_text("utf-8") for path in sources)
     names = set(re.findall(r"[\"'](ethics-[a-z-]*[a-z])[\"']", code))
     families = set(re.findall(r"f[\"'](ethics-[a-z-]+-)\{", code))

