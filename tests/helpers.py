@@ -253,3 +253,40 @@ def missing(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set: this test must run there)")
     pytest.skip(reason)
+
+
+# --------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------
+
+
+def latexpdf(src: Path, tmp: Path, *args: str | Path) -> Path:
+    """``sphinx-build -M latexpdf``: the one PDF it makes, with no LaTeX error."""
+    result = sphinx_build("-M", "latexpdf", src, tmp / "build", "-q", *args, timeout=900)
+    no_crash(result)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    latex = tmp / "build" / "latex"
+    pdfs = list(latex.glob("*.pdf"))
+    assert len(pdfs) == 1, pdfs
+    for log in latex.glob("*.log"):
+        errors = [x for x in log.read_text("utf-8", "replace").splitlines() if x.startswith("! ")]
+        assert errors == [], errors
+    return pdfs[0]
+
+
+def pdftotext(pdf: Path, *options: str) -> str:
+    """pdftotext's output as printed (skipped without poppler-utils, failed under CI)."""
+    if shutil.which("pdftotext") is None:
+        missing("pdftotext (poppler-utils) not installed; PDF built but text not checked")
+    return subprocess.run(
+        ["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text on one line, curly apostrophes made straight."""
+    return " ".join(pdftotext(pdf).replace("\u2019", "'").split())

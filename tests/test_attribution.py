@@ -9,8 +9,6 @@ the text builder's output and in a printed PDF (read back with pdftotext).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,9 +16,10 @@ from helpers import (
     ADDRESSES,
     ATTRIBUTION,
     build_html,
-    missing,
+    latexpdf,
     no_crash,
     norm,
+    pdftotext,
     soup,
     sphinx_build,
     unwrap,
@@ -149,19 +148,7 @@ def test_html_shows_the_attribution_with_addresses_as_link_text(
 def test_pdf_names_the_adaptation_and_the_original(
     project: Path, tmp_path: Path, latexmk: None
 ) -> None:
-    result = sphinx_build("-M", "latexpdf", project, tmp_path / "build", "-q", timeout=900)
-    no_crash(result)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    (pdf,) = (tmp_path / "build" / "latex").glob("*.pdf")
-    if shutil.which("pdftotext") is None:
-        missing("pdftotext (poppler-utils) is not installed")
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=True,
-    ).stdout
+    out = pdftotext(latexpdf(project, tmp_path))
     # A long address may be broken over lines anywhere: compare without spaces.
     text = "".join(unwrap(out).split())
     assert "".join(ATTRIBUTION.split()) in text
