@@ -97,7 +97,7 @@ def render_form(
         "header": [
             f"Answers from the sphinx-ethics {__version__} form for: "
             + ", ".join(c.id for c in checklists),
-            "Use it as an ethics-review :answers: file (see 'sphinx-ethics form --help').",
+            "Name this file in an ethics-review's :answers: option.",
         ],
     }
     policy = (

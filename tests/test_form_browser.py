@@ -20,6 +20,7 @@ import base64
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -193,6 +194,14 @@ def test_fill_reload_download_and_build(tab: Page, form: Path, tmp_path: Path) -
     text = download(tab)
     assert tab.evaluate("document.getElementById('result').textContent") == (
         f"Downloaded {FILE_NAME} with 5 answers. Send this file to the team."
+    )
+    stored = TESTS.parent / "docs" / "howto" / "files" / "panel-answers.yaml"
+    shown = re.sub(r"(?m)^# Downloaded .*$", "# Downloaded 2026-11-20T14:05:09.000Z", text)
+    if os.environ.get("SPHINX_ETHICS_UPDATE_SNAPSHOTS") == "1":
+        stored.write_text(shown, "utf-8")
+    version = re.compile(r"sphinx-ethics \S+ form")
+    assert version.sub("", shown) == version.sub("", stored.read_text("utf-8")), (
+        "the how-to's example download differs (SPHINX_ETHICS_UPDATE_SNAPSHOTS=1 rewrites it)"
     )
     assert yaml.safe_load(text) == {
         **ANSWERS,
