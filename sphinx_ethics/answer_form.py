@@ -102,7 +102,7 @@ def render_form(
     }
     policy = (
         f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(script)}; "
-        "img-src data:; form-action 'none'; base-uri 'none'"
+        "form-action 'none'; base-uri 'none'"
     )
     body = [_section(c, prefill) for c in checklists]
     page = string.Template(_asset("form.html"))

@@ -7,7 +7,7 @@ folder given with ``Browser.setDownloadBehavior``), then build a project
 whose review reads the downloaded file as ``:answers:`` and see those slots
 answered in ``ethics-report.json``.  Hostile text goes the same way and must
 arrive as text.  The YAML the script writes is checked against PyYAML and
-the build's reader for any text (Hypothesis).  axe-core at 360 and 1280 px,
+the build's reader in ``test_form_yaml``.  axe-core at 360 and 1280 px,
 keyboard order, print and no-JavaScript views.
 
 Screenshots go to ``$SPHINX_ETHICS_ARTIFACTS`` (else ``build/screenshots/``);
@@ -21,30 +21,23 @@ import json
 import os
 import pickle
 import re
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from browser import forms
 from browser.cdp import Chromium, Page
 from bs4 import BeautifulSoup
 from docutils import nodes
 from helpers import TESTS, build_html, missing, pdftotext, write_project
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
-from sphinx_ethics.answers_file import read_answers
 
 ARTIFACTS = Path(
     os.environ.get("SPHINX_ETHICS_ARTIFACTS") or TESTS.parent / "build" / "screenshots"
 )
 AXE_JS = TESTS / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE, DESKTOP, HEIGHT = 360, 1280, 800
-CHECKLISTS = ("plan", "co-production")
 FILE_NAME = "plan-co-production-answers.yaml"
 TITLE = "Falls prevention: questions for the patient panel"
 
@@ -61,29 +54,13 @@ Patient panel
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
-    executable = (
-        os.environ.get("SPHINX_ETHICS_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-    if not executable:
-        missing("no Chromium: apt-get install chromium")
-    profile = tmp_path_factory.mktemp("form-chromium") / "profile"
-    with Chromium(executable, profile) as chromium:
+    with forms.chromium(tmp_path_factory.mktemp("form-chromium")) as chromium:
         yield chromium
 
 
 @pytest.fixture(scope="module")
 def form(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The form for plan and co-production, as the command writes it."""
-    path = tmp_path_factory.mktemp("form") / "form.html"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", "form", *CHECKLISTS, "--title", TITLE, "-o", path],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    return path
+    return forms.write_form(tmp_path_factory.mktemp("form") / "form.html", TITLE)
 
 
 @pytest.fixture
@@ -265,97 +242,6 @@ def test_hostile_text_arrives_as_text(tab: Page, form: Path, tmp_path: Path) -> 
     ):
         assert needle in shown
     assert "root:" not in shown  # /etc/passwd was not read
-
-
-# --------------------------------------------------------------------------
-# The YAML the script writes, for any text
-# --------------------------------------------------------------------------
-
-TRICKY = [
-    "trailing spaces   ",
-    "\ttab first",
-    "# a comment?",
-    "---",
-    "...",
-    "line one\r\nline two\r\n",
-    "carriage\rreturn",
-    "\u2028line\u2029separators\x85nel",
-    "null",
-    "false",
-    "~",
-    "|",
-    "  leading spaces\n  kept",
-    "ends with newlines\n\n\n",
-    "\ufeffbom",
-    "caf\u00e9 \u2014 \u0645\u0631\u062d\u0628\u0627 \U0001f600 \u4e2d\u6587",
-    "\x00\x07\x1b[31m control \x7f\x9f",
-    '"quoted" \\ back\\slash',
-    "key: value\n- item\n? question",
-    "lone \ud800 surrogate",
-    "\n\nstarts with blank lines",
-    "x",
-]
-STATES = st.sampled_from(["answered", "not-applicable", "draft"])
-TEXTS = st.text(
-    st.characters(codec="utf-8", exclude_categories=["Cs"])
-    | st.sampled_from(list("\n\r\t #-:|>'\"")),
-    min_size=1,
-    max_size=60,
-).filter(lambda text: any(char.isalnum() for char in text))
-
-
-def expected(state: str, text: str) -> object:
-    return text if state == "answered" else {"status": state, "text": text}
-
-
-def round_trip(tab: Page, entries: list[tuple[str, str]], tmp_path: Path) -> str:
-    items = [{"id": f"plan-{i + 1}", "state": s, "text": t} for i, (s, t) in enumerate(entries)]
-    source = json.dumps(items)  # lone surrogates become \\ud800, as a browser's text may hold
-    written = tab.evaluate(f"sphinxEthicsForm.toYaml({source}, ['a header'])")
-    fixed = [
-        (s, t.encode("utf-16", "surrogatepass").decode("utf-16", "replace")) for s, t in entries
-    ]
-    want = {f"plan-{i + 1}": expected(s, t) for i, (s, t) in enumerate(fixed)}
-    assert yaml.safe_load(written) == want, written
-    path = tmp_path / "answers.yaml"
-    path.write_text(written, "utf-8")
-    answers, problems = read_answers(path, "answers.yaml")
-    assert not problems
-    assert [(a.question_id, a.status, a.text) for a in answers] == [
-        (f"plan-{i + 1}", s, t) for i, (s, t) in enumerate(fixed)
-    ]
-    return written
-
-
-def test_tricky_texts_round_trip(tab: Page, form: Path, tmp_path: Path) -> None:
-    open_form(tab, form)
-    entries = [(state, text) for text in TRICKY for state in ("answered", "not-applicable")]
-    written = round_trip(tab, entries, tmp_path)
-    # Both ways of writing text are used: block scalars where they keep the
-    # text exactly, double-quoted strings for the rest.
-    assert "plan-5: |-\n  # a comment?\n" in written
-    assert 'plan-1: "trailing spaces   "\n' in written
-    assert "plan-28:\n  status: not-applicable\n  text: |+\n    ends with newlines\n\n\n" in written
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.tuples(STATES, TEXTS), min_size=1, max_size=5))
-@example([("answered", "a\n \n")])
-def test_any_text_round_trips(browser: Chromium, form: Path, tmp_path_factory, entries) -> None:
-    page = _shared_tab(browser, form)
-    round_trip(page, entries, tmp_path_factory.mktemp("yaml"))
-
-
-_tabs: dict[int, Page] = {}
-
-
-def _shared_tab(browser: Chromium, form: Path) -> Page:
-    """One tab for every Hypothesis example (a new tab each would be slow)."""
-    if id(browser) not in _tabs:
-        page = browser.new_page(DESKTOP, HEIGHT)
-        page.goto(form.as_uri())
-        _tabs[id(browser)] = page
-    return _tabs[id(browser)]
 
 
 # --------------------------------------------------------------------------
