@@ -324,6 +324,7 @@ PAGES = [
     "howto/answers-file",
     "howto/status-page",
     "howto/customise-look",
+    "howto/share-form",
     "reference/directives",
     "reference/configuration",
     "reference/warnings",
