@@ -12,7 +12,6 @@ import copy
 import csv
 import io
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -378,10 +377,11 @@ def test_unknown_review_name_lists_the_names() -> None:
 
 
 def test_missing_python_docx_is_one_line_exit_2(tmp_path: Path) -> None:
+    argv = ["review", str(EXAMPLE), FALLS, "-o", str(tmp_path / "r.docx")]
     code = (
         "import sys; sys.modules['docx'] = None\n"
         "from sphinx_ethics.cli import main\n"
-        f"sys.exit(main(['review', {str(EXAMPLE)!r}, {FALLS!r}, '-o', {str(tmp_path / 'r.docx')!r}]))"
+        f"sys.exit(main({argv!r}))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 2
