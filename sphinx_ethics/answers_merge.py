@@ -32,8 +32,6 @@ from sphinx_ethics.answers_file import FileAnswer
 from sphinx_ethics.catalog import Question
 from sphinx_ethics.files import FileError
 
-WIDTH = 79
-
 
 class MergeError(FileError):
     """The team's file cannot be merged into as text; one line for the user."""
@@ -101,8 +99,15 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in data.strip("\n") else None
+    # A block scalar, or (when YAML cannot hold the text that way) a
+    # double-quoted one: with no line width, that is always one line.
+    # Carriage returns and YAML's other line breaks would be read back as
+    # "\n" or a space: only double quotes (escaped) keep them.
+    style = '"' if RAW_BREAKS.intersection(data) else "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+RAW_BREAKS = frozenset("\r\x85\u2028\u2029\ufeff")
 
 
 _Dumper.add_representer(str, _represent_text)
@@ -114,7 +119,7 @@ def value_text(answer: FileAnswer) -> str:
     if answer.status != "answered":
         value = {"status": answer.status, "text": answer.text}
     dumped = yaml.dump(
-        {"k": value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=WIDTH
+        {"k": value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=float("inf")
     )
     return dumped[1:].rstrip("\n")
 
@@ -145,12 +150,23 @@ def apply(
         start, end = _value_span(text, key, value, display)
         indent = " " * key.start_mark.column
         first, *rest = value_text(answer).split("\n")
+        line_end = min(i for i in (text.find("\r", end), text.find("\n", end), len(text)) if i >= 0)
+        if rest and text[end:line_end].strip():  # a comment after the old value
+            first, end = first + text[end:line_end], line_end  # ends the new first line
         new = first + "".join(newline + (indent + line if line else "") for line in rest)
+        if rest and end == len(text):  # a block scalar's last line needs its line break
+            new += newline
         edits.append((start, end, new))
     out = text
     for start, end, new in sorted(edits, reverse=True):
         out = out[:start] + new + out[end:]
     added = [line for a in merge.added for line in _entry(a, questions.get(a.question_id))]
+    if added and not out.endswith(("\n", "\r")) and _ends_in_block_scalar(document.root):
+        raise MergeError(
+            f"{display}: the file ends in a block scalar ('|' or '>') with no line break "
+            "after it, so an entry added after it would change its text; add a line break "
+            "at the end of the file and merge again"
+        )
     if added:
         if not out.strip():
             added = added[1:]  # no blank line at the top of an empty file
@@ -158,6 +174,13 @@ def apply(
         out += separator + newline.join(added).replace("\n", newline) + newline
     _check(text, out, merge, display)
     return out, sorted((start, end) for start, end, _new in edits)
+
+
+def _ends_in_block_scalar(node: yaml.Node | None) -> bool:
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
 
 
 def _compose(text: str, display: str) -> yaml_reading.Document:
