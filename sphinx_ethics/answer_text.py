@@ -161,19 +161,27 @@ def _collect(node: nodes.Node, found: list[Span]) -> None:
         _collect(child, found)
 
 
+SPACES = re.compile(r"\s+")
+
+
 def _space(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    return SPACES.sub(" ", text)
 
 
 def _merge(found: list[Span]) -> list[Span]:
     """Adjacent plain spans as one, runs of white space as one space."""
     out: list[Span] = []
+    run: list[str] = []  # plain text not yet added
     for span in found:
-        text = _space(span["text"])
-        if "url" not in span and out and "url" not in out[-1]:
-            out[-1] = {"text": _space(out[-1]["text"] + text)}
-        else:
-            out.append({**span, "text": text})
+        if "url" not in span:
+            run.append(span["text"])
+            continue
+        if run:
+            out.append({"text": _space("".join(run))})
+            run = []
+        out.append({**span, "text": _space(span["text"])})
+    if run:
+        out.append({"text": _space("".join(run))})
     return out
 
 

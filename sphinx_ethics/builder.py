@@ -48,4 +48,5 @@ def answers_json(env: Any) -> str:
         for docname in sorted(stored)
         for name, answers in stored[docname].items()
     ]
-    return json.dumps({"reviews": reviews}, indent=1, ensure_ascii=False) + "\n"
+    # No indent: Python's fast encoder (indented, this took 1.5 s on 200 pages).
+    return json.dumps({"reviews": reviews}, ensure_ascii=False) + "\n"

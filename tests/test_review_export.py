@@ -399,3 +399,10 @@ def test_read_only_output_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "read-only" in one_error_line(result)
     assert out.read_text() == "keep me\n"
+
+
+def test_parallel_reading_gives_the_same_document(falls_json: dict[str, Any]) -> None:
+    """Answers are stored per document in the domain, so -j merges them back."""
+    result = run("review", EXAMPLE, FALLS, "--format", "json", "-j", "2")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == falls_json
