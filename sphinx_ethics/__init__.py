@@ -20,7 +20,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
 #: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
