@@ -22,7 +22,7 @@ settings (``smartquotes``, ``smartquotes_action``, ``smartquotes_excludes``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from docutils import nodes
 from docutils.utils import smartquotes
@@ -183,9 +183,7 @@ class QuoteEducator:
         """Educate the generated paragraphs; the answers were educated when read."""
         if not self.enabled:
             return
-        for element in generated_text_elements(block):
-            if "'" not in element.astext() and '"' not in element.astext():
-                continue
+        for element in elements_with_quotes(block):
             texts = list(element.findall(nodes.Text))
             tokens = self.transform.get_tokens(texts)
             educated = smartquotes.educate_tokens(tokens, attr=self.action, language=self.language)
@@ -194,14 +192,23 @@ class QuoteEducator:
                     text.parent.replace(text, nodes.Text(new))
 
 
-def generated_text_elements(block: nodes.Element) -> Iterator[nodes.TextElement]:
-    """Outermost text elements of ``block``, not inside an answer."""
-    for child in block.children:
-        if not isinstance(child, nodes.Element) or child.get(SLOT) or child.get(DUPLICATE):
+def elements_with_quotes(block: nodes.Element) -> list[nodes.TextElement]:
+    """Outermost text elements of ``block`` with a straight quote, not in an answer.
+
+    One walk over the text nodes: few generated texts have a quote at all.
+    """
+    found: list[nodes.TextElement] = []
+    for text in block.findall(nodes.Text):
+        if "'" not in text and '"' not in text:
             continue
-        if "ethics-answer" in child["classes"] or "ethics-review-notes" in child["classes"]:
-            continue
-        if isinstance(child, nodes.TextElement):
-            yield child
+        element, outermost = text.parent, None
+        while element is not None and element is not block:
+            if "ethics-answer" in element["classes"] or "ethics-review-notes" in element["classes"]:
+                break
+            if isinstance(element, nodes.TextElement):
+                outermost = element
+            element = element.parent
         else:
-            yield from generated_text_elements(child)
+            if outermost is not None and outermost not in found:
+                found.append(outermost)
+    return found
