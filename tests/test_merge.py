@@ -354,5 +354,7 @@ def test_merge_keeps_every_byte_and_every_answer(
 @given(ANY_TEXT, st.sampled_from(["answered", "not-applicable", "draft"]))
 def test_any_text_is_written_as_data(text: str, status: str) -> None:
     answer = FileAnswer("plan-1", status, text, "in.yaml:1")
-    value = yaml.safe_load("plan-1" + answers_merge.value_text(answer))["plan-1"]
+    # In a file every entry ends with a line break (a block scalar's last
+    # line needs one to keep a final "\n" of the text).
+    value = yaml.safe_load("plan-1" + answers_merge.value_text(answer) + "\n")["plan-1"]
     assert value == (text if status == "answered" else {"status": status, "text": text})

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import ATTRIBUTION, EXAMPLE, write_project
+from helpers import ATTRIBUTION, EXAMPLE, missing, write_project
 from test_cli import CONF, one_error_line, run
 
 from sphinx_ethics import review_export
@@ -40,6 +40,15 @@ def falls_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == f"Wrote {out} (json)."  # complete: no note
     return json.loads(out.read_text("utf-8"))
+
+
+def needs_docx():
+    """python-docx, from the ``test`` extra: skipped locally without it, a failure under CI."""
+    try:
+        import docx
+    except ImportError:
+        missing("python-docx is not installed (pip install -e '.[test]')")
+    return docx
 
 
 def questions(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -145,7 +154,7 @@ def test_html_is_self_contained_and_printable(tmp_path: Path) -> None:
 
 
 def test_docx_read_back(tmp_path: Path) -> None:
-    docx = pytest.importorskip("docx")
+    docx = needs_docx()
     out = tmp_path / "review.docx"
     result = run("review", EXAMPLE, FALLS, "-o", out)
     assert result.returncode == 0, result.stderr
@@ -164,7 +173,7 @@ def test_docx_read_back(tmp_path: Path) -> None:
 
 
 def test_docx_of_a_governed_review_has_a_signoff_table(falls_json: dict[str, Any]) -> None:
-    docx = pytest.importorskip("docx")
+    docx = needs_docx()
     from sphinx_ethics.review_docx import to_docx
 
     paper = docx.Document(io.BytesIO(to_docx(governed(falls_json))))
@@ -248,7 +257,7 @@ def test_csv_and_markdown_contain_hostile_text(falls_json: dict[str, Any]) -> No
 
 
 def test_docx_replaces_control_characters(falls_json: dict[str, Any]) -> None:
-    docx = pytest.importorskip("docx")
+    docx = needs_docx()
     from sphinx_ethics.review_docx import to_docx
 
     paper = docx.Document(io.BytesIO(to_docx(hostile(falls_json))))
