@@ -20,7 +20,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
 #: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
@@ -49,6 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         markup,
         reports,
         review,
+        signoff,
         summary,
     )
     from sphinx_ethics.builder import CheckBuilder
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(CheckBuilder)
     app.add_directive("ethics-review", review.ReviewDirective)
     app.add_directive("ethics-answer", answer.AnswerDirective)
+    app.add_directive("ethics-signoff", signoff.SignoffDirective)
     app.add_directive("ethics-checklist", directives.ChecklistDirective)
     app.add_directive("ethics-tips", directives.TipsDirective)
     app.add_directive("ethics-definitions", directives.DefinitionsDirective)

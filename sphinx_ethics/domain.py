@@ -55,7 +55,7 @@ class EthicsDomain(Domain):
         "links": {},
         "problems": {},
     }
-    data_version = 3
+    data_version = 4
 
     @classmethod
     def get(cls, env: BuildEnvironment) -> EthicsDomain:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from sphinx_ethics import answers_file, rendering
+from sphinx_ethics import answers_file, rendering, signoff
 from sphinx_ethics.answer import (
     STACK_KEY,
     Answer,
@@ -96,6 +96,7 @@ class ReviewDirective(EthicsDirective):
             split_ids(self.arguments[0] if self.arguments else "")
         )
         name = self.review_name(checklists)
+        self.field_values = signoff.take_fields(self.options, self.config)  # governance
         self.options_problems(name)
         self.report_unknown_checklists(unknown, name)
         answers, notes = self.collect(name)
@@ -113,6 +114,7 @@ class ReviewDirective(EthicsDirective):
             notes = self.parse_content_to_nodes()
         finally:
             stack.pop()
+        self.signoffs = collector.signoffs  # governance
         self.markup_slips(collector.answers, review)
         return collector.answers + self.file_answers(review), notes
 
@@ -161,6 +163,7 @@ class ReviewDirective(EthicsDirective):
                 split_location(item.location)[1],
                 self.parse_untrusted(item.text),
                 str(path),
+                choice=item.choice,
             )
             for item in items
         ]
@@ -223,6 +226,9 @@ class ReviewDirective(EthicsDirective):
             review_by=self.review_date("review-by", name),
             status=self.review_status(name),
             slots=tuple(slots),
+        )
+        record = signoff.complete_record(  # governance: sign-offs, fields, referrals
+            record, self.signoffs, self.field_values, known, self.config
         )
         domain = EthicsDomain.get(self.env)
         domain.add_review(record)
@@ -357,6 +363,7 @@ class ReviewDirective(EthicsDirective):
             ],
             show_title=bool(self.option("title")) or not self.section_title,
         )
+        signoff.add_to_review(box, record, self.signoffs, self.config)  # governance
         box["classes"] += self.options.get("class", [])
         self.ids.register_targets(box)
         self.register_label(record)
