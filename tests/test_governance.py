@@ -76,11 +76,10 @@ def expected(page: str, prefix: str) -> set[tuple[str, int, str, str]]:
 @pytest.mark.parametrize("syntax", PAGES)
 def test_every_rule_warns_at_its_line(built: Built, syntax: str) -> None:
     page, prefix = PAGES[syntax]
-    prefix = "rst" if syntax == "rst" else "md"
     found = [
         w
         for w in built.ethics_warnings()
-        if w.file == page or f"'{prefix}-" in w.message and w.file == "answers.yaml"
+        if w.file == page or (f"'{prefix}-" in w.message and w.file == "answers.yaml")
     ]
     for file, line, subtype, words in expected(page, prefix):
         hits = [w for w in found if (w.file, w.line, w.subtype) == (file, line, subtype)]
@@ -232,7 +231,8 @@ def test_check_prints_signoffs_and_referrals(tmp_path: Path) -> None:
 
 
 def test_worksheet_prints_a_row_per_role_to_sign_by_hand(tmp_path: Path) -> None:
-    conf = 'extensions = ["sphinx_ethics"]\nethics_signoff_roles = ["Clinical lead", "Patient partner"]\n'
+    conf = 'extensions = ["sphinx_ethics"]\n'
+    conf += 'ethics_signoff_roles = ["Clinical lead", "Patient partner"]\n'
     page = "Handbook\n========\n\n.. ethics-checklist:: collaboration\n   :worksheet:\n"
     src = write_project(tmp_path, {"index.rst": page}, conf)
     result = sphinx_build("-W", "-b", "latex", src, tmp_path / "latex")
