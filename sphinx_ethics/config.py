@@ -99,7 +99,7 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         'Roles (for example ``["Clinical lead", "Patient partner"]``) that must each '
         "record an ``approved`` or ``approved-with-conditions`` ``ethics-signoff`` before a "
         "review may be ``:status: approved`` (else ``ethics.signoff``). Each role gets a "
-        "row in every review's sign-off table, left blank to sign by hand on paper.",
+        "row in the sign-off table of every review, left blank to sign by hand on paper.",
     ),
     ConfigValue(
         "ethics_review_fields",
@@ -109,8 +109,8 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "Extra review options every review must fill, as name → label, for example "
         '``{"registration": "QI registration number", "dpia": "DPIA reference"}`` '
         "(then ``:registration: QI-2026-114`` on the review). A missing or empty one is "
-        "``ethics.field``. Shown in the review's details, in the report's ``fields`` and, "
-        "when asked for with ``:fields:``, in ``ethics-summary``.",
+        "``ethics.field``. Shown with the details of the review, in the report (``fields``) "
+        "and, when asked for with ``:fields:``, in ``ethics-summary``.",
     ),
 )
 

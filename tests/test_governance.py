@@ -301,3 +301,10 @@ def test_screening_yes_no_words_are_not_yaml_booleans(tmp_path: Path) -> None:
     question = load_catalog([path]).questions["screening-1"]
     assert question.screening and question.refer is not None
     assert question.refer.when == ("yes", "unsure")
+
+
+def test_review_fields_cannot_take_the_review_s_own_option_names() -> None:
+    from sphinx_ethics.config import REVIEW_OPTIONS
+    from sphinx_ethics.review import ReviewDirective
+
+    assert tuple(ReviewDirective.option_spec) == REVIEW_OPTIONS
