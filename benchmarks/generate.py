@@ -41,7 +41,11 @@ from pathlib import Path
 from sphinx_ethics import attribution as wording
 from sphinx_ethics.catalog import Attribution, Question, load_catalog
 
-KINDS = ("ethics", "plain")
+KINDS = ("ethics", "plain", "lean", "handwritten")
+#: What each kind's pages hold: "full" (one review of 2-5 checklists, as
+#: today's benchmark) or "lean" (three one-checklist reviews per page).
+LAYOUT = {"ethics": "full", "plain": "full", "lean": "lean", "handwritten": "lean"}
+LEAN_CHECKLISTS = ("plan", "healthcare-good", "process-good")
 PAGES_PER_DIVISION = 50
 UNANSWERED_SHARE = 0.10
 NOT_APPLICABLE_SHARE = 0.03
@@ -271,18 +275,27 @@ def docname_for(index: int) -> str:
     return f"division-{division:02d}/project-{index + 1:04d}"
 
 
-def make_page(seed: int, index: int, unanswered: float = UNANSWERED_SHARE) -> Page:
-    """One project page's content; depends only on its arguments."""
-    rng = random.Random(f"sphinx-ethics-bench-{seed}-{index}")
-    catalog = load_catalog()
+def choose_checklists(rng: random.Random, layout: str) -> list[str]:
+    roll = rng.random()  # drawn in both layouts, so the answers' words match
+    if layout == "lean":
+        return list(LEAN_CHECKLISTS)
     checklists = ["plan", "healthcare-good"]
-    roll = rng.random()
     if roll < 0.15:
         checklists += ["process-good", "collaboration", "co-production"]
     elif roll < 0.35:
         checklists.append("process-good")
     elif roll < 0.45:
         checklists.append("co-production")
+    return checklists
+
+
+def make_page(
+    seed: int, index: int, unanswered: float = UNANSWERED_SHARE, layout: str = "full"
+) -> Page:
+    """One project page's content; depends only on its arguments."""
+    rng = random.Random(f"sphinx-ethics-bench-{seed}-{index}")
+    catalog = load_catalog()
+    checklists = choose_checklists(rng, layout)
     slots = [q for c in checklists for q in catalog.checklists[c].slots()]
     blanks = set(rng.sample([q.id for q in slots], round(unanswered * len(slots))))
     answers: dict[str, Answer] = {}
@@ -322,9 +335,11 @@ def make_page(seed: int, index: int, unanswered: float = UNANSWERED_SHARE) -> Pa
     )
 
 
-def iter_pages(pages: int, seed: int, unanswered: float = UNANSWERED_SHARE) -> Iterator[Page]:
+def iter_pages(
+    pages: int, seed: int, unanswered: float = UNANSWERED_SHARE, layout: str = "full"
+) -> Iterator[Page]:
     for index in range(pages):
-        yield make_page(seed, index, unanswered)
+        yield make_page(seed, index, unanswered, layout)
 
 
 # --------------------------------------------------------------------------
@@ -491,12 +506,109 @@ def plain_summary_page(pages: list[Page], today: str = TODAY) -> str:
 
 
 # --------------------------------------------------------------------------
+# Writing: lean kind and its handwritten baseline (issue #11)
+# --------------------------------------------------------------------------
+
+LEAN_HEADINGS = {
+    "plan": "Planning the project",
+    "healthcare-good": "Is it good healthcare?",
+    "process-good": "Is the process good?",
+}
+
+
+def lean_page(page: Page, extra: str = "") -> str:
+    """Three one-checklist reviews under their own sections, three options each."""
+    catalog = load_catalog()
+    pending = [extra] if extra else []
+    out = heading(page.title, "=")
+    out += [*wrap(page.intro), ""]
+    for c in page.checklists:
+        out += heading(LEAN_HEADINGS[c], "-")
+        out += [
+            f".. ethics-review:: {c}",
+            f"   :name: {page.name.removesuffix('-ethics')}-{c}",
+            f"   :owner: {page.owner}",
+            f"   :review-by: {page.review_by}",
+            f"   :status: {page.status}",
+            "",
+        ]
+        for question in catalog.checklists[c].iter_questions():
+            answer = page.answers.get(question.id)
+            if answer is None or answer.status == "unanswered":
+                continue
+            out.append(f"   .. ethics-answer:: {question.id}")
+            if answer.status != "answered":
+                out.append(f"      :status: {answer.status}")
+            out.append("")
+            for number, text in enumerate(answer.paragraphs):
+                if pending and number == 0:
+                    text = f"{text} {pending.pop()}"
+                out += [*wrap(text, "      "), ""]
+    return "\n".join(out)
+
+
+def handwritten_question(page: Page, question: Question, depth: int, extra: list[str]) -> list[str]:
+    """What a team writes by hand: the question as a section title, prompts, answer."""
+    out: list[str] = []
+    answer = page.answers.get(question.id)
+    out += heading(f"{question.number}. {question.text}", PLAIN_SECTION_CHARS[depth])
+    for prompt in question.prompts:
+        out += textwrap.wrap(prompt, width=79, initial_indent="- ", subsequent_indent="  ")
+    if question.prompts:
+        out.append("")
+    if answer is None or answer.status == "unanswered":
+        if not question.is_group:
+            out += ["*Not yet answered*", ""]
+    else:
+        if answer.status == "not-applicable":
+            out += ["**Not applicable**", ""]
+        for number, text in enumerate(answer.paragraphs):
+            if extra and number == 0:
+                text = f"{text} {extra.pop()}"
+            out += [*wrap(text), ""]
+    for sub in question.subquestions:
+        out += handwritten_question(page, sub, depth + 1, extra)
+    return out
+
+
+def handwritten_page(page: Page, extra: str = "") -> str:
+    """The lean page's words as a team would write them without the extension."""
+    catalog = load_catalog()
+    pending = [extra] if extra else []
+    out = heading(page.title, "=")
+    out += [*wrap(page.intro), ""]
+    for c in page.checklists:
+        out += heading(LEAN_HEADINGS[c], "-")
+        out += [
+            f":Owner: {page.owner}",
+            f":Review by: {page.review_by}",
+            f":Status: {page.status}",
+            "",
+        ]
+        for question in catalog.checklists[c].questions:
+            out += handwritten_question(page, question, 1, pending)
+    attribution = catalog.checklists["plan"].attribution
+    assert attribution is not None
+    out += [*wrap(plain_attribution(attribution)), ""]
+    return "\n".join(out)
+
+
+def handwritten_summary_page() -> str:
+    """No hand-written table: a team without the extension keeps none."""
+    out = heading("Where our ethics reviews stand", "=")
+    out += [*wrap("Each project page records its own ethics questions and answers."), ""]
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------
 # The project
 # --------------------------------------------------------------------------
 
+LOCAL_SIDEBARS = 'html_sidebars = {"**": ["localtoc.html", "relations.html", "searchbox.html"]}\n'
+
 CONF = """\
-# Generated by benchmarks/generate.py ({kind} kind). The two kinds differ
-# only in ``extensions`` and in ``ethics_today``.
+# Generated by benchmarks/generate.py ({kind} kind). Paired kinds (ethics and
+# plain; lean and handwritten) differ only in the sphinx-ethics settings.
 project = "QI programme benchmark"
 author = "Benchmark"
 copyright = "2026, Benchmark"
@@ -506,15 +618,26 @@ exclude_patterns = ["_build"]
 
 
 def write_conf(out: Path, kind: str, today: str = TODAY) -> None:
-    extensions = ["sphinx_ethics"] if kind == "ethics" else []
-    extra = f'ethics_today = "{today}"\n' if kind == "ethics" else ""
+    uses_extension = kind in ("ethics", "lean")
+    extensions = ["sphinx_ethics"] if uses_extension else []
+    extra = f'ethics_today = "{today}"\n' if uses_extension else ""
+    if kind == "lean":
+        extra += "ethics_report = True\n"
+    if LAYOUT[kind] == "lean":
+        extra += LOCAL_SIDEBARS
     (out / "conf.py").write_text(
         CONF.format(kind=kind, extensions=extensions, extra=extra), "utf-8"
     )
 
 
 def page_text(page: Page, kind: str, extra: str = "") -> str:
-    return ethics_page(page, extra) if kind == "ethics" else plain_page(page, extra)
+    writers = {
+        "ethics": ethics_page,
+        "plain": plain_page,
+        "lean": lean_page,
+        "handwritten": handwritten_page,
+    }
+    return writers[kind](page, extra)
 
 
 def page_path(out: Path, docname: str) -> Path:
@@ -537,7 +660,7 @@ def edit_page(
     unanswered: float = UNANSWERED_SHARE,
 ) -> Path:
     """Rewrite one page with ``extra`` appended to its first answer ("" restores it)."""
-    return write_page(out, kind, make_page(seed, index, unanswered), extra)
+    return write_page(out, kind, make_page(seed, index, unanswered, LAYOUT[kind]), extra)
 
 
 def generate(
@@ -562,7 +685,7 @@ def generate(
         shutil.rmtree(out)
     out.mkdir(parents=True)
     write_conf(out, kind, today)
-    models = list(iter_pages(pages, seed, unanswered))
+    models = list(iter_pages(pages, seed, unanswered, LAYOUT[kind]))
     divisions: dict[str, list[Page]] = {}
     for page in models:
         write_page(out, kind, page)
@@ -580,7 +703,13 @@ def generate(
             "",
         ]
         (out / division / "index.rst").write_text("\n".join(text), "utf-8")
-    summary = ethics_summary_page() if kind == "ethics" else plain_summary_page(models, today)
+    summaries = {
+        "ethics": ethics_summary_page,
+        "lean": ethics_summary_page,
+        "plain": lambda: plain_summary_page(models, today),
+        "handwritten": handwritten_summary_page,
+    }
+    summary = summaries[kind]()
     (out / f"{SUMMARY_DOC}.rst").write_text(summary, "utf-8")
     index = heading("QI programme", "=")
     index += [

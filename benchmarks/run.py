@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import pickle
 import platform
 import re
 import shutil
@@ -49,7 +50,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
 HERE = Path(__file__).resolve().parent
-KINDS = ("plain", "ethics")
+#: Baselines, each a pair of kinds (baseline, extension) built from the same
+#: content model: "full" is the original comparison (the extension against
+#: every label, progress line, metadata list and a summary table written by
+#: hand); "handwritten" is what a team would write instead of the extension
+#: (three one-checklist reviews per page; issue #11).
+PAIRS = {"full": ("plain", "ethics"), "handwritten": ("handwritten", "lean")}
+EXTENSION_KINDS = ("ethics", "lean")
 JOBS = 2
 REPORT = "ethics-report.json"
 
@@ -89,6 +96,7 @@ class Samples:
     check: list[float] = field(default_factory=list)
     env_mb: float = 0.0
     warnings: int = 0
+    nodes_per_page: float = 0.0  # doctree nodes of a project page, as read and cached
 
 
 def run_child(cmd: Sequence[str], cwd: Path | None = None) -> Child:
@@ -180,6 +188,7 @@ class Run:
     serial_warnings: dict[str, list[str]] = field(default_factory=dict)
     parallel_warnings: dict[str, list[str]] = field(default_factory=dict)
     serial_report: bytes | None = None
+    baseline: str = "full"
     same_warnings: bool = True
     same_report: bool = True
 
@@ -195,7 +204,8 @@ class Run:
         s.warnings = len(full.warnings)
         s.env_mb = (doctrees / "environment.pickle").stat().st_size / 1e6
         self.serial_warnings[kind] = full.warnings
-        if kind == "ethics":
+        s.nodes_per_page = nodes_per_page(doctrees)
+        if kind in EXTENSION_KINDS:
             self.serial_report = (html / REPORT).read_bytes() if (html / REPORT).exists() else None
 
         token = f"We revisited this answer in benchmark run {repeat + 1}."
@@ -218,54 +228,26 @@ class Run:
         self.parallel_warnings[kind] = parallel.warnings
         if parallel.warnings != self.serial_warnings[kind]:
             self.same_warnings = False
-        if kind == "ethics":
+        if kind in EXTENSION_KINDS:
             report = (html_j / REPORT).read_bytes() if (html_j / REPORT).exists() else None
             if self.serial_report is None or report != self.serial_report:
                 self.same_report = False
 
-    def check(self) -> None:
+    def check(self, kind: str) -> None:
         if self.check_cmd is None:
             return
-        check = run_child([*self.check_cmd, str(self.sources["ethics"])])
+        check = run_child([*self.check_cmd, str(self.sources[kind])])
         if check.returncode not in (0, 1):
             sys.exit(f"sphinx-ethics check failed ({check.returncode}):\n{check.stderr}")
-        self.samples["ethics"].check.append(check.seconds)
+        self.samples[kind].check.append(check.seconds)
 
 
 def measure(args: argparse.Namespace) -> None:
-    root = Path(args.out or HERE / "out" / f"pages-{args.pages}").resolve()
     started = time.perf_counter()
     state, load_before = package_state(), load()
-    sources = {}
-    for kind in KINDS:
-        sources[kind] = generate.generate(args.pages, root / kind / "src", kind, args.seed)
-    pages = list(generate.iter_pages(args.pages, args.seed))
-    slots = sum(p.required for p in pages)
-    blank = sum(len(p.unanswered) for p in pages)
-    edit_index = args.pages // 2
-    run = Run(args, root, sources, edit_index, check_command())
-    run.samples = {kind: Samples() for kind in KINDS}
-
-    # Measurements are interleaved (plain, ethics, plain, ...; which goes first
-    # alternates per run) so that a busy spell on the machine hits both kinds.
-    for repeat in range(args.repeat):
-        order = KINDS if repeat % 2 == 0 else tuple(reversed(KINDS))
-        for kind in order:
-            run.serial(kind, repeat)
-        for kind in order:
-            run.parallel(kind)
-        run.check()
-        print(
-            f"  run {repeat + 1}/{args.repeat} done ({time.perf_counter() - started:.0f} s)",
-            file=sys.stderr,
-            flush=True,
-        )
-
+    baselines = list(PAIRS) if args.baseline == "both" else [args.baseline]
+    runs = [measure_pair(args, baseline, started) for baseline in baselines]
     print()
-    print(
-        f"sphinx-ethics benchmark: {args.pages} project pages + 1 summary page, "
-        f"{slots} answer slots ({blank} unanswered, {blank / slots:.0%})"
-    )
     print(f"sphinx-ethics {state}")
     print(
         f"Python {platform.python_version()}, Sphinx {sphinx.__version__}, "
@@ -273,23 +255,77 @@ def measure(args: argparse.Namespace) -> None:
         f"{platform.system()} {platform.machine()}; median of {args.repeat} runs"
     )
     print(f"machine: {load_before} before, {load()} after")
+    for run in runs:
+        report_pair(args, run)
+    print(f"total benchmark time: {time.perf_counter() - started:.0f} s")
+
+
+def measure_pair(args: argparse.Namespace, baseline: str, started: float) -> Run:
+    """Every measurement of one baseline and its extension project."""
+    kinds = PAIRS[baseline]
+    root = Path(args.out or HERE / "out" / f"pages-{args.pages}").resolve() / baseline
+    sources = {}
+    for kind in kinds:
+        sources[kind] = generate.generate(args.pages, root / kind / "src", kind, args.seed)
+    run = Run(args, root, sources, args.pages // 2, check_command(), baseline=baseline)
+    run.samples = {kind: Samples() for kind in kinds}
+    # Measurements are interleaved (plain, ethics, plain, ...; which goes first
+    # alternates per run) so that a busy spell on the machine hits both kinds.
+    for repeat in range(args.repeat):
+        order = kinds if repeat % 2 == 0 else tuple(reversed(kinds))
+        for kind in order:
+            run.serial(kind, repeat)
+        for kind in order:
+            run.parallel(kind)
+        run.check(kinds[1])
+        print(
+            f"  {baseline}: run {repeat + 1}/{args.repeat} done "
+            f"({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+    return run
+
+
+def report_pair(args: argparse.Namespace, run: Run) -> None:
+    base, ext = PAIRS[run.baseline]
+    layout = generate.LAYOUT[ext]
+    pages = list(generate.iter_pages(args.pages, args.seed, layout=layout))
+    slots = sum(p.required for p in pages)
+    blank = sum(len(p.unanswered) for p in pages)
     print()
-    print_table(args, run, generate.docname_for(edit_index))
-    ethics_serial = run.serial_warnings["ethics"]
+    print(
+        f"== baseline {run.baseline!r}: {base} (no extension) against {ext} (sphinx-ethics); "
+        f"{args.pages} project pages + 1 summary page, "
+        f"{slots} answer slots ({blank} unanswered, {blank / slots:.0%})"
+    )
+    print()
+    print_table(args, run, generate.docname_for(run.edit_index), slots)
+    ext_serial = run.serial_warnings[ext]
     print(
         f"-j {JOBS} warnings identical to serial (sorted, every run): {yesno(run.same_warnings)}"
-        f" ({len(ethics_serial)} serial, {len(run.parallel_warnings['ethics'])} with -j {JOBS};"
-        f" plain: {len(run.serial_warnings['plain'])})"
+        f" ({len(ext_serial)} serial, {len(run.parallel_warnings[ext])} with -j {JOBS};"
+        f" {base}: {len(run.serial_warnings[base])})"
     )
     print(f"-j {JOBS} ethics-report.json identical to serial (every run): {yesno(run.same_report)}")
     if not run.same_warnings:
-        for kind in KINDS:
+        for kind in (base, ext):
             serial, parallel = set(run.serial_warnings[kind]), set(run.parallel_warnings[kind])
             for line in sorted(serial - parallel)[:5]:
                 print(f"  only serial ({kind}): {line}")
             for line in sorted(parallel - serial)[:5]:
                 print(f"  only -j ({kind}): {line}")
-    print(f"total benchmark time: {time.perf_counter() - started:.0f} s")
+
+
+def nodes_per_page(doctrees: Path) -> float:
+    """Mean node count of the project pages' cached doctrees (what every
+    read transform walked, and what is pickled and loaded again to write)."""
+    counts = []
+    for path in sorted(doctrees.glob("division-*/project-*.doctree")):
+        with path.open("rb") as file:
+            tree = pickle.load(file)  # our own build's cache
+        counts.append(sum(1 for _ in tree.findall()))
+    return statistics.mean(counts) if counts else float("nan")
 
 
 def package_state() -> str:
@@ -332,9 +368,10 @@ def met(value: float, base: float, limit: float) -> str:
     return "yes" if value / base <= limit else "NO"
 
 
-def print_table(args: argparse.Namespace, run: Run, edited_doc: str) -> None:
-    plain, ethics = run.samples["plain"], run.samples["ethics"]
-    header = f"{'measurement':<34}{'plain rst':>11}{'sphinx-ethics':>15}{'ratio':>9}  target"
+def print_table(args: argparse.Namespace, run: Run, edited_doc: str, slots: int) -> None:
+    base, ext = PAIRS[run.baseline]
+    plain, ethics = run.samples[base], run.samples[ext]
+    header = f"{'measurement':<34}{base:>11}{'sphinx-ethics':>15}{'ratio':>9}  target"
     print(header)
     print("-" * (len(header) + 30))
 
@@ -406,6 +443,19 @@ def print_table(args: argparse.Namespace, run: Run, edited_doc: str) -> None:
         ratio(ethics.env_mb, plain.env_mb),
     )
     row("warnings, full build", str(plain.warnings), str(ethics.warnings), "")
+    row(
+        "doctree nodes per page (as read)",
+        f"{plain.nodes_per_page:.0f}",
+        f"{ethics.nodes_per_page:.0f}",
+        ratio(ethics.nodes_per_page, plain.nodes_per_page),
+    )
+    per_slot = args.pages / slots
+    row(
+        "  per answer slot",
+        f"{plain.nodes_per_page * per_slot:.1f}",
+        f"{ethics.nodes_per_page * per_slot:.1f}",
+        "",
+    )
     print()
     print(f"incremental edit: {edited_doc}; re-read (ethics, run 1): {', '.join(ethics.reread[0])}")
 
@@ -415,6 +465,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=200, help="project pages (default 200)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="content seed (default 1)")
+    parser.add_argument(
+        "--baseline",
+        choices=[*PAIRS, "both"],
+        default="both",
+        help="handwritten: three one-checklist reviews a page against the same words written "
+        "by hand; full: today's comparison against every label written by hand (default both)",
+    )
     parser.add_argument(
         "--out", help="working directory (default benchmarks/out/pages-N; emptied first)"
     )

@@ -20,7 +20,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
 #: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
@@ -54,7 +54,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     from sphinx_ethics.builder import CheckBuilder
     from sphinx_ethics.domain import EthicsDomain
-    from sphinx_ethics.rendering import BlankWorksheetRules
+    from sphinx_ethics.rendering import AnchorTargets, BlankWorksheetRules
+    from sphinx_ethics.review_output import ExpandReviews, pending_review
 
     config.add_config_values(app)
     app.add_domain(EthicsDomain)
@@ -69,6 +70,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ethics-resources", guide.ResourcesDirective)
     app.add_role("ethics-question", directives.QuestionRole())
     app.add_latex_package("sphinxethics")
+    app.add_node(pending_review)
+    app.add_post_transform(ExpandReviews)
+    app.add_post_transform(AnchorTargets)
     app.add_post_transform(BlankWorksheetRules)
     summary.setup_summary(app)
 

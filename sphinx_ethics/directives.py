@@ -50,7 +50,7 @@ class PageIds:
     ``-3`` if the page already has one), so links and anchors in the
     question id survive rebuilds; Sphinx's ``make_id`` would fall back to a
     serial number without the question id.  Once the nodes are built,
-    :meth:`register_targets` notes each target that is in the tree with
+    :meth:`register_targets` notes each id that is in the tree with
     ``document.note_explicit_target``, so docutils knows every id.
     """
 
@@ -68,9 +68,10 @@ class PageIds:
         return candidate
 
     def register_targets(self, tree: nodes.Element) -> None:
-        for target in tree.findall(nodes.target):
-            if target["ids"]:
-                self.document.note_explicit_target(target)
+        """Note every id in ``tree`` that docutils does not know yet."""
+        for node in tree.findall(nodes.Element):
+            if any(i not in self.document.ids for i in node["ids"]):
+                self.document.note_explicit_target(node)
 
 
 @dataclass(frozen=True)

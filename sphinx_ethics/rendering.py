@@ -32,6 +32,10 @@ from sphinx_ethics.slots import ANSWERED_STATES, ReviewRecord, SlotRecord
 _ = get_translation("sphinx_ethics")
 
 WORKSHEET_LINES = 5
+#: Sphinx's class for what the search index skips (Sphinx 8.2 and later):
+#: state words and the attribution, the same on every page, are not worth
+#: indexing.
+NO_SEARCH = "no-search"
 #: What a ruled worksheet line holds in builders that have no style for it.
 RULE_TEXT = "_" * 60
 
@@ -54,7 +58,8 @@ def attribution_paragraph(attribution: Attribution) -> nodes.paragraph:
     Every link's text is its address, so the text builder and a printed PDF
     show it too.
     """
-    outer = nodes.paragraph(classes=["ethics-attribution"])
+    # Not indexed for search: the same words are on every review's page.
+    outer = nodes.paragraph(classes=["ethics-attribution", NO_SEARCH])
     # The classed inline carries the style to LaTeX (which ignores paragraph classes).
     para = nodes.inline(classes=["ethics-attribution"])
     outer += para
@@ -125,7 +130,7 @@ def prompts_list(question: Question) -> nodes.bullet_list | None:
 
 def badge(state: str, label: str) -> nodes.paragraph:
     """A state line: 'Not yet answered', 'Not applicable', ..."""
-    para = nodes.paragraph(classes=["ethics-state", f"ethics-state-{state}"])
+    para = nodes.paragraph(classes=["ethics-state", f"ethics-state-{state}", NO_SEARCH])
     para += nodes.inline(text=label, classes=["ethics-badge", f"ethics-badge-{state}"])
     return para
 
@@ -145,11 +150,15 @@ def question_block(
     body: Sequence[nodes.Node] = (),
     classes: Sequence[str] = (),
 ) -> nodes.container:
-    """A question: its anchor, number and text, prompts, then ``body``."""
+    """A question: number and text, prompts, then ``body``; the anchor is its id.
+
+    The id is on the block itself, not on a separate target node: one node
+    fewer per question.  LaTeX and Texinfo write anchors only for targets,
+    so :class:`AnchorTargets` adds them back for those builders.
+    """
     kind = "ethics-group" if question.is_group else "ethics-slot"
     added = ["ethics-added"] if question.added_by else []
-    block = nodes.container(classes=["ethics-question", kind, *added, *classes])
-    block += nodes.target("", "", ids=[anchor])
+    block = nodes.container(classes=["ethics-question", kind, *added, *classes], ids=[anchor])
     block += question_text(question)
     prompts = prompts_list(question)
     if prompts is not None:
@@ -158,13 +167,14 @@ def question_block(
     return block
 
 
-def checklist_heading(checklist: Checklist, anchor: str) -> list[nodes.Node]:
-    heading: list[nodes.Node] = [
-        nodes.target("", "", ids=[anchor]),
-        nodes.rubric(text=checklist.title, classes=["ethics-checklist-title"]),
-    ]
-    heading += [nodes.paragraph(text=p, classes=["ethics-intro"]) for p in checklist.intro]
-    return heading
+def checklist_box(
+    checklist: Checklist, anchor: str, classes: Sequence[str] = ()
+) -> nodes.container:
+    """A checklist's box (anchored) with its title and introduction."""
+    box = nodes.container(classes=["ethics-checklist", *classes], ids=[anchor])
+    box += nodes.rubric(text=checklist.title, classes=["ethics-checklist-title"])
+    box += [nodes.paragraph(text=p, classes=["ethics-intro"]) for p in checklist.intro]
+    return box
 
 
 def blank_checklist(
@@ -173,9 +183,8 @@ def blank_checklist(
     with_worksheet: bool = False,
 ) -> nodes.container:
     """The checklist with no answers: for a handbook, or printed for a workshop."""
-    classes = ["ethics-checklist"] + (["ethics-with-worksheet"] if with_worksheet else [])
-    box = nodes.container(classes=classes)
-    box += checklist_heading(checklist, anchors[checklist.id])
+    classes = ["ethics-with-worksheet"] if with_worksheet else []
+    box = checklist_box(checklist, anchors[checklist.id], classes)
     for question in checklist.questions:
         box += _blank_question(question, anchors, with_worksheet)
     box += attributions([checklist.attribution])
@@ -228,7 +237,7 @@ def progress_line(answered: int, required: int, problems: int = 0) -> nodes.para
             "count": problems
         }
     complete = "complete" if answered == required and not problems else "incomplete"
-    para = nodes.paragraph(classes=["ethics-progress", f"ethics-progress-{complete}"])
+    para = nodes.paragraph(classes=["ethics-progress", f"ethics-progress-{complete}", NO_SEARCH])
     para += nodes.inline(text=text, classes=["ethics-progress"])
     return para
 
@@ -260,6 +269,23 @@ def problems_box(problems: Sequence[str]) -> nodes.container:
         items += nodes.list_item("", nodes.paragraph(text=message))
     box += items
     return box
+
+
+class AnchorTargets(SphinxPostTransform):
+    """LaTeX and Texinfo write an anchor only for a target node: give them one.
+
+    The blocks carry their ids themselves (HTML writes ``<div id>``), which
+    keeps a target node per question out of every document.
+    """
+
+    default_priority = 900  # after the reviews are built (review_output)
+    formats = ("latex", "texinfo")
+
+    def run(self, **kwargs: object) -> None:
+        for block in list(self.document.findall(nodes.container)):
+            if block["ids"] and any(c.startswith("ethics-") for c in block["classes"]):
+                block.insert(0, nodes.target("", "", ids=block["ids"]))
+                block["ids"] = []
 
 
 class BlankWorksheetRules(SphinxPostTransform):
@@ -323,10 +349,9 @@ def review_block(
     review is in, which the reader has just read.
     """
     status = record.status if record.status in ("draft", "in-review", "approved") else ""
-    box = nodes.container(classes=["ethics-review", f"ethics-review-{status or 'no-status'}"])
-    # A target (not the rubric) carries the anchor, so every builder
-    # writes it (LaTeX writes no label for a rubric).
-    box += nodes.target("", "", ids=[record.anchor])
+    box = nodes.container(
+        classes=["ethics-review", f"ethics-review-{status or 'no-status'}"], ids=[record.anchor]
+    )
     if show_title:
         box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
     fields = metadata_fields(
@@ -336,7 +361,6 @@ def review_block(
             (_("Date"), record.date),
             (_("Review by"), record.review_by),
             (_("Status"), record.status),
-            (_("Checklists"), ", ".join(record.checklists)),
         ]
     )
     if fields is not None:
@@ -354,8 +378,7 @@ def review_block(
         box += nodes.paragraph(text=_("This review has no questions."), classes=["ethics-empty"])
     layout = _ReviewLayout(record, anchors, answers, duplicates)
     for checklist in checklists:
-        section = nodes.container(classes=["ethics-checklist"])
-        section += checklist_heading(checklist, anchors[checklist.id])
+        section = checklist_box(checklist, anchors[checklist.id])
         section += [layout.question(q) for q in checklist.questions]
         section += added_questions_note(checklist)
         box += section

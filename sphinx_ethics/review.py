@@ -9,8 +9,11 @@ A review is built in four steps, each in its own place:
 2. **classify** every slot with the pure :func:`sphinx_ethics.slots.classify_slots`;
 3. **record** the review in the ``ethics`` domain (with the problems only
    this document can tell: unknown ids, duplicate answers);
-4. **render** it with :func:`sphinx_ethics.rendering.review_block`, which
-   only reads the record and the answers' nodes.
+4. **render** it: the page keeps only the answers and the ids
+   (:func:`sphinx_ethics.review_output.pending`); the questions, states and
+   the rest are built from the record when the page is written
+   (:class:`sphinx_ethics.review_output.ExpandReviews`, with
+   :func:`sphinx_ethics.rendering.review_block`).
 
 Project-wide checks (unanswered slots and the rest) run later, in
 :mod:`sphinx_ethics.checks`.
@@ -27,7 +30,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from sphinx_ethics import answers_file, rendering, signoff
+from sphinx_ethics import answers_file, review_output, signoff
 from sphinx_ethics.answer import (
     STACK_KEY,
     Answer,
@@ -347,23 +350,18 @@ class ReviewDirective(EthicsDirective):
         checklists: list[Checklist],
         answers: SortedAnswers,
         notes: list[Node],
-    ) -> nodes.container:
-        box = rendering.review_block(
+    ) -> nodes.Element:
+        """Keep the answers and ids; the rest is built when the page is written."""
+        box = review_output.pending(
             record,
-            checklists,
             self.anchors,
             {qid: answer.content for qid, answer in answers.by_id.items()},
             [(a.question_id, a.content) for a in answers.duplicates],
             [(a.question_id, a.content) for a in answers.strays],
             notes,
-            problems=[
-                p.message
-                for p in EthicsDomain.get(self.env).problems.get(self.env.docname, [])
-                if p.review == record.name
-            ],
             show_title=bool(self.option("title")) or not self.section_title,
         )
-        signoff.add_to_review(box, record, self.signoffs, self.config)  # governance
+        signoff.keep(box, self.signoffs)  # governance: shown when the page is written
         box["classes"] += self.options.get("class", [])
         self.ids.register_targets(box)
         self.register_label(record)

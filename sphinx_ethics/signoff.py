@@ -121,6 +121,34 @@ def complete_record(
     )
 
 
+#: Marks a sign-off's comment kept in a review until its page is written.
+KEPT = "ethics_signoff"
+
+
+def keep(pending: nodes.Element, signoffs: Sequence[Signoff]) -> None:
+    """Keep each sign-off as written (with its comment) in the pending review."""
+    for item in signoffs:
+        record = dataclasses.asdict(item.record)
+        pending += nodes.container(
+            "",
+            *item.content,
+            classes=["ethics-signoff-comment"],
+            **{KEPT: record},
+            counts=item.counts,
+        )
+
+
+def take(pending: nodes.Element) -> list[Signoff]:
+    """The sign-offs :func:`keep` left in a pending review, taken out of it."""
+    found = []
+    for child in list(pending.children):
+        if isinstance(child, nodes.Element) and KEPT in child:
+            record = SignoffRecord(**child[KEPT])
+            found.append(Signoff(record, list(child.children), bool(child["counts"])))
+            pending.remove(child)
+    return found
+
+
 def add_to_review(
     box: nodes.Element, record: ReviewRecord, signoffs: Sequence[Signoff], config: Config
 ) -> None:
@@ -154,10 +182,12 @@ def _show_choices(box: nodes.Element, record: ReviewRecord) -> None:
     if not choices:
         return
     labels = choice_labels()
-    for target in list(box.findall(nodes.target)):
-        choice = next((choices[i] for i in target["ids"] if i in choices), "")
+    for block in list(box.findall(nodes.Element)):
+        choice = next((choices[i] for i in block["ids"] if i in choices), "")
+        if not choice:
+            continue
         badge_node = next(
-            (n for n in target.parent.findall(nodes.inline) if "ethics-badge" in n["classes"]),
+            (n for n in block.findall(nodes.inline) if "ethics-badge" in n["classes"]),
             None,
         )
         if choice and badge_node is not None:

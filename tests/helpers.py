@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 
 TESTS = Path(__file__).parent
@@ -175,6 +175,16 @@ class Built:
 
     def ethics_warnings(self, subtype: str | None = None) -> list[Warn]:
         return ethics_warnings(self.warnings, subtype)
+
+
+def block_with(element: Tag, cls: str) -> Tag:
+    """The block of class ``cls`` an anchor belongs to: the element itself
+    (reviews, checklists and questions carry their own ids) or its parent."""
+    if cls in (element.get("class") or []):
+        return element
+    parent = element.find_parent(class_=cls)
+    assert parent is not None, f"no {cls!r} block around {element.name} {element.get('id')!r}"
+    return parent
 
 
 def sphinx_build(

@@ -20,6 +20,7 @@ from docutils import nodes
 from helpers import (
     ATTRIBUTION,
     assert_snapshot,
+    block_with,
     ethics_warnings,
     norm,
     parse_warnings,
@@ -42,7 +43,7 @@ def review_box(page: BeautifulSoup, anchor: str) -> Tag:
     """The ``ethics-review`` container whose title carries ``anchor``."""
     title = page.find(id=anchor)
     assert title is not None, f"no element with id {anchor!r}"
-    box = title.find_parent("div", class_="ethics-review")
+    box = block_with(title, "ethics-review")
     assert box is not None
     return box
 
@@ -50,7 +51,7 @@ def review_box(page: BeautifulSoup, anchor: str) -> Tag:
 def question_block(box: Tag, anchor: str) -> Tag:
     text = box.find(id=anchor)
     assert text is not None, f"no question anchor {anchor!r}"
-    block = text.find_parent("div", class_="ethics-question")
+    block = block_with(text, "ethics-question")
     assert block is not None
     return block
 
@@ -64,7 +65,7 @@ def slot_states(box: Tag) -> dict[str, str]:
     """Question anchor -> state class (``answered``, ``unanswered``, ...) of each slot."""
     states = {}
     for block in box.select("div.ethics-slot"):
-        anchor = block.find("p", class_="ethics-question-text")["id"]
+        anchor = block["id"]
         (state,) = [
             c.removeprefix("ethics-slot-")
             for c in block["class"]
@@ -77,7 +78,7 @@ def slot_states(box: Tag) -> dict[str, str]:
 def answer_texts(box: Tag) -> dict[str, str]:
     texts = {}
     for block in box.select("div.ethics-slot"):
-        anchor = block.find("p", class_="ethics-question-text")["id"]
+        anchor = block["id"]
         answer = block.find("div", class_="ethics-answer")
         if answer is not None:
             texts[anchor] = norm(answer.get_text(" "))
@@ -101,7 +102,8 @@ def assert_attribution(container: Tag) -> None:
 def test_review_shows_every_question_in_source_order(review_build):
     box = review_box(review_build.html("review"), "falls-plan")
     shown = [
-        (p["id"], norm(p.get_text())) for p in box.find_all("p", class_="ethics-question-text")
+        (p.parent["id"], norm(p.get_text()))
+        for p in box.find_all("p", class_="ethics-question-text")
     ]
     expected = [
         (f"falls-plan-{q.id}", norm(f"{q.number}. {q.text} [{q.id}]"))
@@ -147,7 +149,7 @@ def test_group_heading_has_no_placeholder(review_build):
     assert own_states(group) == []
     assert group.find("div", class_="ethics-answer", recursive=False) is None
     subs = group.find_all("div", class_="ethics-slot", recursive=False)
-    assert [s.find("p", class_="ethics-question-text")["id"] for s in subs] == [
+    assert [s["id"] for s in subs] == [
         "falls-plan-plan-2a",
         "falls-plan-plan-2b",
         "falls-plan-plan-2c",
@@ -176,7 +178,9 @@ def test_answers_are_shown_under_their_questions(review_build):
 
 def test_review_metadata(review_build):
     box = review_box(review_build.html("review"), "falls-plan")
-    assert norm(box.find(id="falls-plan").get_text()) == "Ethics review — falls prevention"
+    assert box["id"] == "falls-plan"
+    title = box.find("p", class_="ethics-review-title")
+    assert norm(title.get_text()) == "Ethics review — falls prevention"
     fields = box.find("dl", class_="ethics-metadata")
     assert fields is not None
     text = norm(fields.get_text(" "))
@@ -345,7 +349,7 @@ def test_blank_checklist_has_questions_and_no_placeholders(review_build):
         assert "Optional" not in text
         assert not box.select("p.ethics-state, div.ethics-answer, p.ethics-progress")
     assert not plan.select("span.ethics-rule")
-    anchors = [p["id"] for p in plan.find_all("p", class_="ethics-question-text")]
+    anchors = [p.parent["id"] for p in plan.find_all("p", class_="ethics-question-text")]
     for anchor, question in zip(anchors, CATALOG.checklists["plan"].iter_questions(), strict=True):
         assert question.id in anchor
     assert_attribution(plan)
@@ -404,7 +408,8 @@ def test_definitions_glossary_and_term_role(review_build):
 
 
 def review_container(app, docname: str) -> nodes.container:
-    doctree = app.env.get_doctree(docname)
+    """The review as written: the page's doctree with the review built out."""
+    doctree = app.env.get_and_resolve_doctree(docname, app.builder)
     return next(n for n in doctree.findall(nodes.container) if "ethics-review" in n["classes"])
 
 

@@ -329,6 +329,7 @@ PAGES = [
     "howto/answers-file",
     "howto/status-page",
     "howto/customise-look",
+    "howto/share-form",
     "reference/directives",
     "reference/configuration",
     "reference/warnings",

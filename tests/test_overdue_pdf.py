@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import (
     ROOTS,
+    block_with,
     latexpdf,
     missing,
     no_crash,
@@ -37,7 +38,7 @@ PROBLEMS = "Problems to fix before this review can be complete"
 def review_box(page: Path, name: str):
     target = soup(page).find(id=name)
     assert target is not None, name
-    return target.find_parent("div", class_="ethics-review")
+    return block_with(target, "ethics-review")
 
 
 # --------------------------------------------------------------------------

@@ -142,6 +142,9 @@ PACKAGE_DATA = (
     "sphinx_ethics/schemas/report.schema.json",
     "sphinx_ethics/static/sphinx-ethics.css",
     "sphinx_ethics/texinputs/sphinxethics.sty",
+    "sphinx_ethics/form/form.html",
+    "sphinx_ethics/form/form.css",
+    "sphinx_ethics/form/form.js",
 )
 LICENCE_FILES = ("LICENSE", f"LICENSES/{CC}.txt", "LICENSES/MIT.txt")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from helpers import build_html, warning_lines, write_project
+from helpers import block_with, build_html, warning_lines, write_project
 
 ROOT = Path(__file__).parent / "roots" / "test-programme"
 CONF = 'extensions = ["sphinx_ethics"]\n'
@@ -102,7 +102,7 @@ def test_summary_links_resolve_to_the_right_anchors(built):
                     assert element is not None, link["href"]
                     if column == "Unanswered":
                         # the anchor is on the question, next to its placeholder
-                        question = element.find_parent(class_="ethics-question")
+                        question = block_with(element, "ethics-question")
                         assert question.select_one(
                             ".ethics-badge-unanswered, .ethics-badge-placeholder"
                         )
@@ -314,7 +314,7 @@ def test_junit_report_one_suite_per_review_failures_counted(built):
 def test_answers_file_combines_with_nested_answers(built):
     _src, out, _ = built
     page = soup(out / "wards" / "discharge.html")
-    answer = page.find(id="discharge-process-good-1a").find_parent(class_="ethics-question")
+    answer = block_with(page.find(id="discharge-process-good-1a"), "ethics-question")
     assert answer.select_one(".ethics-answer strong").get_text() == "everyone"
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import (
     ROOTS,
+    block_with,
     copy_root,
     ethics_warnings,
     no_crash,
@@ -116,7 +117,7 @@ def test_unanswered_messages_say_why(val):
 
 def test_draft_answer_renders_as_draft_not_answered(val):
     page = val.html("unanswered")
-    block = page.find(id="unanswered-review-plan-5").find_parent("div", class_="ethics-slot")
+    block = block_with(page.find(id="unanswered-review-plan-5"), "ethics-slot")
     assert "ethics-slot-draft" in block["class"]
     assert "A first draft about penalties." in block.get_text()
     progress = page.find("p", class_="ethics-progress").get_text()
@@ -214,7 +215,7 @@ def test_not_applicable_without_reason(val):
     assert where == at("notapplicable", ".. ethics-answer:: collaboration-1")
     assert "collaboration-1" in msg
     block = val.html("notapplicable").find(id="na-review-collaboration-1")
-    assert "ethics-slot-answered" not in block.find_parent("div", class_="ethics-slot")["class"]
+    assert "ethics-slot-answered" not in block_with(block, "ethics-slot")["class"]
 
 
 def test_unknown_question_says_did_you_mean(val):

@@ -17,6 +17,7 @@ COMMANDS = {
     "export": ("catalogue", "cmd_export"),
     "check": ("check", "cmd_check"),
     "validate": ("catalogue", "cmd_validate"),
+    "form": ("form", "cmd_form"),
 }
 PAGE_FORMATS = ("rst", "md")  # as sphinx_ethics.pages.FORMATS
 EXPORT_FORMATS = ("md", "rst", "html", "csv", "json")
@@ -110,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
         "built-in data (and any --checklists): every problem with file:line.",
     )
     validate.add_argument("file", nargs="+", metavar="FILE", help="checklist YAML files")
+    _form_arguments(
+        command(
+            "form",
+            "Write an offline HTML form for people who do not use the docs (a patient "
+            "panel): a box and a state per question, answers kept in their browser, and a "
+            "button that downloads an answers file for an ethics-review's :answers: option.",
+        )
+    )
     return parser
 
 
@@ -169,3 +178,31 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
         help="parallel readers: a number, or 'auto' (parallel only for larger projects)",
     )
     check.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")
+
+
+def _form_arguments(form: argparse.ArgumentParser) -> None:
+    form.add_argument("checklist", nargs="+", metavar="CHECKLIST", help="checklist ids")
+    form.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the HTML file to write ('-' for stdout); an existing file is replaced only "
+        "if it is a form written by this command",
+    )
+    form.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="an answers YAML file to fill the form with (read as the build reads "
+        ":answers:; any problem in it stops the command)",
+    )
+    form.add_argument(
+        "--title", default="", help="the form's heading (default: from the checklists)"
+    )
+    form.add_argument(
+        "-c",
+        "--conf-dir",
+        metavar="DIR",
+        help="a project's conf.py folder: use its ethics_checklists and "
+        "ethics_placeholder_patterns",
+    )

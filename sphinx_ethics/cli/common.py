@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,3 +61,16 @@ def pick(catalog: Catalog, ids: Iterable[str]) -> list[Checklist]:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def one_line(value: str, option: str) -> str:
+    """``value`` if it is one line of printable text; else the command stops
+    (a line break in an option must never reach a page's or a form's markup)."""
+    for char in value:
+        if char in "\u2028\u2029" or unicodedata.category(char) == "Cc":
+            what = "a line break" if char in "\n\r\u2028\u2029\x85\v\f" else "a control character"
+            raise CommandError(
+                f"--{option.replace('_', '-')} must be one line of text; "
+                f"it contains {what} ({char!r})"
+            )
+    return value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from pathlib import Path
 
 from sphinx_ethics import files, markup, page_update, pages
@@ -15,6 +14,7 @@ from sphinx_ethics.cli.common import (
     CommandError,
     checklist_files,
     load,
+    one_line,
     pick,
     plural,
 )
@@ -28,18 +28,6 @@ TEXT_OPTIONS = ("name", "title", "owner", "reviewers", "date", "review_by")
 # --------------------------------------------------------------------------
 
 
-def _one_line(value: str, option: str) -> str:
-    """``value`` if it is one line of printable text; else the command stops."""
-    for char in value:
-        if char in "\u2028\u2029" or unicodedata.category(char) == "Cc":
-            what = "a line break" if char in "\n\r\u2028\u2029\x85\v\f" else "a control character"
-            raise CommandError(
-                f"--{option.replace('_', '-')} must be one line of text; "
-                f"it contains {what} ({char!r})"
-            )
-    return value
-
-
 def _date(value: str, option: str) -> str:
     from sphinx_ethics.slots import parse_date
 
@@ -50,7 +38,7 @@ def _date(value: str, option: str) -> str:
 
 def _meta(args: argparse.Namespace) -> pages.ReviewMeta:
     for option in TEXT_OPTIONS:
-        _one_line(getattr(args, option), option)
+        one_line(getattr(args, option), option)
     return pages.ReviewMeta(
         name=args.name,
         title=args.title,

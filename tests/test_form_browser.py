@@ -1,0 +1,353 @@
+"""The offline answer form in a real, headless Chromium (``sphinx-ethics form``).
+
+Driven over the DevTools pipe (``browser/cdp.py``), as a patient partner uses
+it: type into three boxes, mark one question as not applying, reload (the
+answers are kept), press "Download answers" (a real download, into a
+folder given with ``Browser.setDownloadBehavior``), then build a project
+whose review reads the downloaded file as ``:answers:`` and see those slots
+answered in ``ethics-report.json``.  Hostile text goes the same way and must
+arrive as text.  The YAML the script writes is checked against PyYAML and
+the build's reader in ``test_form_yaml``.  axe-core at 360 and 1280 px,
+keyboard order, print and no-JavaScript views.
+
+Screenshots go to ``$SPHINX_ETHICS_ARTIFACTS`` (else ``build/screenshots/``);
+``form-*.png`` are the ones the how-to shows (``docs/howto/files/``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import pickle
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from browser import forms
+from browser.cdp import Chromium, Page
+from bs4 import BeautifulSoup
+from docutils import nodes
+from helpers import TESTS, build_html, missing, pdftotext, write_project
+
+ARTIFACTS = Path(
+    os.environ.get("SPHINX_ETHICS_ARTIFACTS") or TESTS.parent / "build" / "screenshots"
+)
+AXE_JS = TESTS / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE, DESKTOP, HEIGHT = 360, 1280, 800
+FILE_NAME = "plan-co-production-answers.yaml"
+TITLE = "Falls prevention: questions for the patient panel"
+
+CONF = 'extensions = ["sphinx_ethics"]\nethics_today = "2026-11-01"\n'
+PAGE = """\
+Patient panel
+=============
+
+.. ethics-review:: plan co-production
+   :name: panel
+   :answers: answers.yaml
+"""
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    with forms.chromium(tmp_path_factory.mktemp("form-chromium")) as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def form(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return forms.write_form(tmp_path_factory.mktemp("form") / "form.html", TITLE)
+
+
+@pytest.fixture
+def tab(browser: Chromium, tmp_path: Path) -> Iterator[Page]:
+    """A fresh tab; downloads go to ``tmp_path/downloads``; nothing kept from other tests."""
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.send(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    page = browser.new_page(DESKTOP, HEIGHT)
+    page.downloads = downloads  # type: ignore[attr-defined]
+    page.goto("about:blank")
+    yield page
+    browser.send("Target.closeTarget", {"targetId": page.target})
+
+
+def open_form(tab: Page, form: Path, *, fresh: bool = True) -> None:
+    tab.goto(form.as_uri())
+    if fresh:
+        tab.evaluate("localStorage.clear()")
+        tab.goto(form.as_uri())
+
+
+def type_into(tab: Page, qid: str, text: str) -> None:
+    """Focus the box and type, as a keyboard does (input events included)."""
+    tab.evaluate(f"document.getElementById('a-{qid}').focus()")
+    tab.send("Input.insertText", {"text": text})
+
+
+def choose(tab: Page, qid: str, state: str) -> None:
+    tab.evaluate(f'document.querySelector(\'input[name="state-{qid}"][value="{state}"]\').click()')
+
+
+def progress(tab: Page) -> str:
+    return tab.evaluate("document.getElementById('progress').textContent")
+
+
+def download(tab: Page) -> str:
+    """Press "Download answers" and read the file the browser saved."""
+    target = tab.downloads / FILE_NAME  # type: ignore[attr-defined]
+    target.unlink(missing_ok=True)
+    tab.evaluate("document.getElementById('download').click()")
+    deadline = time.monotonic() + 20
+    while not target.is_file():
+        assert time.monotonic() < deadline, "no download within 20 s"
+        time.sleep(0.05)
+    time.sleep(0.1)
+    return target.read_text("utf-8")
+
+
+def build_with(tmp_path: Path, answers: str) -> tuple[dict, Path]:
+    """Build a project whose review reads ``answers``; its report and HTML folder."""
+    src = write_project(tmp_path, {"index.rst": PAGE}, CONF)
+    (src / "answers.yaml").write_text(answers, "utf-8")
+    out = tmp_path / "html"
+    build_html(src, out, "-d", tmp_path / "doctrees")
+    report = json.loads((out / "ethics-report.json").read_text("utf-8"))
+    return report, tmp_path / "doctrees"
+
+
+# --------------------------------------------------------------------------
+# Fill, reload, download, build
+# --------------------------------------------------------------------------
+
+ANSWERS = {
+    "plan-1": "Fewer falls on wards 7 and 8.\n\n- at night\n- after moves between wards",
+    "plan-2a": "Falls hurt people: 40 last year.",
+    "co-production-1": "We met the panel in the library; large print papers.",
+}
+REASON = "Nothing here can harm anyone: the leaflet only changes its wording."
+
+
+def test_fill_reload_download_and_build(tab: Page, form: Path, tmp_path: Path) -> None:
+    open_form(tab, form)
+    assert progress(tab) == "0 of 13 required questions answered"
+    for qid, text in ANSWERS.items():
+        type_into(tab, qid, text)
+    choose(tab, "plan-2c", "not-applicable")
+    label = tab.evaluate("document.querySelector('label[for=a-plan-2c]').textContent")
+    assert label == "Why it does not apply to 2c"
+    assert progress(tab) == "3 of 13 required questions answered"
+    type_into(tab, "plan-2c", REASON)
+    type_into(tab, "plan-3", "We will ask the panel")
+    choose(tab, "plan-3", "draft")
+    assert progress(tab) == "4 of 13 required questions answered"
+    tab.evaluate(
+        "document.activeElement.blur();"
+        "document.getElementById('q-plan-2c').scrollIntoView({block: 'center'})"
+    )
+    tab.screenshot(ARTIFACTS / "form-filled-1280.png", full_page=False)
+
+    tab.goto(form.as_uri())  # a later visit: the answers are still there
+    kept = tab.evaluate(
+        "Object.fromEntries(sphinxEthicsForm.entries().filter(e => e.text).map("
+        "e => [e.id, [e.state, e.text]]))"
+    )
+    assert kept == {
+        **{qid: ["answered", text] for qid, text in ANSWERS.items()},
+        "plan-2c": ["not-applicable", REASON],
+        "plan-3": ["draft", "We will ask the panel"],
+    }
+    assert progress(tab) == "4 of 13 required questions answered"
+    assert tab.evaluate("document.getElementById('saved').textContent").startswith(
+        "Answers restored from this browser"
+    )
+
+    text = download(tab)
+    assert tab.evaluate("document.getElementById('result').textContent") == (
+        f"Downloaded {FILE_NAME} with 5 answers. Send this file to the team."
+    )
+    stored = TESTS.parent / "docs" / "howto" / "files" / "panel-answers.yaml"
+    shown = re.sub(r"(?m)^# Downloaded .*$", "# Downloaded 2026-11-20T14:05:09.000Z", text)
+    if os.environ.get("SPHINX_ETHICS_UPDATE_SNAPSHOTS") == "1":
+        stored.write_text(shown, "utf-8")
+    version = re.compile(r"sphinx-ethics \S+ form")
+    assert version.sub("", shown) == version.sub("", stored.read_text("utf-8")), (
+        "the how-to's example download differs (SPHINX_ETHICS_UPDATE_SNAPSHOTS=1 rewrites it)"
+    )
+    assert yaml.safe_load(text) == {
+        **ANSWERS,
+        "plan-2c": {"status": "not-applicable", "text": REASON},
+        "plan-3": {"status": "draft", "text": "We will ask the panel"},
+    }
+    report, _ = build_with(tmp_path, text)
+    (review,) = report["reviews"]
+    states = {slot["id"]: slot["state"] for slot in review["slots"]}
+    assert {qid: states[qid] for qid in [*ANSWERS, "plan-2c", "plan-3"]} == {
+        **dict.fromkeys(ANSWERS, "answered"),
+        "plan-2c": "not-applicable",
+        "plan-3": "draft",
+    }
+    assert (review["required"], review["answered"]) == (13, 4)
+    answers = {slot["id"]: slot["answer"] for slot in review["slots"]}
+    assert answers["plan-2c"] == REASON
+    assert answers["co-production-1"] == ANSWERS["co-production-1"]
+    assert all(slot["file"].endswith("answers.yaml") for slot in review["slots"] if slot["answer"])
+
+
+HOSTILE = {
+    "plan-1": '<script>alert("form")</script><img src=x onerror=alert(1)>',
+    "plan-2a": '.. raw:: html\n\n   <b id="raw-injected">raw</b>',
+    "plan-2b": "{{ config.__class__ }} {% if x %}{% endif %} ${HOME}",
+    "plan-2c": '=HYPERLINK("http://evil.example/","click me")',
+    "plan-2d": '!!python/object/apply:os.system ["echo pwned"]\n--- !!python/name:os.system',
+    "plan-3": ".. include:: /etc/passwd",
+    "plan-4": "# not a comment\n---\n...\nkey: value\n- item\n\t tab and trailing space ",
+    "plan-5": "word " * 40_000,  # one line of 200,000 characters
+}
+
+
+def test_hostile_text_arrives_as_text(tab: Page, form: Path, tmp_path: Path) -> None:
+    open_form(tab, form)
+    for qid, text in HOSTILE.items():
+        tab.evaluate(
+            f"(() => {{ const box = document.getElementById('a-{qid}');"
+            f" box.value = {json.dumps(text)};"
+            " box.dispatchEvent(new Event('input', {bubbles: true})); })()"
+        )
+    text = download(tab)
+    assert yaml.safe_load(text) == HOSTILE
+    report, doctrees = build_with(tmp_path, text)
+    slots = {slot["id"]: slot for slot in report["reviews"][0]["slots"]}
+    assert slots["plan-1"]["answer"] == HOSTILE["plan-1"]
+    assert slots["plan-2c"]["answer"] == HOSTILE["plan-2c"]
+    assert "!!python/object/apply:os.system" in slots["plan-2d"]["answer"]
+    doctree = pickle.loads((doctrees / "index.doctree").read_bytes())
+    assert not list(doctree.findall(nodes.raw))
+    html = (tmp_path / "html" / "index.html").read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find(id="raw-injected") and not soup.find("img", src="x")
+    assert not [s for s in soup.find_all("script") if "alert" in (s.string or "")]
+    shown = soup.get_text()
+    for needle in (
+        "<script>alert(",
+        "</script><img src=x",
+        "{{ config.__class__ }}",
+        "=HYPERLINK(",
+    ):
+        assert needle in shown
+    assert "root:" not in shown  # /etc/passwd was not read
+
+
+# --------------------------------------------------------------------------
+# Accessibility: axe, keyboard, focus, phone width
+# --------------------------------------------------------------------------
+
+AXE_RUN_JS = """axe.run(document, {resultTypes: ["violations"]}).then((results) =>
+  results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(" ") + " " + n.html.slice(0, 200))})))"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        missing("no axe-core: npm ci --prefix tests/browser")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_axe_finds_nothing_and_nothing_scrolls_sideways(
+    tab: Page, form: Path, axe_source: str, width: int
+) -> None:
+    tab.resize(width, HEIGHT)
+    open_form(tab, form)
+    type_into(tab, "plan-1", ANSWERS["plan-1"])
+    choose(tab, "plan-2a", "not-applicable")
+    tab.evaluate(axe_source)
+    violations = tab.evaluate(AXE_RUN_JS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"axe-form-{width}.json").write_text(json.dumps(violations, indent=2), "utf-8")
+    assert violations == []
+    sizes = tab.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+    assert sizes == [width, width]
+    tab.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+    tab.screenshot(ARTIFACTS / f"form-top-{width}.png", full_page=False)
+    tab.evaluate("document.getElementById('t-plan-1').scrollIntoView()")
+    tab.screenshot(ARTIFACTS / f"form-question-{width}.png", full_page=False)
+    tab.screenshot(ARTIFACTS / f"form-page-{width}.png")
+
+
+TAB_JS = """(() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  return {id: el.id || el.name || el.localName, tag: el.localName,
+          outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth)};
+})()"""
+
+#: Every control, in document order: what Tab must reach (one stop per radio group).
+CONTROLS_JS = """[...document.querySelectorAll(
+  "textarea, input[type=radio]:checked, a[href], button")].filter(
+  (el) => el.checkVisibility()).map((el) => el.id || el.name || el.localName)"""
+
+
+def press_tab(tab: Page) -> None:
+    key = {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}
+    tab.send("Input.dispatchKeyEvent", {"type": "keyDown", **key})
+    tab.send("Input.dispatchKeyEvent", {"type": "keyUp", **key})
+
+
+def test_tab_reaches_every_control_in_order_with_visible_focus(tab: Page, form: Path) -> None:
+    open_form(tab, form)
+    choose(tab, "plan-3", "draft")
+    expected = tab.evaluate(CONTROLS_JS)
+    assert expected[:3] == ["a-plan-1", "state-plan-1", "a-plan-2a"]
+    assert expected[-3:] == ["download", "print", "forget"]
+    tab.evaluate("document.activeElement.blur(); window.focus()")
+    reached = []
+    for _ in range(len(expected)):
+        press_tab(tab)
+        reached.append(tab.evaluate(TAB_JS))
+    assert [r["id"] for r in reached] == expected
+    no_outline = [r["id"] for r in reached if r["outline"] < 2]
+    assert not no_outline, f"no visible focus on {no_outline}"
+    # The radio group that Tab reaches is the chosen state; arrows change it.
+    radio = next(r for r in reached if r["id"] == "state-plan-3")
+    assert radio["tag"] == "input"
+    assert tab.evaluate("document.querySelector('input[name=state-plan-3]:checked').value") == (
+        "draft"
+    )
+
+
+def test_print_shows_answers_and_hides_buttons(tab: Page, form: Path, tmp_path: Path) -> None:
+    open_form(tab, form)
+    type_into(tab, "plan-1", "Printed answer, line one\nline two")
+    choose(tab, "plan-2c", "not-applicable")
+    type_into(tab, "plan-2c", REASON)
+    data = tab.send("Page.printToPDF", {"printBackground": False})["data"]
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(base64.b64decode(data))
+    text = " ".join(pdftotext(pdf).split())
+    assert "Printed answer, line one line two" in text
+    assert "Why it does not apply to 2c" in text and REASON in text
+    assert "2 of 13 required questions answered" in text
+    assert "Download answers" not in text and "Clear answers" not in text
+
+
+def test_without_javascript_the_form_still_reads(browser: Chromium, form: Path) -> None:
+    page = browser.new_page(PHONE, HEIGHT)
+    try:
+        page.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        page.goto(form.as_uri())
+        seen = page.evaluate(
+            """({boxes: document.querySelectorAll("textarea").length,
+                 note: document.querySelector("noscript") !== null,
+                 finish: document.querySelector(".finish").checkVisibility(),
+                 wide: document.documentElement.scrollWidth})"""
+        )
+    finally:
+        browser.send("Target.closeTarget", {"targetId": page.target})
+    assert seen == {"boxes": 13, "note": True, "finish": False, "wide": PHONE}
