@@ -70,6 +70,13 @@ def read_answers(path: Path, display: str) -> tuple[list[FileAnswer], list[FileP
     except yaml_reading.YamlReadError as err:
         message = f"answers file {display} {err.message}" if err.about_file else err.message
         return [], [FileProblem("answers-file", message, f"{display}:{err.line}")]
+    return answers_of(document, display)
+
+
+def answers_of(
+    document: yaml_reading.Document, display: str
+) -> tuple[list[FileAnswer], list[FileProblem]]:
+    """The answers in a composed answers file (``merge`` reads its own text back)."""
     root = document.root
     if root is None:
         return [], []

@@ -2,15 +2,24 @@
 
 What ``sphinx-ethics check`` runs: every ethics warning of a full build and
 the same ``ethics-report.json`` (written at ``build-finished`` like any
-other builder's), without resolving and writing pages.
+other builder's), without resolving and writing pages.  It also writes
+``ethics-answers.json``: every review's answers as structured blocks
+(:mod:`sphinx_ethics.answer_text`), which ``sphinx-ethics review`` reads.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Set
+from pathlib import Path
 from typing import Any
 
 from sphinx.builders.dummy import DummyBuilder
+
+from sphinx_ethics.domain import EthicsDomain
+from sphinx_ethics.reports import write_report_file
+
+ANSWERS_NAME = "ethics-answers.json"
 
 
 class CheckBuilder(DummyBuilder):
@@ -26,3 +35,18 @@ class CheckBuilder(DummyBuilder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         pass  # the report is all this builder produces
+
+    def finish(self) -> None:
+        write_report_file(Path(self.outdir) / ANSWERS_NAME, answers_json(self.env))
+
+
+def answers_json(env: Any) -> str:
+    """``{"reviews": [{"docname", "name", "answers": {slot id: blocks}}]}``, by page."""
+    stored = EthicsDomain.get(env).answers
+    reviews = [
+        {"docname": docname, "name": name, "answers": answers}
+        for docname in sorted(stored)
+        for name, answers in stored[docname].items()
+    ]
+    # No indent: Python's fast encoder (indented, this took 1.5 s on 200 pages).
+    return json.dumps({"reviews": reviews}, ensure_ascii=False) + "\n"

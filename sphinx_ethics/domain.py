@@ -47,13 +47,15 @@ class EthicsDomain(Domain):
     #: Questions are objects: they reach ``objects.inv`` (intersphinx) and ``:any:``.
     object_types: ClassVar[dict[str, ObjType]] = {"question": ObjType("question", "question")}
     #: Per-document entries: reviews, question targets, pages with a summary,
-    #: question links, and the problems found while reading the document.
+    #: question links, the problems found while reading the document, and
+    #: the reviews' answers as structured blocks.
     initial_data: ClassVar[dict[str, Any]] = {
         "reviews": {},
         "targets": {},
         "summaries": {},
         "links": {},
         "problems": {},
+        "answers": {},
     }
     data_version = 4
 
@@ -85,6 +87,15 @@ class EthicsDomain(Domain):
     def problems(self) -> dict[str, list[Problem]]:
         """Problems found while reading each document (unsuppressed ones only)."""
         return self.data.setdefault("problems", {})
+
+    @property
+    def answers(self) -> dict[str, dict[str, dict[str, list[Any]]]]:
+        """Each review's answers as blocks (:mod:`sphinx_ethics.answer_text`):
+        document -> review name -> slot id -> blocks, for ``sphinx-ethics review``."""
+        return self.data.setdefault("answers", {})
+
+    def add_answers(self, docname: str, review: str, blocks: dict[str, list[Any]]) -> None:
+        self.answers.setdefault(docname, {})[review] = blocks
 
     def add_problem(self, docname: str, problem: Problem) -> None:
         self.problems.setdefault(docname, []).append(problem)

@@ -73,10 +73,10 @@ def ensure_writable(path: Path) -> None:
 
 
 def write_atomic(
-    path: Path, text: str, *, refuse_read_only: bool = True, make_parents: bool = False
+    path: Path, text: str | bytes, *, refuse_read_only: bool = True, make_parents: bool = False
 ) -> None:
-    """Write ``text`` (UTF-8) to ``path`` by the rules in the module docstring."""
-    data = text.encode("utf-8")
+    """Write ``text`` (UTF-8; bytes as given) to ``path`` by the module docstring's rules."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     info = _stat(path)
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):

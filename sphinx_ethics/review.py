@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from sphinx_ethics import answers_file, review_output, signoff
+from sphinx_ethics import answer_text, answers_file, review_output, signoff
 from sphinx_ethics.answer import (
     STACK_KEY,
     Answer,
@@ -235,6 +235,9 @@ class ReviewDirective(EthicsDirective):
         )
         domain = EthicsDomain.get(self.env)
         domain.add_review(record)
+        # The answers' structure (lists, links), for exports outside Sphinx.
+        found = {qid: answer_text.blocks(a.content) for qid, a in sorted_answers.by_id.items()}
+        domain.add_answers(self.env.docname, name, found)
         for question_id in known:
             target = QuestionTarget(question_id, self.env.docname, self.anchors[question_id], False)
             domain.add_target(target)

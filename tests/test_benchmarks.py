@@ -50,3 +50,28 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
         assert files == sorted(p.relative_to(second) for p in second.rglob("*.rst"))
         for name in files:
             assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_lean_and_handwritten_pages_carry_the_same_words(tmp_path: Path) -> None:
+    # The handwritten baseline is fair only if it holds the same question
+    # texts and answers as the lean review it is compared with.
+    page = generate.make_page(1, 0, layout="lean")
+    lean = generate.page_text(page, "lean")
+    handwritten = generate.page_text(page, "handwritten")
+    assert lean.count(".. ethics-review::") == 3
+    assert ".. ethics-" not in handwritten
+    squeeze = "".join  # line wrapping may break at hyphens: compare without spaces
+    lean, handwritten = squeeze(lean.split()), squeeze(handwritten.split())
+    for question in page.slots():
+        assert squeeze(question.text.split()) in handwritten
+        for paragraph in page.answers[question.id].paragraphs:
+            assert squeeze(paragraph.split()) in lean
+            assert squeeze(paragraph.split()) in handwritten
+
+
+def test_benchmark_counts_doctree_nodes(tmp_path: Path) -> None:
+    run = pytest.importorskip("run")
+    src = generate.generate(2, tmp_path / "src", "lean", unanswered=0.0, today="2026-01-01")
+    result = build(src, tmp_path / "html", "-d", tmp_path / "doctrees")
+    assert result.returncode == 0, result.stderr
+    assert 50 < run.nodes_per_page(tmp_path / "doctrees") < 1000

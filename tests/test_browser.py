@@ -145,7 +145,7 @@ SNAPSHOT_JS = """(() => {
   for (const text of document.querySelectorAll("div.ethics-question > p.ethics-question-text")) {
     const block = text.parentElement;
     const badge = block.querySelector(":scope > p.ethics-state > span.ethics-badge");
-    questions[text.id] = {slot: block.classList.contains("ethics-slot"),
+    questions[block.id] = {slot: block.classList.contains("ethics-slot"),
                           text: box(text), badge: badge && box(badge)};
   }
   const width = window.innerWidth, wide = [];

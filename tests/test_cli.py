@@ -37,7 +37,17 @@ SLOTS = {name: [q.id for q in c.slots()] for name, c in CATALOG.checklists.items
 SCRIPT = shutil.which("sphinx-ethics", path=str(Path(sys.executable).parent)) or shutil.which(
     "sphinx-ethics"
 )
-COMMANDS = ("list", "new", "update", "export", "check", "validate", "form")
+COMMANDS = (
+    "list",
+    "new",
+    "update",
+    "export",
+    "check",
+    "validate",
+    "form",
+    "review",
+    "merge",
+)
 
 
 def run(

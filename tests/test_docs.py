@@ -329,7 +329,7 @@ PAGES = [
     "howto/answers-file",
     "howto/status-page",
     "howto/customise-look",
-    "howto/share-form",
+    "howto/share",
     "reference/directives",
     "reference/configuration",
     "reference/warnings",

@@ -1,4 +1,5 @@
-"""The ``sphinx-ethics`` command: list, new, update, export, check, validate, form.
+"""The ``sphinx-ethics`` command: list, new, update, export, check, validate, form,
+review, merge.
 
 Every command reads the same catalogue as the Sphinx extension (the built-in
 THIS Institute data plus ``--checklists`` files), so what the command line
@@ -64,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         wants_json = bool(getattr(args, "json", False))
         if not getattr(args, "command", None):
-            parser.error("give a command: list, new, update, export, check, validate or form")
+            parser.error(
+                "give a command: list, new, update, export, check, validate, form, review or merge"
+            )
         return int(command_function(args.command)(args))
     except SystemExit as stop:  # --help, --version and argument errors
         if stop.code is None:

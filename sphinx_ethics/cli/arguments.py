@@ -18,9 +18,12 @@ COMMANDS = {
     "check": ("check", "cmd_check"),
     "validate": ("catalogue", "cmd_validate"),
     "form": ("form", "cmd_form"),
+    "review": ("review_command", "cmd_review"),
+    "merge": ("merge", "cmd_merge"),
 }
 PAGE_FORMATS = ("rst", "md")  # as sphinx_ethics.pages.FORMATS
 EXPORT_FORMATS = ("md", "rst", "html", "csv", "json")
+REVIEW_FORMATS = ("md", "html", "docx", "csv", "json")  # as sphinx_ethics.review_export.FORMATS
 
 
 class Parser(argparse.ArgumentParser):
@@ -119,6 +122,22 @@ def build_parser() -> argparse.ArgumentParser:
             "button that downloads an answers file for an ethics-review's :answers: option.",
         )
     )
+    _review_arguments(
+        command(
+            "review",
+            "Write one completed review for people who do not use Sphinx (a board paper, an "
+            "R&D office): every question, the team's answers, states, sign-offs, referrals "
+            "and attribution. Reads the project like 'check' (no HTML written).",
+        )
+    )
+    _merge_arguments(
+        command(
+            "merge",
+            "Merge an answers file that came back (from a form, a colleague) into the team's "
+            ":answers: file: add new answers, fill empty entries, report every conflict with "
+            "both texts. Nothing is overwritten without --theirs; every other byte is kept.",
+        )
+    )
     return parser
 
 
@@ -205,4 +224,62 @@ def _form_arguments(form: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="a project's conf.py folder: use its ethics_checklists and "
         "ethics_placeholder_patterns",
+    )
+
+
+def _project_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-c", "--conf-dir", metavar="DIR", help="where conf.py is (default: SOURCEDIR)"
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        default="auto",
+        metavar="N",
+        help="parallel readers: a number, or 'auto' (parallel only for larger projects)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")
+
+
+def _review_arguments(review: argparse.ArgumentParser) -> None:
+    review.add_argument("sourcedir", metavar="SOURCEDIR", help="the Sphinx source directory")
+    review.add_argument("name", metavar="NAME", help="the review's :name: (see 'check')")
+    review.add_argument(
+        "--format",
+        choices=REVIEW_FORMATS,
+        help="output format (default: from the -o extension, else md); docx needs "
+        'python-docx (pip install "sphinx-ethics[docx]")',
+    )
+    review.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="file to write (default: stdout); a FIFO or device is written in place, "
+        "a read-only file is refused",
+    )
+    _project_options(review)
+
+
+def _merge_arguments(merge: argparse.ArgumentParser) -> None:
+    merge.add_argument("incoming", metavar="INCOMING", help="the answers file that came back")
+    merge.add_argument(
+        "--into",
+        required=True,
+        metavar="ANSWERS",
+        help="the team's answers file, changed in place (it must exist; an empty file is fine)",
+    )
+    side = merge.add_mutually_exclusive_group()
+    side.add_argument(
+        "--theirs", action="store_true", help="on a conflict, take the incoming answer"
+    )
+    side.add_argument("--ours", action="store_true", help="on a conflict, keep the team's answer")
+    merge.add_argument(
+        "--dry-run", action="store_true", help="say what would change; write nothing"
+    )
+    merge.add_argument(
+        "-c",
+        "--conf-dir",
+        metavar="DIR",
+        help="the project's conf.py directory, for its custom checklists' question ids "
+        "(default: the nearest conf.py at or above ANSWERS)",
     )

@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,23 @@ def _jobs(value: str, documents: int) -> int:
     return jobs
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class ProjectBuild:
+    """A project as ``check`` (and ``review``) build it: where, which checklists, how."""
+
+    srcdir: Path
+    confdir: Path
+    files: list[Path]
+    jobs: int
+    verbose: bool
+
+    def run(self, *outputs: str) -> list[Any]:
+        """Build with ``-b ethics-check``; the JSON files it wrote, by name."""
+        return _build(self.srcdir, self.confdir, self.files, self.jobs, self.verbose, outputs)
+
+
+def project_build(args: argparse.Namespace) -> ProjectBuild:
+    """Read conf.py and the checklist files; an invalid one stops here, before building."""
     srcdir = Path(args.sourcedir)
     confdir = Path(args.conf_dir) if args.conf_dir else srcdir
     conf = _conf_file(srcdir, confdir, explicit=bool(args.conf_dir))
@@ -79,7 +96,15 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise CommandError(f"checklist file not found: {path} (from ethics_checklists)")
     load(files)  # an invalid checklist file: exit 2 before building
     jobs = _jobs(args.jobs, _count_documents(srcdir, namespace))
-    report = _build(srcdir, confdir, files, jobs, args.verbose)
+    return ProjectBuild(srcdir, confdir, files, jobs, args.verbose)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sphinx_ethics.reports import REPORT_NAME
+
+    project = project_build(args)
+    srcdir = project.srcdir
+    [report] = project.run(REPORT_NAME)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -124,12 +149,15 @@ def _did_you_mean_subdir(directory: Path) -> str:
 
 
 def _build(
-    srcdir: Path, confdir: Path, files: Sequence[Path], jobs: int, verbose: bool
-) -> dict[str, Any]:
-    """Run the ``ethics-check`` builder in a fresh temp dir; return the report it wrote."""
+    srcdir: Path,
+    confdir: Path,
+    files: Sequence[Path],
+    jobs: int,
+    verbose: bool,
+    outputs: Sequence[str],
+) -> list[Any]:
+    """Run the ``ethics-check`` builder in a fresh temp dir; return the files it wrote."""
     from sphinx.cmd.build import build_main
-
-    from sphinx_ethics.reports import REPORT_NAME
 
     paths = [str(p.resolve()) for p in files]
     if any("," in p for p in paths):
@@ -149,10 +177,10 @@ def _build(
             str(srcdir), str(out),
         ]  # fmt: skip
         status = build_main(argv)
-        report = out / REPORT_NAME
-        if status == 2 or not report.is_file():
+        wanted = [out / name for name in outputs]
+        if status == 2 or not all(path.is_file() for path in wanted):
             raise CommandError(f"Sphinx could not build {srcdir} (see the messages above)")
-        return json.loads(report.read_text("utf-8"))
+        return [json.loads(path.read_text("utf-8")) for path in wanted]
 
 
 def _print_report(srcdir: Path, report: dict[str, Any]) -> None:

@@ -1,0 +1,167 @@
+"""``merge``: bring an answers file that came back into the team's ``:answers:`` file.
+
+The incoming file is untrusted (a form download, an e-mail attachment): it
+is read with the same safe reader as the build (no tags, no alias bombs, no
+FIFOs), every problem in it stops the command (exit 2), and every question
+id must be one the project knows: the built-in checklists, the project's
+``ethics_checklists`` (its conf.py is the nearest one at or above the
+team's file, or ``--conf-dir``), ``--checklists`` files, and ids already in
+the team's file.
+
+Exit codes: 0 merged (or nothing to do); 1 conflicts left unresolved, in
+which case **nothing is written** (choose ``--theirs`` or ``--ours``, or
+edit by hand); 2 bad input.  ``--dry-run`` reports the same and writes
+nothing.  The editing itself is :mod:`sphinx_ethics.answers_merge`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx_ethics.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    checklist_files,
+    load,
+    plural,
+)
+
+if TYPE_CHECKING:
+    from sphinx_ethics.answers_file import FileAnswer
+    from sphinx_ethics.answers_merge import MergePlan
+    from sphinx_ethics.catalog import Catalog
+    from sphinx_ethics.yaml_reading import Document
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from sphinx_ethics import answers_file, answers_merge, files, yaml_reading
+
+    incoming, target = Path(args.incoming), Path(args.into)
+    try:
+        text = yaml_reading.read_text(target)
+    except yaml_reading.YamlReadError as err:
+        raise CommandError(f"{target} {err.message}") from None
+    theirs = _usable(*answers_file.read_answers(incoming, str(incoming)))
+    ours = _usable(*answers_file.answers_of(_compose(text, target), str(target)))
+    catalog = load(checklist_files(args, _project_checklists(args, target)))
+    _refuse_unknown(theirs, ours, catalog)
+    side = "theirs" if args.theirs else "ours" if args.ours else ""
+    merge = answers_merge.plan(ours, theirs, side)
+    _report(merge, incoming, target)
+    if merge.conflicts:
+        print(
+            f"Not merged: {plural(len(merge.conflicts), 'conflict')}; {target} is unchanged. "
+            "Rerun with --theirs (take the incoming answers) or --ours (keep yours), "
+            "or edit the file by hand."
+        )
+        return EXIT_PROBLEMS
+    if not merge.changes:
+        print(f"Nothing to merge: {target} already has every answer in {incoming}.")
+        return EXIT_OK
+    new, _spans = answers_merge.apply(text, merge, catalog.questions, str(target))
+    if args.dry_run:
+        print(f"Dry run: {target} would get {_summary(merge)}; nothing written.")
+        return EXIT_OK
+    files.write_atomic(target, new, refuse_read_only=True)
+    print(f"Merged {incoming} into {target}: {_summary(merge)}.")
+    return EXIT_OK
+
+
+def _compose(text: str, target: Path) -> Document:
+    from sphinx_ethics import yaml_reading
+
+    try:
+        return yaml_reading.compose(text)
+    except yaml_reading.YamlReadError as err:
+        raise CommandError(f"{target}:{err.line}: {err.message}") from None
+
+
+def _usable(answers: list[FileAnswer], problems: list[object]) -> list[FileAnswer]:
+    """The answers, or the file's first problem as the error (fail closed)."""
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        location = getattr(first, "location", "")
+        raise CommandError(f"{location}: {getattr(first, 'message', first)}{more}")
+    return answers
+
+
+def _project_checklists(args: argparse.Namespace, target: Path) -> list[Path]:
+    """The project's own checklist files, from its conf.py (none without one)."""
+    from sphinx_ethics.cli.conf import ethics_checklists, find_project, read_conf
+
+    if args.conf_dir:
+        conf = Path(args.conf_dir) / "conf.py"
+        if not conf.is_file():
+            raise CommandError(f"no conf.py in {args.conf_dir}")
+        return ethics_checklists(read_conf(conf), Path(args.conf_dir))
+    return find_project(target.resolve().parent).checklists
+
+
+def _refuse_unknown(theirs: list[FileAnswer], ours: list[FileAnswer], catalog: Catalog) -> None:
+    from sphinx_ethics.catalog import unknown_id
+
+    known = set(catalog.questions) | {a.question_id for a in ours}
+    for answer in theirs:
+        if answer.question_id not in known:
+            slots = [q.id for c in catalog.checklists.values() for q in c.slots()]
+            raise CommandError(
+                f"{answer.location}: {unknown_id('question', answer.question_id, slots)}; "
+                "nothing merged"
+            )
+
+
+# --------------------------------------------------------------------------
+# Telling the user
+# --------------------------------------------------------------------------
+
+#: Control characters (but tab and newline) are shown escaped: never sent to the terminal.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _quote(answer: FileAnswer) -> list[str]:
+    status = "" if answer.status == "answered" else f" [{answer.status}]"
+    lines = answer.text.strip("\n").splitlines() or [""]
+    return [f"    {answer.location}{status}:", *(f"    | {shown(line)}" for line in lines)]
+
+
+def _report(merge: MergePlan, incoming: Path, target: Path) -> None:
+    for answer in merge.added:
+        print(f"{answer.location}: {answer.question_id}: added")
+    for answer in merge.filled:
+        print(f"{answer.location}: {answer.question_id}: fills the empty entry in {target}")
+    for answer in merge.empty:
+        print(f"{answer.location}: {answer.question_id}: empty; skipped")
+    for kind, conflicts in (
+        ("conflict", merge.conflicts),
+        ("conflict, taking theirs", merge.replaced),
+        ("conflict, keeping ours", merge.kept),
+    ):
+        for conflict in conflicts:
+            print(f"{conflict.theirs.location}: {conflict.theirs.question_id}: {kind}")
+            print("  ours:")
+            print("\n".join(_quote(conflict.ours)))
+            print("  theirs:")
+            print("\n".join(_quote(conflict.theirs)))
+    if merge.same:
+        print(f"{plural(len(merge.same), 'answer')} in {incoming} already in {target}.")
+    sys.stdout.flush()
+
+
+def _summary(merge: MergePlan) -> str:
+    parts = [
+        f"{len(merge.added)} added",
+        f"{len(merge.filled)} filled",
+        f"{len(merge.replaced)} replaced (--theirs)" if merge.replaced else "",
+        f"{len(merge.kept)} kept (--ours)" if merge.kept else "",
+    ]
+    return ", ".join(p for p in parts if p)
