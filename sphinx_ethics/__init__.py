@@ -49,6 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         markup,
         reports,
         review,
+        signoff,
         summary,
     )
     from sphinx_ethics.builder import CheckBuilder
@@ -61,6 +62,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(CheckBuilder)
     app.add_directive("ethics-review", review.ReviewDirective)
     app.add_directive("ethics-answer", answer.AnswerDirective)
+    app.add_directive("ethics-signoff", signoff.SignoffDirective)
     app.add_directive("ethics-checklist", directives.ChecklistDirective)
     app.add_directive("ethics-tips", directives.TipsDirective)
     app.add_directive("ethics-definitions", directives.DefinitionsDirective)

@@ -16,7 +16,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -41,6 +41,7 @@ class Answer:
     content: list[Node]
     file: str = ""  # an :answers: file (the line is then that file's)
     markup: str = ""  # why the answer cannot be trusted as written (see markup_slips)
+    choice: str = ""  # a screening question's :answer: (yes / no / unsure)
 
     @functools.cached_property
     def text(self) -> str:
@@ -48,7 +49,7 @@ class Answer:
         return "\n".join(filter(None, (_visible_text(node) for node in self.content)))
 
     def given(self) -> GivenAnswer:
-        return GivenAnswer(self.text, self.status, self.line, self.file, self.markup)
+        return GivenAnswer(self.text, self.status, self.line, self.file, self.markup, self.choice)
 
 
 def _visible_text(node: Node) -> str:
@@ -69,6 +70,7 @@ class AnswerCollector:
     ignored: bool = False  # a nested review: answers are shown, not counted
     review: str = ""  # the review's name, which the answers' problems belong to
     answers: list[Answer] = field(default_factory=list)
+    signoffs: list[Any] = field(default_factory=list)  # sphinx_ethics.signoff.Signoff
 
 
 # --------------------------------------------------------------------------
@@ -82,7 +84,9 @@ class AnswerDirective(EthicsDirective):
     # The id is checked in run(): docutils would drop an answer without one.
     optional_arguments = 1
     has_content = True
-    option_spec: ClassVar = LenientOptions({"status": directives.unchanged})
+    option_spec: ClassVar = LenientOptions(
+        {"status": directives.unchanged, "answer": directives.unchanged}
+    )
 
     def run(self) -> list[Node]:
         stack: list[AnswerCollector] = self.env.temp_data.get(STACK_KEY, [])
@@ -97,6 +101,12 @@ class AnswerDirective(EthicsDirective):
             self.problem("status", msg + ", ".join(ANSWER_STATUSES), review=review)
             status = "answered"
         answer = Answer(question_id, status, self.lineno, self.parse_content_to_nodes())
+        answer.choice = self.options.get("answer", "")
+        question = self.catalog.questions.get(question_id)
+        if answer.choice and question is not None and not question.screening:
+            msg = f"{question_id}: :answer: is for screening questions (yes, no or unsure); "
+            msg += f"{question_id} is answered in words, so :answer: is ignored"
+            self.problem("option", msg, review=review)
         for offset, line in option_lines(self.content, self.option_spec):
             answer.markup = (
                 f"the answer contains the option line {line.strip()!r}, which only works "

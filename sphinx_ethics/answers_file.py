@@ -9,6 +9,13 @@ in the page's own markup (reStructuredText or MyST)::
     plan-2c:
       status: not-applicable
       text: No penalties or rewards are involved.
+    screening-1: unsure
+    screening-2:
+      answer: yes
+      text: We will interview six patients about their stay.
+
+A screening question (``kind: screening``) takes ``yes``, ``no`` or
+``unsure``: as the whole value, or as ``answer:`` beside an explanation.
 
 Reading is plain Python (no Sphinx), shared by the extension and the
 command line: every entry that cannot be used comes back as a problem with
@@ -32,6 +39,7 @@ class FileAnswer:
     status: str
     text: str
     location: str  # "path:line", for warnings
+    choice: str = ""  # ``answer:`` of a screening question (yes / no / unsure)
 
 
 @dataclass(frozen=True)
@@ -102,9 +110,10 @@ def _answer(
         problems.append(FileProblem("answers-file", msg, location))
         return None
     fields = {str(k.value): v for k, v in value.value}
-    unknown = sorted(set(fields) - {"text", "status"})
+    unknown = sorted(set(fields) - {"text", "status", "answer"})
     if unknown:
-        msg = f"{question_id}: unknown key(s) {', '.join(unknown)}; use 'text' and 'status'"
+        msg = f"{question_id}: unknown key(s) {', '.join(unknown)}; use 'text' and 'status' "
+        msg += "(and 'answer' for a screening question)"
         problems.append(FileProblem("answers-file", msg, location))
     status_node, text_node = fields.get("status"), fields.get("text")
     status = str(status_node.value) if isinstance(status_node, yaml.ScalarNode) else "answered"
@@ -113,7 +122,9 @@ def _answer(
         problems.append(FileProblem("status", msg + ", ".join(ANSWER_STATUSES), location))
         status = "answered"
     text = scalar_text(text_node) if isinstance(text_node, yaml.ScalarNode) else ""
-    return FileAnswer(question_id, status, text, location)
+    choice_node = fields.get("answer")
+    choice = str(choice_node.value) if isinstance(choice_node, yaml.ScalarNode) else ""
+    return FileAnswer(question_id, status, text, location, choice)
 
 
 #: Plain YAML scalars that are not answers: ``null``, ``~``, an empty value,

@@ -31,6 +31,7 @@ from sphinx_ethics.catalog_model import (
     OriginalWork,
     Problem,
     Question,
+    ReferRule,
     Resource,
     Tip,
     did_you_mean,
@@ -61,6 +62,7 @@ __all__ = [
     "ParsedFile",
     "Problem",
     "Question",
+    "ReferRule",
     "Resource",
     "Tip",
     "builtin_path",
@@ -96,8 +98,14 @@ def _original(data: dict[str, Any]) -> OriginalWork:
     return OriginalWork(authors=tuple(data.get("authors", ())), **values)
 
 
+def _refer(data: dict[str, Any] | None) -> ReferRule | None:
+    if not data:
+        return None
+    return ReferRule(tuple(data["when"]), data["to"], data.get("because", ""))
+
+
 def _questions(
-    checklist_id: str, items: list[dict[str, Any]], added_by: str = ""
+    checklist_id: str, items: list[dict[str, Any]], added_by: str = "", screening: bool = False
 ) -> tuple[Question, ...]:
     questions = []
     for item in items:
@@ -112,6 +120,8 @@ def _questions(
                 prompts=tuple(sub.get("prompts", ())),
                 parent=parent_id,
                 added_by=added_by,
+                screening=screening,
+                refer=_refer(sub.get("refer")),
             )
             for sub in item.get("subquestions", ())
         )
@@ -124,6 +134,8 @@ def _questions(
                 prompts=tuple(item.get("prompts", ())),
                 subquestions=subs,
                 added_by=added_by,
+                screening=screening,
+                refer=_refer(item.get("refer")),
             )
         )
     return tuple(questions)
@@ -196,10 +208,13 @@ class _FileAdder:
                 id=item["id"],
                 title=item["title"],
                 version=version,
-                questions=_questions(item["id"], item["questions"]),
+                questions=_questions(
+                    item["id"], item["questions"], screening=item.get("kind") == "screening"
+                ),
                 intro=tuple(item.get("intro", ())),
                 attribution=self.attribution,
                 file=self.name,
+                kind=item.get("kind", "checklist"),
             )
 
     def add_extensions(self) -> None:
@@ -217,7 +232,13 @@ class _FileAdder:
         """``base`` with the questions of ``extends`` entry ``index`` added."""
         # Added questions are marked, so they are never shown as the source's words.
         added_by = self.attribution.title if self.attribution else Path(self.name).name
-        extra = _questions(base.id, item["questions"], added_by)
+        extra = _questions(base.id, item["questions"], added_by, base.kind == "screening")
+        for qi, question in enumerate(item["questions"]):
+            if base.kind != "screening" and _has_refer(question):
+                path = ["extends", index, "questions", qi, "number"]
+                message = f"refer: checklist {base.id!r} is not a screening checklist "
+                message += "(only questions of a 'kind: screening' checklist can refer)"
+                self.problems.append(Problem(self.name, line_of(self.root, path), message))
         taken = {q.number for q in base.questions}
         for qi, question in enumerate(extra):
             if question.number in taken:
@@ -232,6 +253,7 @@ class _FileAdder:
             intro=base.intro,
             attribution=base.attribution,
             file=base.file,
+            kind=base.kind,
         )
 
     def add_tips(self) -> None:
@@ -284,6 +306,10 @@ class _FileAdder:
                 authors=item.get("authors", ""),
                 attribution=self.attribution,
             )
+
+
+def _has_refer(question: dict[str, Any]) -> bool:
+    return "refer" in question or any("refer" in s for s in question.get("subquestions", ()))
 
 
 def load_catalog(extra_files: Sequence[str | Path] = (), *, builtin: bool = True) -> Catalog:

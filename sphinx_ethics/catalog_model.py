@@ -79,6 +79,19 @@ class Attribution:
         }
 
 
+#: What a screening question is answered with (``kind: screening`` checklists).
+SCREENING_CHOICES = ("yes", "no", "unsure")
+
+
+@dataclass(frozen=True)
+class ReferRule:
+    """A screening question's ``refer``: which answers send the project to whom, and why."""
+
+    when: tuple[str, ...]
+    to: str
+    because: str = ""
+
+
 @dataclass(frozen=True)
 class Question:
     """One numbered question; lettered sub-questions are questions of their own.
@@ -96,6 +109,9 @@ class Question:
     parent: str | None = None
     #: Who added the question through ``extends`` (empty for the checklist's own).
     added_by: str = ""
+    #: A screening question is answered yes, no or unsure (``kind: screening``).
+    screening: bool = False
+    refer: ReferRule | None = None
 
     @property
     def is_group(self) -> bool:
@@ -111,6 +127,8 @@ class Checklist:
     intro: tuple[str, ...] = ()
     attribution: Attribution | None = None
     file: str = ""
+    #: ``checklist`` (answers in words) or ``screening`` (yes / no / unsure).
+    kind: str = "checklist"
 
     def iter_questions(self) -> Iterator[Question]:
         """Every question in source order: a group, then its sub-questions."""

@@ -128,12 +128,14 @@ def read_file(
             Problem(name, line, "expected a mapping with 'schema_version' and 'checklists'")
         )
         raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
+    _refer_words(data, root)
     flagged: set[tuple[Any, ...]] = set()
     if check_schema:
         schema_problems, flagged = _schema_problems(data, root, name)
         problems += schema_problems
     problems += _strict_problems(data, root, name, flagged)
     problems += _duplicate_problems(data, root, name)
+    problems += _refer_problems(data, root, name)
     if problems:
         raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
     return ParsedFile(data, root)
@@ -220,6 +222,60 @@ def _source_fields(data: dict[str, Any]) -> Iterator[_Field]:
     for index, item in _items(data.get("resources")):
         if item.get("url"):
             yield ["resources", index, "url"], item["url"], LINK, f"is not allowed: {LINK_RULE}"
+
+
+def _node_at(root: yaml.Node | None, path: Sequence[Any]) -> yaml.Node | None:
+    node = root
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            return None
+    return node
+
+
+def _refer_words(data: dict[str, Any], root: yaml.Node | None) -> None:
+    """``when: [yes, no]`` as the words written: YAML 1.1 reads them as booleans."""
+    for group in ("checklists", "extends"):
+        for ci, checklist in _items(data.get(group)):
+            for qi, question in _items(checklist.get("questions")):
+                path: list[Any] = [group, ci, "questions", qi]
+                items = [(path, question)]
+                items += [
+                    ([*path, "subquestions", si], sub)
+                    for si, sub in _items(question.get("subquestions"))
+                ]
+                for where, item in items:
+                    refer = item.get("refer")
+                    if not isinstance(refer, dict) or not isinstance(refer.get("when"), list):
+                        continue
+                    for wi, value in enumerate(refer["when"]):
+                        node = _node_at(root, [*where, "refer", "when", wi])
+                        if isinstance(value, bool) and isinstance(node, yaml.ScalarNode):
+                            refer["when"][wi] = str(node.value).casefold()
+
+
+def _refer_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:
+    """``refer`` belongs to screening questions: elsewhere nothing could fire it."""
+    problems = []
+    for ci, checklist in _items(data.get("checklists")):
+        if checklist.get("kind") == "screening":
+            continue
+        for qi, question in _items(checklist.get("questions")):
+            paths = [["checklists", ci, "questions", qi]]
+            paths += [
+                [*paths[0], "subquestions", si] for si, _ in _items(question.get("subquestions"))
+            ]
+            for path in paths:
+                item = question if len(path) == 4 else question["subquestions"][path[-1]]
+                if "refer" in item:
+                    message = f"{_describe_path([*path, 'refer'])}: only a question of a "
+                    message += "'kind: screening' checklist can refer (add 'kind: screening' "
+                    message += f"to checklist {checklist.get('id')!r}, or remove 'refer')"
+                    problems.append(Problem(name, line_of(root, [*path, "refer"]), message))
+    return problems
 
 
 def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
+from sphinx_ethics import governance
 from sphinx_ethics.catalog import did_you_mean, unknown_id
-from sphinx_ethics.config import config_problems, project_catalog, today_setting
+from sphinx_ethics.config import config_problems, project_catalog, signoff_roles, today_setting
 from sphinx_ethics.domain import EthicsDomain
 from sphinx_ethics.problems import Problem, is_suppressed, log
-from sphinx_ethics.slots import ReviewRecord, parse_date, today
+from sphinx_ethics.slots import SCREENING_REASON, ReviewRecord, parse_date, today
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -48,6 +49,10 @@ def review_problems(review: ReviewRecord, when: dt.date) -> list[Problem]:
         if slot.file:
             where["file"] = slot.file
         line = slot.line or review.line
+        if slot.reason.startswith(SCREENING_REASON):
+            msg = f"{slot.id}: {slot.reason} (review {review.name!r})"
+            problems.append(Problem("screening", msg, line=line, **where))
+            continue
         if slot.reason.startswith("marked not-applicable"):
             msg = f"{slot.id}: marked not-applicable but gives no reason (review {review.name!r})"
             problems.append(Problem("not-applicable", msg, line=line, **where))
@@ -121,8 +126,10 @@ def project_problems(app: Sphinx, env: BuildEnvironment) -> list[Problem]:
     reviews = domain.all_reviews()
     when = today(today_setting(app.config))
     problems = duplicate_names(reviews)
+    roles = signoff_roles(app.config)
     for review in reviews:
         problems += review_problems(review, when)
+        problems += governance.review_problems(review, when, roles)
     problems += link_problems(app, domain)
     return [p for p in problems if not is_suppressed(p.subtype, app.config)]
 

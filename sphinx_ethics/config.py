@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,27 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "ISO date (YYYY-MM-DD) used instead of today for the ``overdue`` check, "
         "for reproducible builds.",
     ),
+    ConfigValue(
+        "ethics_signoff_roles",
+        [],
+        "env",
+        (list, tuple),
+        'Roles (for example ``["Clinical lead", "Patient partner"]``) that must each '
+        "record an ``approved`` or ``approved-with-conditions`` ``ethics-signoff`` before a "
+        "review may be ``:status: approved`` (else ``ethics.signoff``). Each role gets a "
+        "row in the sign-off table of every review, left blank to sign by hand on paper.",
+    ),
+    ConfigValue(
+        "ethics_review_fields",
+        {},
+        "env",
+        (dict,),
+        "Extra review options every review must fill, as name → label, for example "
+        '``{"registration": "QI registration number", "dpia": "DPIA reference"}`` '
+        "(then ``:registration: QI-2026-114`` on the review). A missing or empty one is "
+        "``ethics.field``. Shown with the details of the review, in the report (``fields``) "
+        "and, when asked for with ``:fields:``, in ``ethics-summary``.",
+    ),
 )
 
 
@@ -123,6 +145,71 @@ def placeholders(config: Config) -> list[str]:
 def checklist_files(config: Config) -> list[Path]:
     """``ethics_checklists`` as absolute paths (see :func:`resolve_checklists`)."""
     return [Path(name) for name in _strings(config, "ethics_checklists") or []]
+
+
+def signoff_roles(config: Config) -> list[str]:
+    """``ethics_signoff_roles``, each role once, in order ([] when unusable)."""
+    found = _strings(config, "ethics_signoff_roles") or []
+    roles = [" ".join(r.split()) for r in found]
+    return list(dict.fromkeys(r for r in roles if r))
+
+
+#: ``ethics-review``'s own options (a test checks they match its ``option_spec``):
+#: a review field cannot take one of these names.
+REVIEW_OPTIONS = (
+    "name",
+    "title",
+    "owner",
+    "reviewers",
+    "date",
+    "review-by",
+    "status",
+    "optional",
+    "answers",
+    "class",
+)
+
+#: A review field's name: it becomes a directive option, so option-name rules.
+FIELD_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+def review_fields(config: Config) -> dict[str, str]:
+    """``ethics_review_fields`` as name → label, leaving out names it cannot use."""
+    value = config.ethics_review_fields
+    if not isinstance(value, dict):
+        return {}
+    return {
+        name: label
+        for name, label in value.items()
+        if isinstance(name, str) and isinstance(label, str) and not _field_problem(name)
+    }
+
+
+def _field_problem(name: str) -> str:
+    if not FIELD_NAME.fullmatch(name):
+        return "is not an option name (lower-case letters, digits and single hyphens)"
+    if name in REVIEW_OPTIONS:
+        return "is already an ethics-review option"
+    return ""
+
+
+def _governance_problems(config: Config) -> list[Problem]:
+    problems = []
+    if _strings(config, "ethics_signoff_roles") is None:
+        msg = "ethics_signoff_roles must be a list of strings, not %r; no roles are required"
+        problems.append(Problem("config", msg % (config.ethics_signoff_roles,)))
+    value = config.ethics_review_fields
+    if not isinstance(value, dict):
+        msg = "ethics_review_fields must be a dict of option name to label, not %r; ignored"
+        return [*problems, Problem("config", msg % (value,))]
+    for name, label in value.items():
+        why = _field_problem(name) if isinstance(name, str) else "is not a string"
+        if not why and not isinstance(label, str):
+            why = f"has the label {label!r}, which is not a string"
+        if why:
+            msg = f"ethics_review_fields: {name!r} {why}; it is ignored"
+            problems.append(Problem("config", msg))
+    return problems
 
 
 def today_setting(config: Config) -> str | None:
@@ -179,6 +266,7 @@ def config_problems(config: Config, outdir: str | Path) -> list[Problem]:
     if config.ethics_today and today_setting(config) is None:
         msg = "ethics_today must be an ISO date (YYYY-MM-DD), not %r; using today's date"
         problems.append(Problem("config", msg % config.ethics_today))
+    problems += _governance_problems(config)
     junit = _junit_problem(config, outdir)
     if junit:
         problems.append(Problem("config", junit + "; no JUnit report is written"))

@@ -28,6 +28,7 @@ from sphinx_ethics.catalog import Catalog, Checklist, did_you_mean, unknown_id
 from sphinx_ethics.config import checklist_files, project_catalog
 from sphinx_ethics.domain import EthicsDomain, QuestionTarget
 from sphinx_ethics.problems import Problem, Subtype, is_suppressed, log
+from sphinx_ethics.signoff_nodes import blank_signoffs
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -208,6 +209,8 @@ class ChecklistDirective(EthicsDirective):
             box["classes"] += self.options.get("class", [])
             self.ids.register_targets(box)
             result.append(box)
+        if "worksheet" in self.options and result:  # governance: roles to sign by hand
+            result += blank_signoffs(self.config)
         return result
 
 

@@ -57,7 +57,7 @@ class EthicsDomain(Domain):
         "problems": {},
         "answers": {},
     }
-    data_version = 3
+    data_version = 4
 
     @classmethod
     def get(cls, env: BuildEnvironment) -> EthicsDomain:

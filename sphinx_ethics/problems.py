@@ -42,6 +42,10 @@ Subtype = Literal[
     "config",
     "option",
     "markup",
+    "signoff",
+    "field",
+    "screening",
+    "referral",
 ]
 
 #: Every warning subtype, with what it means. ``suppress_warnings =
@@ -76,6 +80,15 @@ SUBTYPES: dict[Subtype, str] = {
     "inside an answer's text, answer text not indented under its directive, MyST "
     "fences that close a review early, or colon fences without ``colon_fence``. The "
     "slot is not counted as answered until it is fixed.",
+    "signoff": "An ``ethics-signoff`` without ``:by:``, a valid ``:date:`` or ``:decision:`` "
+    "(it is not counted); an ``approved`` review without an approving sign-off from each "
+    "role of ``ethics_signoff_roles``, or whose role's latest sign-off requests changes; "
+    "a sign-off dated in the future or after the review's ``:review-by:``.",
+    "field": "A review lacks a field of ``ethics_review_fields`` (or leaves it empty).",
+    "screening": "A screening question's answer is not ``yes``, ``no`` or ``unsure`` "
+    "(or gives none): the slot is not answered.",
+    "referral": "A review is marked ``approved`` while a screening referral has no "
+    "recorded outcome (an ``ethics-signoff`` by the body referred to).",
 }
 assert set(SUBTYPES) == set(get_args(Subtype)), "SUBTYPES and Subtype must agree"
 

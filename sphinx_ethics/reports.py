@@ -122,9 +122,30 @@ def review_data(
         "complete": not problems and review.answered == review.required,
         "overdue": is_overdue(review, context.when),
         "problems": [context.problem(p) for p in problems],
-        "signoffs": [],
-        "fields": {},
-        "referrals": [],
+        "signoffs": [
+            {
+                "role": s.role,
+                "by": s.by,
+                "date": s.date,
+                "decision": s.decision,
+                "comment": s.comment,
+                "file": context.file(s.file, review.docname),
+                "line": s.line,
+            }
+            for s in review.signoffs
+        ],
+        "fields": {name: {"label": label, "value": value} for name, label, value in review.fields},
+        "referrals": [
+            {
+                "to": r.to,
+                "because": r.because,
+                "question": r.question,
+                "answer": r.answer,
+                "outcome": r.outcome,
+                "open": r.open,
+            }
+            for r in review.referrals
+        ],
         "slots": [
             {
                 "id": slot.id,
@@ -135,6 +156,7 @@ def review_data(
                 "answer": slot.answer,
                 "file": context.file(slot.file, review.docname) if slot.line else "",
                 "line": slot.line,
+                "choice": slot.choice,
             }
             for slot in review.slots
         ],
@@ -199,7 +221,7 @@ Case = tuple[str, int, "tuple[str, str] | None"]
 
 
 def junit_cases(review: dict[str, Any]) -> list[Case]:
-    slot_problems = {"unanswered", "not-applicable"}
+    slot_problems = {"unanswered", "not-applicable", "screening"}
     cases: list[Case] = []
     reasons = {
         p["message"].split(":", 1)[0]: p
@@ -215,11 +237,16 @@ def junit_cases(review: dict[str, Any]) -> list[Case]:
             message = found["message"] if found else f"{slot['id']} is {slot['state']}"
             failure = (slot["state"], message)
         cases.append((f"{slot['id']}: {slot['text']}", slot["line"] or review["line"], failure))
+    for referral in review["referrals"]:
+        name = f"referral to {referral['to']} ({referral['question']} is {referral['answer']})"
+        message = f"{name}: no outcome recorded (ethics-signoff:: {referral['to']})"
+        cases.append((name, review["line"], ("referral", message) if referral["open"] else None))
     if review["metadata"]["review_by"]:
         due = review["metadata"]["review_by"]
         failure = ("overdue", f"review was due by {due}") if review["overdue"] else None
         cases.append((f"review by {due}", review["line"], failure))
-    others = [p for p in review["problems"] if p["subtype"] not in slot_problems | {"overdue"}]
+    shown = slot_problems | {"overdue", "referral"}
+    others = [p for p in review["problems"] if p["subtype"] not in shown]
     message = "; ".join(f"[ethics.{p['subtype']}] {p['message']}" for p in others)
     cases.append(("no other problems", review["line"], ("problems", message) if others else None))
     return cases

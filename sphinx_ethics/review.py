@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from sphinx_ethics import answer_text, answers_file, review_output
+from sphinx_ethics import answer_text, answers_file, review_output, signoff
 from sphinx_ethics.answer import (
     STACK_KEY,
     Answer,
@@ -99,6 +99,7 @@ class ReviewDirective(EthicsDirective):
             split_ids(self.arguments[0] if self.arguments else "")
         )
         name = self.review_name(checklists)
+        self.field_values = signoff.take_fields(self.options, self.config)  # governance
         self.options_problems(name)
         self.report_unknown_checklists(unknown, name)
         answers, notes = self.collect(name)
@@ -116,6 +117,7 @@ class ReviewDirective(EthicsDirective):
             notes = self.parse_content_to_nodes()
         finally:
             stack.pop()
+        self.signoffs = collector.signoffs  # governance
         self.markup_slips(collector.answers, review)
         return collector.answers + self.file_answers(review), notes
 
@@ -164,6 +166,7 @@ class ReviewDirective(EthicsDirective):
                 split_location(item.location)[1],
                 self.parse_untrusted(item.text),
                 str(path),
+                choice=item.choice,
             )
             for item in items
         ]
@@ -226,6 +229,9 @@ class ReviewDirective(EthicsDirective):
             review_by=self.review_date("review-by", name),
             status=self.review_status(name),
             slots=tuple(slots),
+        )
+        record = signoff.complete_record(  # governance: sign-offs, fields, referrals
+            record, self.signoffs, self.field_values, known, self.config
         )
         domain = EthicsDomain.get(self.env)
         domain.add_review(record)
@@ -358,6 +364,7 @@ class ReviewDirective(EthicsDirective):
             notes,
             show_title=bool(self.option("title")) or not self.section_title,
         )
+        signoff.keep(box, self.signoffs)  # governance: shown when the page is written
         box["classes"] += self.options.get("class", [])
         self.ids.register_targets(box)
         self.register_label(record)

@@ -30,7 +30,7 @@ from sphinx.transforms import SphinxSmartQuotes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from sphinx_ethics import rendering
+from sphinx_ethics import rendering, signoff
 from sphinx_ethics.config import project_catalog
 from sphinx_ethics.domain import EthicsDomain
 from sphinx_ethics.slots import ReviewRecord
@@ -118,6 +118,7 @@ class ExpandReviews(SphinxPostTransform):
                 "", *node.children, classes=["ethics-review"], ids=node["ids"][:1]
             )
         assert record is not None
+        signoffs = signoff.take(node)  # governance: sign-offs as written
         answers, duplicates, strays, notes = sort_children(node)
         domain = EthicsDomain.get(self.env)
         box = rendering.review_block(
@@ -136,6 +137,7 @@ class ExpandReviews(SphinxPostTransform):
             show_title=node["show_title"],
         )
         box["classes"] = [*box["classes"], *(c for c in node["classes"] if c != "ethics-review")]
+        signoff.add_to_review(box, record, signoffs, self.config)  # governance
         return box
 
     def find_record(self, node: pending_review) -> ReviewRecord | None:

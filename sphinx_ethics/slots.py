@@ -14,6 +14,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sphinx_ethics.catalog_model import SCREENING_CHOICES
+
 if TYPE_CHECKING:
     from sphinx_ethics.catalog import Question
 
@@ -39,6 +41,40 @@ class SlotRecord:
     reason: str = ""  # why the slot is not answered, for the warning
     answer: str = ""  # the answer as plain text
     file: str = ""  # the answers file the answer came from (else it is in the page)
+    choice: str = ""  # a screening question's yes / no / unsure ("" otherwise)
+
+
+SIGNOFF_DECISIONS = ("approved", "approved-with-conditions", "changes-requested")
+#: Decisions that approve (``ethics_signoff_roles`` needs one per role).
+APPROVING = ("approved", "approved-with-conditions")
+
+
+@dataclass(frozen=True)
+class SignoffRecord:
+    """One ``ethics-signoff``: who decided what, when, with what comment."""
+
+    role: str
+    by: str
+    date: str
+    decision: str
+    comment: str = ""
+    file: str = ""  # empty: the review's page
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ReferralRecord:
+    """A screening rule that fired: refer the project to ``to``; open until recorded."""
+
+    to: str
+    because: str
+    question: str
+    answer: str
+    outcome: str = ""
+
+    @property
+    def open(self) -> bool:
+        return not self.outcome
 
 
 @dataclass(frozen=True)
@@ -55,6 +91,10 @@ class ReviewRecord:
     review_by: str = ""
     status: str = ""
     slots: tuple[SlotRecord, ...] = field(default_factory=tuple)
+    signoffs: tuple[SignoffRecord, ...] = ()
+    referrals: tuple[ReferralRecord, ...] = ()
+    #: ``ethics_review_fields``: (name, label, value), value "" when missing.
+    fields: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def required(self) -> int:
@@ -120,6 +160,32 @@ class GivenAnswer:
     line: int = 0
     file: str = ""  # an answers file; empty when the answer is in the page
     markup: str = ""  # a markup slip that makes the answer unreliable (not counted)
+    choice: str = ""  # a screening answer given as ``:answer:`` (or ``answer:`` in a file)
+
+
+#: The start of the reason a screening slot is not answered; the project check
+#: reports such slots as ``ethics.screening``, not ``ethics.unanswered``.
+SCREENING_REASON = "a screening question is answered yes, no or unsure"
+
+
+def screening_choice(answer: GivenAnswer) -> tuple[str, str]:
+    """A screening answer's choice, and why it cannot be used ("" when it can).
+
+    The choice is ``:answer:`` when given; else an answer whose whole text is
+    one word is that word (``screening-1: yes`` in an answers file).
+    """
+    given = " ".join(answer.choice.split())
+    if not given and len(answer.text.split()) == 1:
+        given = answer.text.strip().rstrip(".!")
+    choice = given.casefold()
+    if choice in SCREENING_CHOICES:
+        return choice, ""
+    if not given:
+        return (
+            "",
+            f"{SCREENING_REASON}, but this answer gives none (add ':answer: yes', no or unsure)",
+        )
+    return "", f"{SCREENING_REASON}, not {given!r}"
 
 
 def classify_slots(
@@ -134,11 +200,14 @@ def classify_slots(
     records = []
     for question in slots:
         answer = answers.get(question.id)
-        state, reason = "unanswered", ""
+        state, reason, choice = "unanswered", "", ""
         if answer is not None:
             state, reason = classify_answer(answer.text, answer.status, patterns)
+            if question.screening and answer.status != "not-applicable" and state != "draft":
+                choice, why = screening_choice(answer)
+                state, reason = ("answered", "") if choice else ("unanswered", why)
             if answer.markup:
-                state, reason = "unanswered", answer.markup
+                state, reason, choice = "unanswered", answer.markup, ""
         records.append(
             SlotRecord(
                 id=question.id,
@@ -151,6 +220,7 @@ def classify_slots(
                 reason=reason,
                 answer=answer.text.strip() if answer else "",
                 file=answer.file if answer else "",
+                choice=choice,
             )
         )
     return records

@@ -23,6 +23,7 @@ from sphinx.errors import NoUri
 from sphinx.locale import get_translation
 from sphinx.util.nodes import make_refnode
 
+from sphinx_ethics import signoff
 from sphinx_ethics.checks import is_overdue
 from sphinx_ethics.config import today_setting
 from sphinx_ethics.directives import EthicsDirective, LenientOptions, split_ids
@@ -61,6 +62,7 @@ class SummaryDirective(EthicsDirective):
             "checklist": directives.unchanged,
             "incomplete": directives.flag,
             "sort": lambda arg: directives.choice(arg, list(SORT_KEYS)),
+            "fields": directives.unchanged,
             "class": directives.class_option,
         }
     )
@@ -72,12 +74,14 @@ class SummaryDirective(EthicsDirective):
             if status not in REVIEW_STATUSES:
                 msg = f"ethics-summary :status: {status!r} is not one of: "
                 self.problem("status", msg + ", ".join(REVIEW_STATUSES))
+        fields = signoff.summary_fields(self, split_ids(self.options.get("fields", "")))
         EthicsDomain.get(self.env).summaries[self.env.docname] = True
         node = summary_placeholder(
             statuses=statuses,
             checklists=split_ids(self.options.get("checklist", "")),
             incomplete="incomplete" in self.options,
             sort=self.options.get("sort", "document"),
+            fields=fields,
             classes=["ethics-summary", *self.options.get("class", [])],
         )
         self.set_source_info(node)
@@ -109,6 +113,7 @@ class TableBuilder:
         self.env = app.env
         self.fromdocname = fromdocname
         self.today = today(today_setting(app.config))
+        self.config = app.config
 
     def link(self, text: str, docname: str, anchor: str | None) -> nodes.Node:
         try:
@@ -118,7 +123,9 @@ class TableBuilder:
         except NoUri:
             return nodes.inline(text=text)
 
-    def table(self, reviews: Sequence[ReviewRecord], classes: list[str]) -> nodes.Node:
+    def table(
+        self, reviews: Sequence[ReviewRecord], classes: list[str], fields: Sequence[str] = ()
+    ) -> nodes.Node:
         if not reviews:
             return nodes.paragraph(text=_("No ethics reviews match."), classes=classes)
         headings = [
@@ -131,6 +138,9 @@ class TableBuilder:
             _("Review by"),
         ]
         widths = [20, 13, 12, 13, 11, 17, 14]
+        extra = signoff.summary_columns(self.config, reviews, fields)  # governance
+        headings += [heading for heading, _width, _cell in extra]
+        widths += [width for _heading, width, _cell in extra]
         # Given widths keep LaTeX from squeezing seven columns (p{} columns).
         table = nodes.table(classes=[*classes, "colwidths-given"])
         group = nodes.tgroup(cols=len(headings))
@@ -141,7 +151,7 @@ class TableBuilder:
         group += head
         body = nodes.tbody()
         for review in reviews:
-            body += self.row(self.cells(review))
+            body += self.row(self.cells(review) + [cell(review) for _h, _w, cell in extra])
         group += body
         # LaTeX ignores a table's own classes; a container reaches the
         # ``sphinxethics.sty`` environment that stops words hyphenating.
@@ -231,7 +241,8 @@ def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
     reviews = domain.all_reviews()
     builder = TableBuilder(app, fromdocname)
     for node in placeholders:
-        node.replace_self(builder.table(select(reviews, node), node["classes"]))
+        table = builder.table(select(reviews, node), node["classes"], node.get("fields", []))
+        node.replace_self(table)
 
 
 def resolve_overdue(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:

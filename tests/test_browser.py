@@ -55,6 +55,7 @@ THEMES = ("alabaster", "furo")
 REVIEWS = {
     "example/ethics-review": ("safer-steps-ethics", ("plan", "healthcare-good", "process-good")),
     "example/coproduction-review": ("safer-steps-coproduction", ("collaboration", "co-production")),
+    "example/screening": ("safer-steps-screening", ("screening",)),
     "incomplete/review": ("falls-draft", ("plan", "co-production")),
 }
 SUMMARIES = ("example/review-status", "incomplete/status")
@@ -203,7 +204,7 @@ def on_screen(box: dict, width: int) -> list[str]:
 @pytest.mark.parametrize("page", list(REVIEWS))
 def test_every_question_is_visible(tab, sites, page, theme, width):
     review, checklists = REVIEWS[page]
-    catalog = load_catalog()
+    catalog = load_catalog([EXAMPLE / "screening-checklist.yaml"])
     expected = [
         f"{review}-{question.id}"
         for checklist in checklists

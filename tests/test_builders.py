@@ -116,6 +116,13 @@ def test_example_compiles_to_pdf(tmp_path: Path):
     assert "Not applicable" in text
     assert "The project has no penalties for non-compliance" in text
     assert "Which aspects of healthcare are you trying to improve" in text
+    # Governance: the referral box at the top of the screening review, and
+    # the sign-off (signature) table with each role, name and decision.
+    assert "Refer to: Information governance, because screening-2 is unsure." in text
+    assert "Outcome: approved-with-conditions by Priya Nair" in text
+    assert "Sign-off Role Name Date Decision Comment or conditions" in text
+    for words in ("Patient partner", "Margaret Ellis", "Approved with conditions", "2026-09-15"):
+        assert words in text, words
 
 
 @needs_latexmk

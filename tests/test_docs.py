@@ -33,7 +33,12 @@ DOCS = ROOT / "docs"
 TUTORIAL = DOCS / "tutorial"
 ROOTS = Path(__file__).resolve().parent / "roots"
 WARNING_EXAMPLES = DOCS / "reference" / "warning-examples.txt"
-WARNING_ROOTS = ("test-docs-warnings", "test-docs-warnings-config", "test-docs-warnings-myst")
+WARNING_ROOTS = (
+    "test-docs-warnings",
+    "test-docs-warnings-config",
+    "test-docs-warnings-myst",
+    "test-docs-warnings-governance",
+)
 TIMEOUT = 900
 REFRESH = "if the change is deliberate, run 'python tests/test_docs.py' and review the diff"
 
@@ -711,7 +716,8 @@ def test_look_lists_every_css_property() -> None:
 def test_look_lists_every_html_class() -> None:
     """Every class the code gives its nodes; families (``ethics-state-<state>``) once."""
     page = LOOK.read_text("utf-8")
-    modules = ("rendering.py", "directives.py", "summary.py", "guide.py")
+    modules = ("rendering.py", "directives.py", "summary.py", "guide.py", "signoff.py")
+    modules += ("signoff_nodes.py",)
     sources = [PACKAGE / name for name in modules]
     code = "\n".join(path.read_text("utf-8") for path in sources)
     names = set(re.findall(r"[\"'](ethics-[a-z-]*[a-z])[\"']", code))

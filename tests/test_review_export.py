@@ -169,7 +169,7 @@ def test_docx_read_back(tmp_path: Path) -> None:
     assert any(text.startswith(ATTRIBUTION[:40]) for _style, text in styles)
     first_cells = [t.rows[0].cells[0].text for t in paper.tables]
     assert "Review" in first_cells and "Item" in first_cells  # details, plan-8's costs
-    assert "Role" not in first_cells  # no sign-offs yet
+    assert "Role" in first_cells  # the example's sign-offs (ethics_signoff_roles)
 
 
 def test_docx_of_a_governed_review_has_a_signoff_table(falls_json: dict[str, Any]) -> None:
@@ -381,7 +381,7 @@ def test_unknown_review_name_lists_the_names() -> None:
     assert result.returncode == 2
     assert one_error_line(result).endswith(
         "unknown review 'safer-steps-ethic' (did you mean \"safer-steps-ethics\"?); "
-        "reviews: safer-steps-coproduction, safer-steps-ethics"
+        "reviews: safer-steps-coproduction, safer-steps-ethics, safer-steps-screening"
     )
 
 

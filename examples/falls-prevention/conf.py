@@ -29,6 +29,20 @@ ethics_today = "2026-11-01"
 ethics_fail_on_unanswered = True
 ethics_junit = "ethics-junit.xml"
 
+# Our screening checklist (an example file: replace it with your trust's own
+# form). Its questions are answered yes, no or unsure, and some answers
+# refer the project to another body (see screening.rst).
+ethics_checklists = ["screening-checklist.yaml"]
+
+# Who must sign off an approved review: each role records an
+# "ethics-signoff::" with :by:, :date: and :decision:. Printed copies get an
+# empty row per role, to sign by hand.
+ethics_signoff_roles = ["Clinical lead", "Patient partner"]
+
+# Extra details every review must give (as review options), shown in the
+# review and, with ":fields: registration", in the summary table.
+ethics_review_fields = {"registration": "QI registration number"}
+
 # Folders Sphinx should ignore (the build output).
 exclude_patterns = ["_build"]
 

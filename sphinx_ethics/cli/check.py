@@ -198,6 +198,8 @@ def _print_report(srcdir: Path, report: dict[str, Any]) -> None:
         if others:
             line += f"; {_count(len(others), 'other problem')}"
         print(line)
+        for text in _governance_lines(review):
+            print(f"  {text}")
     reviews = report["reviews"]
     if not reviews:
         print(f"No ethics reviews found in {srcdir}.")
@@ -209,6 +211,19 @@ def _print_report(srcdir: Path, report: dict[str, Any]) -> None:
         f"answered, {required - answered} unanswered, {_count(problems, 'ethics problem')}: "
         + ("OK" if report["complete"] else "problems found")
     )
+
+
+def _governance_lines(review: dict[str, Any]) -> list[str]:
+    """Sign-offs and referrals, one indented line each, under the review's line."""
+    lines = [
+        f"signed off: {s['role']}: {s['decision']} by {s['by']} on {s['date']}"
+        for s in review["signoffs"]
+    ]
+    for referral in review["referrals"]:
+        text = f"refer to: {referral['to']}, because {referral['question']} is "
+        text += f"{referral['answer']}; "
+        lines.append(text + ("OPEN (no outcome recorded)" if referral["open"] else "recorded"))
+    return lines
 
 
 def _count(number: int, what: str) -> str:
