@@ -20,7 +20,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
 #: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 5
+ENV_VERSION = 6
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
@@ -41,6 +41,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # and must not pay for (or need) Sphinx when it does not build.
     from sphinx_ethics import (
         answer,
+        builder,
         checks,
         config,
         directives,
@@ -81,6 +82,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_assets)
     app.connect("source-read", markup.check_markdown_source)
     app.connect("doctree-read", doctree_checks.check_doctree)
+    app.connect("builder-inited", builder.keep_answer_blocks)
+    app.connect("env-get-outdated", builder.pages_without_blocks)
     app.connect("env-get-updated", checks.relink_pages)
     app.connect("env-get-updated", checks.pages_gone_overdue)
     app.connect("write-started", checks.check_project)

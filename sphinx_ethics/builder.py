@@ -14,7 +14,9 @@ from collections.abc import Set
 from pathlib import Path
 from typing import Any
 
+from sphinx.application import Sphinx
 from sphinx.builders.dummy import DummyBuilder
+from sphinx.environment import BuildEnvironment
 
 from sphinx_ethics.domain import EthicsDomain
 from sphinx_ethics.reports import write_report_file
@@ -38,6 +40,22 @@ class CheckBuilder(DummyBuilder):
 
     def finish(self) -> None:
         write_report_file(Path(self.outdir) / ANSWERS_NAME, answers_json(self.env))
+
+
+def keep_answer_blocks(app: Sphinx) -> None:
+    """Only this builder needs the answers' blocks (``ethics-answers.json``)."""
+    EthicsDomain.get(app.env).keep_answer_blocks = app.builder.name == CheckBuilder.name
+
+
+def pages_without_blocks(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    """Pages read by another builder kept no blocks: read them again for this one."""
+    domain = EthicsDomain.get(env)
+    if not domain.keep_answer_blocks:
+        return []
+    fresh = added | changed | removed
+    return [d for d in domain.reviews if d not in domain.answers and d not in fresh]
 
 
 def answers_json(env: Any) -> str:

@@ -57,7 +57,7 @@ class EthicsDomain(Domain):
         "problems": {},
         "answers": {},
     }
-    data_version = 4
+    data_version = 5
 
     @classmethod
     def get(cls, env: BuildEnvironment) -> EthicsDomain:
@@ -93,6 +93,11 @@ class EthicsDomain(Domain):
         """Each review's answers as blocks (:mod:`sphinx_ethics.answer_text`):
         document -> review name -> slot id -> blocks, for ``sphinx-ethics review``."""
         return self.data.setdefault("answers", {})
+
+    #: Whether reviews keep their answers as blocks: only for ``-b ethics-check``
+    #: (what ``sphinx-ethics review`` runs); an HTML or PDF build has no use for
+    #: them, and they would double the saved environment.  Set per build.
+    keep_answer_blocks = False
 
     def add_answers(self, docname: str, review: str, blocks: dict[str, list[Any]]) -> None:
         self.answers.setdefault(docname, {})[review] = blocks

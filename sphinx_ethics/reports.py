@@ -42,10 +42,16 @@ SCHEMA_VERSION = 2
 class ReportContext:
     """What the report needs besides the records: paths and today's date."""
 
-    def __init__(self, env: BuildEnvironment, when: dt.date) -> None:
+    def __init__(self, env: BuildEnvironment, when: dt.date, catalog: Catalog) -> None:
         self.env = env
         self.srcdir = Path(env.srcdir).resolve()
         self.when = when
+        self.questions = catalog.questions
+
+    def question(self, question_id: str) -> tuple[str, str]:
+        """Number and text of a question (the catalogue keeps them, not the records)."""
+        question = self.questions.get(question_id)
+        return (question.number, question.text) if question is not None else ("", "")
 
     def page(self, docname: str) -> str:
         return str(self.env.doc2path(docname, False))
@@ -72,7 +78,8 @@ class ReportContext:
 def report_data(app: Sphinx) -> dict[str, Any]:
     """The JSON report: every checklist used, every review with every slot, every problem."""
     reviews = EthicsDomain.get(app.env).all_reviews()
-    context = ReportContext(app.env, today(today_setting(app.config)))
+    catalog = project_catalog(app.config)
+    context = ReportContext(app.env, today(today_setting(app.config)), catalog)
     by_review: dict[tuple[str, str], list[Problem]] = {}
     loose: list[Problem] = []
     names = {(r.docname, r.name) for r in reviews}
@@ -86,7 +93,7 @@ def report_data(app: Sphinx) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "complete": not loose and all(item["complete"] for item in items),
-        "checklists": checklists_data(reviews, project_catalog(app.config)),
+        "checklists": checklists_data(reviews, catalog),
         "reviews": items,
         "problems": [context.problem(p) for p in loose],
     }
@@ -149,8 +156,8 @@ def review_data(
         "slots": [
             {
                 "id": slot.id,
-                "number": slot.number,
-                "text": slot.text,
+                "number": context.question(slot.id)[0],
+                "text": context.question(slot.id)[1],
                 "required": slot.required,
                 "state": slot.state,
                 "answer": slot.answer,

@@ -235,9 +235,10 @@ class ReviewDirective(EthicsDirective):
         )
         domain = EthicsDomain.get(self.env)
         domain.add_review(record)
-        # The answers' structure (lists, links), for exports outside Sphinx.
-        found = {qid: answer_text.blocks(a.content) for qid, a in sorted_answers.by_id.items()}
-        domain.add_answers(self.env.docname, name, found)
+        if domain.keep_answer_blocks:
+            # The answers' structure (lists, links), for exports outside Sphinx.
+            found = {qid: answer_text.blocks(a.content) for qid, a in sorted_answers.by_id.items()}
+            domain.add_answers(self.env.docname, name, found)
         for question_id in known:
             target = QuestionTarget(question_id, self.env.docname, self.anchors[question_id], False)
             domain.add_target(target)

@@ -29,11 +29,13 @@ SLOT_STATES = ("answered", "not-applicable", "unanswered", "draft", "placeholder
 
 @dataclass(frozen=True)
 class SlotRecord:
-    """One answer slot of one review, and what the team wrote in it."""
+    """One answer slot of one review, and what the team wrote in it.
+
+    The question's number and text are not kept here: the catalogue has
+    them (one copy, not one per review in the saved environment).
+    """
 
     id: str
-    number: str
-    text: str
     required: bool
     state: str
     anchor: str
@@ -211,8 +213,6 @@ def classify_slots(
         records.append(
             SlotRecord(
                 id=question.id,
-                number=question.number,
-                text=question.text,
                 required=question.id not in optional,
                 state=state,
                 anchor=anchors.get(question.id, ""),

@@ -3,6 +3,7 @@ when read, and that what is written is the same for every builder."""
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -85,3 +86,20 @@ def test_anchors_reach_builders_that_need_targets(tmp_path: Path, builder: str) 
     for anchor in ("quotes", "quotes-healthcare-good", "quotes-healthcare-good-6"):
         label = rf"\label{{\detokenize{{index:{anchor}}}}}" if builder == "latex" else ""
         assert (label or f"@anchor{{index {anchor}}}") in written, anchor
+
+
+def test_html_builds_keep_no_answer_blocks_and_check_reads_pages_again(tmp_path: Path) -> None:
+    # Answer blocks are for `sphinx-ethics review` (the ethics-check builder):
+    # an HTML build does not keep them; a check build on the same doctrees
+    # reads the pages again rather than write an ethics-answers.json without them.
+    src = project(tmp_path)
+    doctrees = tmp_path / "doctrees"
+    build_html(src, tmp_path / "html", "-d", doctrees)
+    env = pickle.loads((doctrees / "environment.pickle").read_bytes())
+    assert env.domaindata["ethics"]["answers"] == {}
+    result = sphinx_build("-b", "ethics-check", "-d", doctrees, src, tmp_path / "check")
+    assert result.returncode == 0, result.stderr
+    answers = json.loads((tmp_path / "check" / "ethics-answers.json").read_text("utf-8"))
+    (review,) = answers["reviews"]
+    assert review["name"] == "quotes"
+    assert "bed rails" in json.dumps(review["answers"]["healthcare-good-1"])
