@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -109,15 +109,20 @@ class LenientOptions(dict):
 class EthicsDirective(SphinxDirective):
     """What every ethics directive shares: the catalogue, problems, ids, options."""
 
-    def options_problems(self, review: str = "") -> None:
-        """Report (and drop) every option the directive could not use."""
+    def options_problems(self, review: str = "", more: Sequence[str] = ()) -> None:
+        """Report (and drop) every option the directive could not use.
+
+        ``more`` are option names the project adds (``ethics_review_fields``):
+        a misspelt one is suggested like the directive's own.
+        """
+        names = [*(self.option_spec or {}), *more]
         for name, value in list(self.options.items()):
             if not isinstance(value, BadOption):
                 continue
             del self.options[name]
             if value.error == "unknown option":
-                hint = did_you_mean(name, list(self.option_spec or {}))
-                known = ", ".join(f":{o}:" for o in self.option_spec or {})
+                hint = did_you_mean(name, names)
+                known = ", ".join(f":{o}:" for o in names)
                 msg = (
                     f"{self.name}: unknown option :{name}:{hint}; it is ignored (options: {known})"
                 )

@@ -41,7 +41,7 @@ from sphinx_ethics.answer import (
     unindented_answer_text,
 )
 from sphinx_ethics.catalog import Checklist, Question, did_you_mean, unknown_id
-from sphinx_ethics.config import placeholders
+from sphinx_ethics.config import placeholders, review_fields
 from sphinx_ethics.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.domain import EthicsDomain, QuestionTarget
 from sphinx_ethics.slots import (
@@ -100,7 +100,7 @@ class ReviewDirective(EthicsDirective):
         )
         name = self.review_name(checklists)
         self.field_values = signoff.take_fields(self.options, self.config)  # governance
-        self.options_problems(name)
+        self.options_problems(name, more=list(review_fields(self.config)))
         self.report_unknown_checklists(unknown, name)
         answers, notes = self.collect(name)
         record, sorted_answers = self.record(name, checklists, answers)

@@ -308,3 +308,22 @@ def test_review_fields_cannot_take_the_review_s_own_option_names() -> None:
     from sphinx_ethics.review import ReviewDirective
 
     assert tuple(ReviewDirective.option_spec) == REVIEW_OPTIONS
+
+
+def test_misspelt_review_field_suggests_the_field_and_stays_missing(tmp_path: Path) -> None:
+    # A typo in a field's option must not pass as the field: it is an option
+    # problem that names the configured field, and the field is still missing.
+    conf = (
+        'extensions = ["sphinx_ethics"]\n'
+        'ethics_review_fields = {"registration": "QI registration number"}\n'
+    )
+    page = "T\n=\n\n.. ethics-review:: collaboration\n   :registraton: QI-1\n"
+    src = write_project(tmp_path, {"index.rst": page}, conf)
+    result = sphinx_build("-b", "html", src, tmp_path / "html")
+    no_crash(result)
+    (typo,) = ethics_warnings(result.stderr, "option")
+    assert typo.where == "index.rst:4"
+    assert ':registraton: (did you mean "registration"?)' in typo.message
+    assert ":registration:" in typo.message.split("options:")[1]
+    (field,) = ethics_warnings(result.stderr, "field")
+    assert "has no :registration:" in field.message
