@@ -414,27 +414,48 @@ def plain_attribution(attribution: Attribution) -> str:
     )
 
 
-def plain_question(page: Page, question: Question, depth: int, extra: list[str]) -> list[str]:
+def plain_question(
+    page: Page, question: Question, depth: int, extra: list[str], labelled: bool = True
+) -> list[str]:
+    """The question as a section, prompts, then the answer.
+
+    ``labelled`` (the ``plain`` kind) also writes what the extension shows
+    besides the words: a label on each unanswered question (for the summary
+    table's links) and "Answer" before each answer.  The ``handwritten``
+    kind leaves both out, as a team writing by hand would.
+    """
     out: list[str] = []
     answer = page.answers.get(question.id)
-    if not question.is_group and (answer is None or answer.status == "unanswered"):
+    unanswered = answer is None or answer.status == "unanswered"
+    if labelled and not question.is_group and unanswered:
         out += [f".. _{page.name}-{question.id}:", ""]
     out += heading(f"{question.number}. {question.text}", PLAIN_SECTION_CHARS[depth])
     for prompt in question.prompts:
         out += textwrap.wrap(prompt, width=79, initial_indent="- ", subsequent_indent="  ")
     if question.prompts:
         out.append("")
-    if answer is None or answer.status == "unanswered":
+    if unanswered:
         if not question.is_group:
             out += ["*Not yet answered*", ""]
     else:
-        out += ["**Not applicable**" if answer.status == "not-applicable" else "**Answer**", ""]
-        for number, text in enumerate(answer.paragraphs):
-            if extra and number == 0:
-                text = f"{text} {extra.pop()}"
-            out += [*wrap(text), ""]
+        assert answer is not None
+        out += plain_answer(answer, extra, labelled)
     for sub in question.subquestions:
-        out += plain_question(page, sub, depth + 1, extra)
+        out += plain_question(page, sub, depth + 1, extra, labelled)
+    return out
+
+
+def plain_answer(answer: Answer, extra: list[str], labelled: bool) -> list[str]:
+    """A not-applicable mark or (``labelled``) "Answer", then the paragraphs."""
+    out: list[str] = []
+    if answer.status == "not-applicable":
+        out += ["**Not applicable**", ""]
+    elif labelled:
+        out += ["**Answer**", ""]
+    for number, text in enumerate(answer.paragraphs):
+        if extra and number == 0:
+            text = f"{text} {extra.pop()}"
+        out += [*wrap(text), ""]
     return out
 
 
@@ -547,30 +568,6 @@ def lean_page(page: Page, extra: str = "") -> str:
     return "\n".join(out)
 
 
-def handwritten_question(page: Page, question: Question, depth: int, extra: list[str]) -> list[str]:
-    """What a team writes by hand: the question as a section title, prompts, answer."""
-    out: list[str] = []
-    answer = page.answers.get(question.id)
-    out += heading(f"{question.number}. {question.text}", PLAIN_SECTION_CHARS[depth])
-    for prompt in question.prompts:
-        out += textwrap.wrap(prompt, width=79, initial_indent="- ", subsequent_indent="  ")
-    if question.prompts:
-        out.append("")
-    if answer is None or answer.status == "unanswered":
-        if not question.is_group:
-            out += ["*Not yet answered*", ""]
-    else:
-        if answer.status == "not-applicable":
-            out += ["**Not applicable**", ""]
-        for number, text in enumerate(answer.paragraphs):
-            if extra and number == 0:
-                text = f"{text} {extra.pop()}"
-            out += [*wrap(text), ""]
-    for sub in question.subquestions:
-        out += handwritten_question(page, sub, depth + 1, extra)
-    return out
-
-
 def handwritten_page(page: Page, extra: str = "") -> str:
     """The lean page's words as a team would write them without the extension."""
     catalog = load_catalog()
@@ -586,7 +583,7 @@ def handwritten_page(page: Page, extra: str = "") -> str:
             "",
         ]
         for question in catalog.checklists[c].questions:
-            out += handwritten_question(page, question, 1, pending)
+            out += plain_question(page, question, 1, pending, labelled=False)
     attribution = catalog.checklists["plan"].attribution
     assert attribution is not None
     out += [*wrap(plain_attribution(attribution)), ""]
