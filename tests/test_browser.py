@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from typing import Any
 
 import pytest
 from browser.cdp import Chromium, Page
+from browser.forms import chromium
 from helpers import EXAMPLE, REPO, ROOTS, TESTS, missing
 
 from sphinx_ethics.catalog import load_catalog
@@ -115,16 +115,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
-    executable = (
-        os.environ.get("SPHINX_ETHICS_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-    if not executable:
-        missing("no Chromium: apt-get install chromium")
-    profile = tmp_path_factory.mktemp("chromium") / "profile"  # a fresh user-data-dir
-    with Chromium(executable, profile) as chromium:
-        yield chromium
+    with chromium(tmp_path_factory.mktemp("chromium")) as started:  # a fresh profile
+        yield started
 
 
 @pytest.fixture(scope="module")
