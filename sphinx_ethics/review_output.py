@@ -91,10 +91,11 @@ class ExpandReviews(SphinxPostTransform):
     default_priority = 850
 
     def run(self, **kwargs: object) -> None:
-        if not any(True for _ in self.document.findall(pending_review)):
+        pending = list(self.document.findall(pending_review))
+        if not pending:
             return
         quotes = QuoteEducator(self.document)
-        for node in list(self.document.findall(pending_review)):
+        for node in pending:
             block = self.expand(node)
             quotes.educate(block)
             # replace_self() would copy the pending node's ids onto the block:
