@@ -38,8 +38,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sphinx_ethics import attribution as wording
-from sphinx_ethics.catalog import Attribution, Question, load_catalog
+from sphinx_ethics.catalogue import Attribution, Question, load_catalog
+from sphinx_ethics.catalogue import attribution as wording
 
 KINDS = ("ethics", "plain", "lean", "handwritten")
 #: What each kind's pages hold: "full" (one review of 2-5 checklists, as

@@ -39,24 +39,23 @@ def add_assets(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: the command line imports this package
     # and must not pay for (or need) Sphinx when it does not build.
-    from sphinx_ethics import (
+    from sphinx_ethics.extension import (
         answer,
         builder,
         checks,
         config,
         directives,
-        doctree_checks,
         guide,
-        markup,
+        page_checks,
         reports,
         review,
         signoff,
         summary,
     )
-    from sphinx_ethics.builder import CheckBuilder
-    from sphinx_ethics.domain import EthicsDomain
-    from sphinx_ethics.rendering import AnchorTargets, BlankWorksheetRules
-    from sphinx_ethics.review_output import ExpandReviews, pending_review
+    from sphinx_ethics.extension.builder import CheckBuilder
+    from sphinx_ethics.extension.domain import EthicsDomain
+    from sphinx_ethics.extension.expand import ExpandReviews, pending_review
+    from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
 
     config.add_config_values(app)
     app.add_domain(EthicsDomain)
@@ -80,8 +79,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.resolve_checklists)
     app.connect("config-inited", config.check_config)
     app.connect("config-inited", add_assets)
-    app.connect("source-read", markup.check_markdown_source)
-    app.connect("doctree-read", doctree_checks.check_doctree)
+    app.connect("source-read", page_checks.check_markdown_source)
+    app.connect("doctree-read", page_checks.check_doctree)
     app.connect("builder-inited", builder.keep_answer_blocks)
     app.connect("env-get-outdated", builder.pages_without_blocks)
     app.connect("env-get-updated", checks.relink_pages)

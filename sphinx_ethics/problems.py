@@ -3,7 +3,7 @@
 A problem is logged as a Sphinx warning with ``type="ethics"`` and a
 subtype, so ``suppress_warnings = ["ethics.<subtype>"]`` silences it and
 ``-W`` fails on it.  It is also *recorded* where it is found (see
-:class:`sphinx_ethics.domain.EthicsDomain` and :mod:`sphinx_ethics.checks`),
+:class:`sphinx_ethics.extension.domain.EthicsDomain` and :mod:`sphinx_ethics.extension.checks`),
 so the gate and the reports count problems from one list instead of
 reading warning text back.
 

@@ -35,7 +35,12 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            # ``from package import module`` is an edge to the module; a name
+            # that is not a module is an edge to the module it comes from.
+            submodules = [f"{node.module}.{a.name}" for a in node.names]
+            names = [n for n in submodules if n in known]
+            if len(names) < len(submodules):
+                names.append(node.module)
         else:
             continue
         found |= {n for n in names if n in known}

@@ -26,8 +26,8 @@ from helpers import (
     write_project,
 )
 
-from sphinx_ethics import attribution, export
-from sphinx_ethics.catalog import Attribution, OriginalWork, load_catalog
+from sphinx_ethics.catalogue import Attribution, OriginalWork, attribution, load_catalog
+from sphinx_ethics.outputs import blank as export
 
 CATALOG = load_catalog()
 RESOURCE_URLS = [r.url for r in CATALOG.resources.values()]

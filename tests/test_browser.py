@@ -38,7 +38,7 @@ from browser.cdp import Chromium, Page
 from browser.forms import chromium
 from helpers import EXAMPLE, REPO, ROOTS, TESTS, missing
 
-from sphinx_ethics.catalog import load_catalog
+from sphinx_ethics.catalogue import load_catalog
 
 INCOMPLETE = ROOTS / "test-browser-incomplete"
 AXE_JS = TESTS / "browser" / "node_modules" / "axe-core" / "axe.min.js"

@@ -27,8 +27,9 @@ import pytest
 from helpers import ATTRIBUTION, sphinx_build, warning_lines
 from markdown_it import MarkdownIt
 
-from sphinx_ethics import __version__, pages
-from sphinx_ethics.catalog import load_catalog
+from sphinx_ethics import __version__
+from sphinx_ethics.catalogue import load_catalog
+from sphinx_ethics.pages import new as pages
 
 REPO = Path(__file__).resolve().parent.parent
 CUSTOM_EXAMPLE = REPO / "examples" / "custom-checklists"
@@ -898,7 +899,7 @@ def test_interrupt_exits_130(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     from sphinx_ethics import cli
-    from sphinx_ethics.cli import catalogue
+    from sphinx_ethics.cli import checklists as catalogue
 
     def interrupted(args: object) -> int:
         raise KeyboardInterrupt
@@ -912,7 +913,7 @@ def test_unexpected_error_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     from sphinx_ethics import cli
-    from sphinx_ethics.cli import catalogue
+    from sphinx_ethics.cli import checklists as catalogue
 
     def broken(args: object) -> int:
         raise RuntimeError("boom\nsecond line")
@@ -969,7 +970,7 @@ def test_debug_variable_shows_a_traceback_only_when_on(
     sabotage = [sys.executable, "-c", code]
     ok = subprocess.run(sabotage, capture_output=True, text=True, env=env, check=False)
     assert ok.returncode == 0
-    broken = "import sys, sphinx_ethics.cli as c, sphinx_ethics.cli.catalogue as k; "
+    broken = "import sys, sphinx_ethics.cli as c, sphinx_ethics.cli.checklists as k; "
     broken += "k.load = lambda *a: 1 / 0; "
     broken += "sys.exit(c.main(['list']))"
     result = subprocess.run(

@@ -25,8 +25,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser as MystParser
 
-from sphinx_ethics import page_scan, page_update, pages
-from sphinx_ethics.catalog import load_catalog
+from sphinx_ethics.catalogue import load_catalog
+from sphinx_ethics.pages import new as pages
+from sphinx_ethics.pages import scan as page_scan
+from sphinx_ethics.pages import update as page_update
 
 CATALOG = load_catalog()
 

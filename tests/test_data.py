@@ -22,13 +22,13 @@ import pytest
 import yaml
 from helpers import ATTRIBUTION
 
-from sphinx_ethics import attribution as attribution_wording
-from sphinx_ethics.catalog import (
+from sphinx_ethics.catalogue import (
     ChecklistFileError,
     builtin_path,
     load_catalog,
     validate_file,
 )
+from sphinx_ethics.catalogue import attribution as attribution_wording
 
 # --------------------------------------------------------------------------
 # The source text

@@ -28,7 +28,7 @@ from helpers import (
     strip_ansi,
 )
 
-from sphinx_ethics.catalog import load_catalog
+from sphinx_ethics.catalogue import load_catalog
 
 CATALOG = load_catalog()
 DOI = "10.1017/9781009325233"

@@ -396,7 +396,7 @@ def test_attribution_is_on_the_index_and_its_own_page(html: Path) -> None:
 
 def test_handbook_shows_the_guide_s_case_and_further_reading(html: Path) -> None:
     text = page_text(html, "handbook/index")
-    from sphinx_ethics.catalog import load_catalog
+    from sphinx_ethics.catalogue import load_catalog
 
     catalog = load_catalog()
     for intro in catalog.introductions.values():
@@ -439,7 +439,7 @@ def test_every_directive_option_and_role_is_documented(html: Path) -> None:
 
 
 def test_every_config_value_is_documented(html: Path) -> None:
-    from sphinx_ethics.config import CONFIG_VALUES
+    from sphinx_ethics.extension.config import CONFIG_VALUES
 
     ids = page_ids(html, "reference/configuration")
     text = page_text(html, "reference/configuration")
@@ -656,7 +656,7 @@ def test_check_json_examples_are_real(tmp_path: Path) -> None:
 
 
 def test_export_csv_example_is_real() -> None:
-    from sphinx_ethics.export import CSV_COLUMNS
+    from sphinx_ethics.outputs.blank import CSV_COLUMNS
 
     stored = EXPORT_CSV.read_text("utf-8")
     assert export_csv() == stored, REFRESH
@@ -689,8 +689,8 @@ def test_behaviour_messages_are_real() -> None:
     for line in quoted:
         assert line in stored, f"not a message of the broken example project: {line}"
     # The note under a checklist that a custom file extends, as quoted.
-    from sphinx_ethics.catalog import load_catalog
-    from sphinx_ethics.rendering import added_questions_note
+    from sphinx_ethics.catalogue import load_catalog
+    from sphinx_ethics.nodes.rendering import added_questions_note
 
     catalog = load_catalog([str(DOCS / "howto" / "files" / "discharge.yaml")])
     note = " ".join(n.astext() for n in added_questions_note(catalog.checklists["plan"]))
@@ -716,9 +716,9 @@ def test_look_lists_every_css_property() -> None:
 def test_look_lists_every_html_class() -> None:
     """Every class the code gives its nodes; families (``ethics-state-<state>``) once."""
     page = LOOK.read_text("utf-8")
-    modules = ("rendering.py", "directives.py", "summary.py", "guide.py", "signoff.py")
-    modules += ("signoff_nodes.py",)
-    sources = [PACKAGE / name for name in modules]
+    extension = ("directives.py", "summary.py", "guide.py", "signoff.py")
+    sources = sorted((PACKAGE / "nodes").glob("*.py"))
+    sources += [PACKAGE / "extension" / name for name in extension]
     code = "\n".join(path.read_text("utf-8") for path in sources)
     names = set(re.findall(r"[\"'](ethics-[a-z-]*[a-z])[\"']", code))
     families = set(re.findall(r"f[\"'](ethics-[a-z-]+-)\{", code))

@@ -21,8 +21,9 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import ATTRIBUTION, REPO
 
-from sphinx_ethics import __version__, answer_form
-from sphinx_ethics.catalog import load_catalog
+from sphinx_ethics import __version__
+from sphinx_ethics.catalogue import load_catalog
+from sphinx_ethics.outputs import form as answer_form
 
 CATALOG = load_catalog()
 SLOTS = {name: [q.id for q in c.slots()] for name, c in CATALOG.checklists.items()}

@@ -22,7 +22,7 @@ from browser.cdp import Chromium, Page
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sphinx_ethics.answers_file import read_answers
+from sphinx_ethics.answers.file import read_answers
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from helpers import (
     write_project,
 )
 
-from sphinx_ethics.catalog import validate_file
+from sphinx_ethics.catalogue import validate_file
 
 ROOT = ROOTS / "test-governance"
 SCHEMA = Path(__file__).parent.parent / "sphinx_ethics" / "schemas" / "report.schema.json"
@@ -296,7 +296,7 @@ def test_refer_outside_a_screening_checklist_is_an_error_with_its_line(tmp_path:
 def test_screening_yes_no_words_are_not_yaml_booleans(tmp_path: Path) -> None:
     path = ROOT / "screening.yaml"
     assert validate_file(path) == []
-    from sphinx_ethics.catalog import load_catalog
+    from sphinx_ethics.catalogue import load_catalog
 
     question = load_catalog([path]).questions["screening-1"]
     assert question.screening and question.refer is not None
@@ -304,8 +304,8 @@ def test_screening_yes_no_words_are_not_yaml_booleans(tmp_path: Path) -> None:
 
 
 def test_review_fields_cannot_take_the_review_s_own_option_names() -> None:
-    from sphinx_ethics.config import REVIEW_OPTIONS
-    from sphinx_ethics.review import ReviewDirective
+    from sphinx_ethics.extension.config import REVIEW_OPTIONS
+    from sphinx_ethics.extension.review import ReviewDirective
 
     assert tuple(ReviewDirective.option_spec) == REVIEW_OPTIONS
 

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from helpers import no_crash, sphinx_build, strip_ansi
 
-from sphinx_ethics import export
-from sphinx_ethics.answers_file import read_answers
-from sphinx_ethics.catalog import load_catalog, validate_file
-from sphinx_ethics.yaml_reading import MAX_BYTES
+from sphinx_ethics.answers.file import read_answers
+from sphinx_ethics.catalogue import load_catalog, validate_file
+from sphinx_ethics.catalogue.yaml_reading import MAX_BYTES
+from sphinx_ethics.outputs import blank as export
 
 #: Seconds a refusal may take in a subprocess (Python start-up included).
 TIMEOUT = 30
@@ -122,7 +122,7 @@ def test_fifo_checklist_file_is_refused_without_blocking(tmp_path: Path) -> None
     os.mkfifo(tmp_path / "pipe.yaml")
     result = python(
         """
-        from sphinx_ethics.catalog import validate_file
+        from sphinx_ethics.catalogue import validate_file
         for problem in validate_file("pipe.yaml"):
             print(problem)
         """,
@@ -138,7 +138,7 @@ def test_fifo_answers_file_is_refused_without_blocking(tmp_path: Path) -> None:
     result = python(
         """
         from pathlib import Path
-        from sphinx_ethics.answers_file import read_answers
+        from sphinx_ethics.answers.file import read_answers
         answers, problems = read_answers(Path("answers.yaml"), "answers.yaml")
         for problem in problems:
             print(problem.subtype, problem.location, problem.message)
@@ -209,7 +209,7 @@ def test_alias_bomb_in_an_answers_file_is_an_answers_file_problem(tmp_path: Path
         """
         import time
         from pathlib import Path
-        from sphinx_ethics.answers_file import read_answers
+        from sphinx_ethics.answers.file import read_answers
         start = time.perf_counter()
         answers, problems = read_answers(Path("answers.yaml"), "answers.yaml")
         print(f"{time.perf_counter() - start:.3f}")

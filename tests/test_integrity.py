@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import ROOTS, build_html, soup, sphinx_build, warning_lines, write_project
 
-from sphinx_ethics.config import DEFAULTS
-from sphinx_ethics.slots import classify_answer, parse_date
+from sphinx_ethics.answers.slots import classify_answer, parse_date
+from sphinx_ethics.extension.config import DEFAULTS
 
 CONF = 'extensions = ["sphinx_ethics"]\nethics_today = "2026-11-01"\n'
 
@@ -270,7 +270,7 @@ def test_overdue_follows_the_real_date_without_any_change(tmp_path, monkeypatch)
 
     from sphinx.testing.util import SphinxTestApp
 
-    from sphinx_ethics import slots
+    from sphinx_ethics.answers import slots
 
     pages = {
         "index.rst": "T\n=\n\n.. toctree::\n\n   review\n\n.. ethics-summary::\n",

@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cli import CONF, one_error_line, run
 
-from sphinx_ethics import answers_file, answers_merge, yaml_reading
-from sphinx_ethics.answers_file import FileAnswer
-from sphinx_ethics.catalog import load_catalog
+from sphinx_ethics.answers import file as answers_file
+from sphinx_ethics.answers import merge as answers_merge
+from sphinx_ethics.answers.file import FileAnswer
+from sphinx_ethics.catalogue import load_catalog, yaml_reading
 
 CATALOG = load_catalog()
 IDS = [q.id for q in CATALOG.checklists["plan"].slots()]

@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOTS, parse_warnings, sphinx_build
 from test_cli import run
 
-from sphinx_ethics.markup import fence_problems, page_colon_fence
+from sphinx_ethics.answers.fences import fence_problems, page_colon_fence
 
 FENCES = ROOTS / "test-myst-fences"
 ADVICE = 'myst_enable_extensions = ["colon_fence"]'
@@ -134,7 +134,7 @@ def test_the_build_warns_with_file_and_line(app) -> None:
     equal = next(w for w in found if w.file == "equal.md")
     assert "more backticks" in equal.message
     # Recorded for the gate and the report, like every reading problem.
-    from sphinx_ethics.checks import all_problems
+    from sphinx_ethics.extension.checks import all_problems
 
     recorded = [p for p in all_problems(app) if p.subtype == "markup"]
     assert sorted((p.docname, p.line) for p in recorded) == [("colon", 3), ("equal", 6)]
@@ -149,7 +149,7 @@ def test_the_build_warns_with_file_and_line(app) -> None:
 def test_a_suppressed_markup_problem_is_not_counted(app) -> None:
     app.build()
     assert "[ethics.markup]" not in app.warning.getvalue()
-    from sphinx_ethics.checks import all_problems
+    from sphinx_ethics.extension.checks import all_problems
 
     assert not [p for p in all_problems(app) if p.subtype == "markup"]
 

@@ -22,9 +22,9 @@ from bs4 import BeautifulSoup
 from helpers import ATTRIBUTION, EXAMPLE, missing, write_project
 from test_cli import CONF, one_error_line, run
 
-from sphinx_ethics import review_export
-from sphinx_ethics.answer_text import blocks, plain_text
-from sphinx_ethics.catalog import load_catalog
+from sphinx_ethics.answers.text import blocks, plain_text
+from sphinx_ethics.catalogue import load_catalog
+from sphinx_ethics.outputs import writers as review_export
 
 CATALOG = load_catalog()
 FALLS = "safer-steps-ethics"
@@ -174,7 +174,7 @@ def test_docx_read_back(tmp_path: Path) -> None:
 
 def test_docx_of_a_governed_review_has_a_signoff_table(falls_json: dict[str, Any]) -> None:
     docx = needs_docx()
-    from sphinx_ethics.review_docx import to_docx
+    from sphinx_ethics.outputs.docx import to_docx
 
     paper = docx.Document(io.BytesIO(to_docx(governed(falls_json))))
     tables = {t.rows[0].cells[0].text: t for t in paper.tables}
@@ -258,7 +258,7 @@ def test_csv_and_markdown_contain_hostile_text(falls_json: dict[str, Any]) -> No
 
 def test_docx_replaces_control_characters(falls_json: dict[str, Any]) -> None:
     docx = needs_docx()
-    from sphinx_ethics.review_docx import to_docx
+    from sphinx_ethics.outputs.docx import to_docx
 
     paper = docx.Document(io.BytesIO(to_docx(hostile(falls_json))))
     text = "\n".join(p.text for p in paper.paragraphs)

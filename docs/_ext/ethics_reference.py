@@ -3,7 +3,7 @@
 Directives (used only by these docs):
 
 ``.. ethics-config-values::``
-    One ``confval`` entry per item of :data:`sphinx_ethics.config.CONFIG_VALUES`.
+    One ``confval`` entry per item of :data:`sphinx_ethics.extension.config.CONFIG_VALUES`.
 
 ``.. ethics-warning-subtypes::``
     One ``warning-subtype`` entry per item of
@@ -18,7 +18,7 @@ Directives (used only by these docs):
     ``sphinx-build -W`` fails when the code and the docs disagree.
 
 ``.. ethics-slot-states::``
-    A table of :data:`sphinx_ethics.slots.SLOT_STATES`, with the label the
+    A table of :data:`sphinx_ethics.answers.slots.SLOT_STATES`, with the label the
     review shows and descriptions from the content (checked the same way).
 
 ``.. ethics-builtin-ids::``
@@ -149,7 +149,7 @@ REBUILD = {
 
 class ConfigValuesDirective(GeneratedDirective):
     def run(self) -> list[nodes.Node]:
-        from sphinx_ethics.config import CONFIG_VALUES
+        from sphinx_ethics.extension.config import CONFIG_VALUES
 
         lines: list[str] = []
         for value in CONFIG_VALUES:
@@ -243,8 +243,8 @@ class SlotStatesDirective(GeneratedDirective):
     has_content = True
 
     def run(self) -> list[nodes.Node]:
-        from sphinx_ethics.rendering import state_labels
-        from sphinx_ethics.slots import ANSWERED_STATES, SLOT_STATES
+        from sphinx_ethics.answers.slots import ANSWERED_STATES, SLOT_STATES
+        from sphinx_ethics.nodes.rendering import state_labels
 
         labels = state_labels()
         descriptions = parse_fields(self.content)
@@ -284,7 +284,7 @@ class BuiltinIdsDirective(GeneratedDirective):
     """The built-in checklists, tips and definitions, by id."""
 
     def run(self) -> list[nodes.Node]:
-        from sphinx_ethics.catalog import load_catalog
+        from sphinx_ethics.catalogue import load_catalog
 
         catalog = load_catalog()
         lines = [

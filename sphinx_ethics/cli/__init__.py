@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _message(err: Exception) -> str:
     """The one line for an error that stops the command."""
-    from sphinx_ethics.catalog import ChecklistFileError
+    from sphinx_ethics.catalogue import ChecklistFileError
     from sphinx_ethics.files import FileError
 
     if isinstance(err, CommandError | FileError):

@@ -11,19 +11,19 @@ from sphinx_ethics.version import __version__
 
 #: Where each command's code lives: module in this package, function.
 COMMANDS = {
-    "list": ("catalogue", "cmd_list"),
-    "new": ("review_pages", "cmd_new"),
-    "update": ("review_pages", "cmd_update"),
-    "export": ("catalogue", "cmd_export"),
+    "list": ("checklists", "cmd_list"),
+    "new": ("pages", "cmd_new"),
+    "update": ("pages", "cmd_update"),
+    "export": ("checklists", "cmd_export"),
     "check": ("check", "cmd_check"),
-    "validate": ("catalogue", "cmd_validate"),
+    "validate": ("checklists", "cmd_validate"),
     "form": ("form", "cmd_form"),
-    "review": ("review_command", "cmd_review"),
+    "review": ("review", "cmd_review"),
     "merge": ("merge", "cmd_merge"),
 }
-PAGE_FORMATS = ("rst", "md")  # as sphinx_ethics.pages.FORMATS
+PAGE_FORMATS = ("rst", "md")  # as sphinx_ethics.pages.new.FORMATS
 EXPORT_FORMATS = ("md", "rst", "html", "csv", "json")
-REVIEW_FORMATS = ("md", "html", "docx", "csv", "json")  # as sphinx_ethics.review_export.FORMATS
+REVIEW_FORMATS = ("md", "html", "docx", "csv", "json")  # as sphinx_ethics.outputs.writers.FORMATS
 
 
 class Parser(argparse.ArgumentParser):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sphinx_ethics.answers.slots import ANSWERED_STATES
 from sphinx_ethics.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -26,7 +27,6 @@ from sphinx_ethics.cli.common import (
     load,
 )
 from sphinx_ethics.cli.conf import ethics_checklists, read_conf
-from sphinx_ethics.slots import ANSWERED_STATES
 
 #: Below this many source files, starting worker processes costs more than it saves.
 PARALLEL_MIN_DOCS = 100
@@ -100,7 +100,7 @@ def project_build(args: argparse.Namespace) -> ProjectBuild:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sphinx_ethics.reports import REPORT_NAME
+    from sphinx_ethics.extension.reports import REPORT_NAME
 
     project = project_build(args)
     srcdir = project.srcdir

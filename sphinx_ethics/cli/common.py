@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sphinx_ethics.catalog import Catalog, Checklist
+    from sphinx_ethics.catalogue import Catalog, Checklist
 
 PROG = "sphinx-ethics"
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -41,14 +41,14 @@ def checklist_files(args: argparse.Namespace, extra: Iterable[Path] = ()) -> lis
 
 
 def load(files: Sequence[Path]) -> Catalog:
-    from sphinx_ethics.catalog import load_catalog
+    from sphinx_ethics.catalogue import load_catalog
 
     return load_catalog([str(p) for p in files])
 
 
 def pick(catalog: Catalog, ids: Iterable[str]) -> list[Checklist]:
     """The checklists named, in the order given; an unknown id is an error."""
-    from sphinx_ethics.catalog import unknown_id
+    from sphinx_ethics.catalogue import unknown_id
 
     found: list[Checklist] = []
     for name in ids:

@@ -1,4 +1,4 @@
-"""``sphinx-ethics form``: the offline answer form (:mod:`sphinx_ethics.answer_form`).
+"""``sphinx-ethics form``: the offline answer form (:mod:`sphinx_ethics.outputs.form`).
 
 The answers file given with ``--answers`` is untrusted input (it may have come
 back from an earlier form): it is read by the build's own reader, every
@@ -27,16 +27,17 @@ from sphinx_ethics.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from sphinx_ethics.answer_form import Prefill
-    from sphinx_ethics.catalog import Catalog, Checklist
+    from sphinx_ethics.catalogue import Catalog, Checklist
+    from sphinx_ethics.outputs.form import Prefill
 
 #: A file the form may replace starts with this (within its first bytes).
 GENERATOR_MARK = b'<meta name="generator" content="sphinx-ethics '
 
 
 def cmd_form(args: argparse.Namespace) -> int:
-    from sphinx_ethics import answer_form, files
-    from sphinx_ethics.export import document_title
+    from sphinx_ethics import files
+    from sphinx_ethics.outputs import form as answer_form
+    from sphinx_ethics.outputs.blank import document_title
 
     title = " ".join(one_line(args.title, "title").split()) if args.title else ""
     conf = _conf(args.conf_dir)
@@ -67,7 +68,7 @@ def cmd_form(args: argparse.Namespace) -> int:
 
 
 def _default_placeholders() -> list[str]:
-    from sphinx_ethics.config import DEFAULTS
+    from sphinx_ethics.extension.config import DEFAULTS
 
     return list(DEFAULTS["ethics_placeholder_patterns"])
 
@@ -110,8 +111,8 @@ def _check_target(target: Path, answers: str | None) -> None:
 
 def _prefill(path: Path, catalog: Catalog, checklists: Sequence[Checklist]) -> dict[str, Prefill]:
     """The answers of ``--answers``; every problem printed, then the command stops."""
-    from sphinx_ethics.answer_form import Prefill
-    from sphinx_ethics.answers_file import read_answers
+    from sphinx_ethics.answers.file import read_answers
+    from sphinx_ethics.outputs.form import Prefill
 
     display = str(path)
     answers, problems = read_answers(path, display)
@@ -143,7 +144,7 @@ def _located(location: str, message: str, display: str) -> str:
 
 def _not_in_form(question_id: str, catalog: Catalog, boxes: dict[str, Any]) -> str:
     """Why an answer has no box: an unknown id (did you mean), or another checklist's."""
-    from sphinx_ethics.catalog import unknown_id
+    from sphinx_ethics.catalogue import unknown_id
 
     owner = catalog.checklist_of(question_id)
     if owner is None:

@@ -11,7 +11,7 @@ the team's file.
 Exit codes: 0 merged (or nothing to do); 1 conflicts left unresolved, in
 which case **nothing is written** (choose ``--theirs`` or ``--ours``, or
 edit by hand); 2 bad input.  ``--dry-run`` reports the same and writes
-nothing.  The editing itself is :mod:`sphinx_ethics.answers_merge`.
+nothing.  The editing itself is :mod:`sphinx_ethics.answers.merge`.
 """
 
 from __future__ import annotations
@@ -32,14 +32,17 @@ from sphinx_ethics.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from sphinx_ethics.answers_file import FileAnswer
-    from sphinx_ethics.answers_merge import MergePlan
-    from sphinx_ethics.catalog import Catalog
-    from sphinx_ethics.yaml_reading import Document
+    from sphinx_ethics.answers.file import FileAnswer
+    from sphinx_ethics.answers.merge import MergePlan
+    from sphinx_ethics.catalogue import Catalog
+    from sphinx_ethics.catalogue.yaml_reading import Document
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from sphinx_ethics import answers_file, answers_merge, files, yaml_reading
+    from sphinx_ethics import files
+    from sphinx_ethics.answers import file as answers_file
+    from sphinx_ethics.answers import merge as answers_merge
+    from sphinx_ethics.catalogue import yaml_reading
 
     incoming, target = Path(args.incoming), Path(args.into)
     try:
@@ -73,7 +76,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def _compose(text: str, target: Path) -> Document:
-    from sphinx_ethics import yaml_reading
+    from sphinx_ethics.catalogue import yaml_reading
 
     try:
         return yaml_reading.compose(text)
@@ -104,7 +107,7 @@ def _project_checklists(args: argparse.Namespace, target: Path) -> list[Path]:
 
 
 def _refuse_unknown(theirs: list[FileAnswer], ours: list[FileAnswer], catalog: Catalog) -> None:
-    from sphinx_ethics.catalog import unknown_id
+    from sphinx_ethics.catalogue import unknown_id
 
     known = set(catalog.questions) | {a.question_id for a in ours}
     for answer in theirs:

@@ -1,0 +1,112 @@
+"""``review``: one completed review as a board paper (md, html, docx, csv, json).
+
+It reads the project the way ``check`` does (``-b ethics-check`` into a
+temporary directory: fast, no HTML written), takes the review's record
+from ``ethics-report.json`` and its answers' structure from
+``ethics-answers.json``, joins them with the catalogue
+(:mod:`sphinx_ethics.outputs.document`) and writes one format.  An
+incomplete review is still written, its states saying so, with a one-line
+note on stderr; the exit code is 0 once the file is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sphinx_ethics.cli.check import project_build
+from sphinx_ethics.cli.common import EXIT_OK, PROG, CommandError, load
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from sphinx_ethics import files
+    from sphinx_ethics.extension.builder import ANSWERS_NAME
+    from sphinx_ethics.extension.reports import REPORT_NAME
+    from sphinx_ethics.outputs import document as review_document
+    from sphinx_ethics.outputs import writers as review_export
+
+    fmt = _format(args)
+    to_stdout = not args.output or args.output == "-"
+    if fmt == "docx" and to_stdout and sys.stdout.isatty():
+        raise CommandError("a .docx file is binary: give a file name with -o (e.g. -o review.docx)")
+    target = None if to_stdout else Path(args.output)
+    if target is not None and target.is_dir():
+        raise CommandError(f"{target} is a directory; give a file name with -o")
+    if fmt == "docx":
+        _docx_available()
+    project = project_build(args)
+    report, answers = project.run(REPORT_NAME, ANSWERS_NAME)
+    review = find_review(report, args.name)
+    stored = _answers_of(answers, review)
+    document = review_document.review_document(review, stored, load(project.files))
+    if fmt == "docx":
+        from sphinx_ethics.outputs.docx import to_docx
+
+        data: bytes | str = to_docx(document)
+    else:
+        data = review_export.render(document, fmt)
+    if target is None:
+        _stdout(data)
+    else:
+        # A FIFO or a device (/dev/stdout, /dev/null) is written in place, never replaced.
+        files.write_atomic(target, data, refuse_read_only=True)
+        print(f"Wrote {target} ({fmt}).", file=sys.stderr)
+    if not review["complete"]:
+        print(
+            f"{PROG}: note: review {review['name']!r} is not complete: {document['progress']}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _format(args: argparse.Namespace) -> str:
+    from sphinx_ethics.outputs.writers import SUFFIXES
+
+    if args.format:
+        return str(args.format)
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    return SUFFIXES.get(suffix, "md")
+
+
+def _docx_available() -> None:
+    """Stop before building when python-docx is missing (one line, exit 2)."""
+    import importlib.util
+
+    from sphinx_ethics.outputs.docx import INSTALL_HINT
+
+    if importlib.util.find_spec("docx") is None:
+        raise CommandError(INSTALL_HINT)
+
+
+def find_review(report: dict[str, Any], name: str) -> dict[str, Any]:
+    """The review called ``name``; an unknown name lists the names there are."""
+    from sphinx_ethics.catalogue import did_you_mean
+
+    reviews = report.get("reviews", [])
+    for review in reviews:
+        if review["name"] == name:
+            return dict(review)
+    names = [r["name"] for r in reviews]
+    if not names:
+        raise CommandError(f"unknown review {name!r}: the project has no ethics reviews")
+    raise CommandError(
+        f"unknown review {name!r}{did_you_mean(name, names)}; reviews: {', '.join(names)}"
+    )
+
+
+def _answers_of(answers: dict[str, Any], review: dict[str, Any]) -> dict[str, list[Any]]:
+    for entry in answers.get("reviews", []):
+        if entry.get("docname") == review["docname"] and entry.get("name") == review["name"]:
+            return dict(entry.get("answers") or {})
+    return {}
+
+
+def _stdout(data: bytes | str) -> None:
+    if isinstance(data, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data)

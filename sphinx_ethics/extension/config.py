@@ -1,0 +1,291 @@
+"""Configuration values, their checks, and the checklist catalogue they select."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx_ethics.answers.slots import parse_date
+from sphinx_ethics.catalogue import Catalog, load_catalog_skipping_bad
+from sphinx_ethics.problems import Problem, log
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+
+@dataclass(frozen=True)
+class ConfigValue:
+    name: str
+    default: Any
+    rebuild: str
+    types: tuple[type, ...]
+    description: str
+
+
+#: The ``conf.py`` settings; the reference docs are generated from this list.
+CONFIG_VALUES: tuple[ConfigValue, ...] = (
+    ConfigValue(
+        "ethics_checklists",
+        [],
+        "env",
+        (list, tuple),
+        "Extra checklist YAML files, relative to the configuration directory. "
+        "They add checklists, tips and definitions, or extend built-in checklists.",
+    ),
+    ConfigValue(
+        "ethics_fail_on_unanswered",
+        False,
+        "",
+        (bool,),
+        "If true, ``sphinx-build`` exits non-zero when any required slot is unanswered, "
+        "even without ``-W``, after listing them all.",
+    ),
+    ConfigValue(
+        "ethics_placeholder_patterns",
+        [
+            "TBD",
+            "TBC",
+            "TBA",
+            "TODO",
+            "To do",
+            "To be confirmed",
+            "To be decided",
+            "N/A",
+            "NA",
+            "None yet",
+            "?",
+            "-",
+            "...",
+            "…",
+        ],
+        "env",
+        (list, tuple),
+        "Literal strings; an answer whose whole text equals one counts as unanswered "
+        "(case, surrounding whitespace and a trailing ``.`` ``!`` ``:`` or ``…`` are "
+        "ignored, so ``TBD.`` and ``tbc`` match). A placeholder that means not applicable "
+        "(``N/A``) is reported with a hint to use ``:status: not-applicable``.",
+    ),
+    ConfigValue(
+        "ethics_report",
+        True,
+        "",
+        (bool,),
+        "Write ``ethics-report.json`` into the output directory.",
+    ),
+    ConfigValue(
+        "ethics_junit",
+        None,
+        "",
+        (str, type(None)),
+        "Path, relative to the output directory, for a JUnit XML report: one testsuite "
+        "per review, one testcase per required slot, unanswered = failure.",
+    ),
+    ConfigValue(
+        "ethics_today",
+        None,
+        "html",
+        (str, type(None)),
+        "ISO date (YYYY-MM-DD) used instead of today for the ``overdue`` check, "
+        "for reproducible builds.",
+    ),
+    ConfigValue(
+        "ethics_signoff_roles",
+        [],
+        "env",
+        (list, tuple),
+        'Roles (for example ``["Clinical lead", "Patient partner"]``) that must each '
+        "record an ``approved`` or ``approved-with-conditions`` ``ethics-signoff`` before a "
+        "review may be ``:status: approved`` (else ``ethics.signoff``). Each role gets a "
+        "row in the sign-off table of every review, left blank to sign by hand on paper.",
+    ),
+    ConfigValue(
+        "ethics_review_fields",
+        {},
+        "env",
+        (dict,),
+        "Extra review options every review must fill, as name → label, for example "
+        '``{"registration": "QI registration number", "dpia": "DPIA reference"}`` '
+        "(then ``:registration: QI-2026-114`` on the review). A missing or empty one is "
+        "``ethics.field``. Shown with the details of the review, in the report (``fields``) "
+        "and, when asked for with ``:fields:``, in ``ethics-summary``.",
+    ),
+)
+
+
+def add_config_values(app: Sphinx) -> None:
+    for value in CONFIG_VALUES:
+        app.add_config_value(value.name, value.default, value.rebuild, types=value.types)
+
+
+DEFAULTS: dict[str, Any] = {v.name: v.default for v in CONFIG_VALUES}
+
+# --------------------------------------------------------------------------
+# Reading the values: every reader falls back to the default on a value it
+# cannot use, and config_problems() says why.  Nothing is changed on the
+# Config object except the one documented resolution below, so the problems
+# can be listed again at any time (for the report) from the same values.
+# --------------------------------------------------------------------------
+
+
+def _strings(config: Config, name: str) -> list[str] | None:
+    value = getattr(config, name)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def placeholders(config: Config) -> list[str]:
+    found = _strings(config, "ethics_placeholder_patterns")
+    return DEFAULTS["ethics_placeholder_patterns"] if found is None else found
+
+
+def checklist_files(config: Config) -> list[Path]:
+    """``ethics_checklists`` as absolute paths (see :func:`resolve_checklists`)."""
+    return [Path(name) for name in _strings(config, "ethics_checklists") or []]
+
+
+def signoff_roles(config: Config) -> list[str]:
+    """``ethics_signoff_roles``, each role once, in order ([] when unusable)."""
+    found = _strings(config, "ethics_signoff_roles") or []
+    roles = [" ".join(r.split()) for r in found]
+    return list(dict.fromkeys(r for r in roles if r))
+
+
+#: ``ethics-review``'s own options (a test checks they match its ``option_spec``):
+#: a review field cannot take one of these names.
+REVIEW_OPTIONS = (
+    "name",
+    "title",
+    "owner",
+    "reviewers",
+    "date",
+    "review-by",
+    "status",
+    "optional",
+    "answers",
+    "class",
+)
+
+#: A review field's name: it becomes a directive option, so option-name rules.
+FIELD_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+def review_fields(config: Config) -> dict[str, str]:
+    """``ethics_review_fields`` as name → label, leaving out names it cannot use."""
+    value = config.ethics_review_fields
+    if not isinstance(value, dict):
+        return {}
+    return {
+        name: label
+        for name, label in value.items()
+        if isinstance(name, str) and isinstance(label, str) and not _field_problem(name)
+    }
+
+
+def _field_problem(name: str) -> str:
+    if not FIELD_NAME.fullmatch(name):
+        return "is not an option name (lower-case letters, digits and single hyphens)"
+    if name in REVIEW_OPTIONS:
+        return "is already an ethics-review option"
+    return ""
+
+
+def _governance_problems(config: Config) -> list[Problem]:
+    problems = []
+    if _strings(config, "ethics_signoff_roles") is None:
+        msg = "ethics_signoff_roles must be a list of strings, not %r; no roles are required"
+        problems.append(Problem("config", msg % (config.ethics_signoff_roles,)))
+    value = config.ethics_review_fields
+    if not isinstance(value, dict):
+        msg = "ethics_review_fields must be a dict of option name to label, not %r; ignored"
+        return [*problems, Problem("config", msg % (value,))]
+    for name, label in value.items():
+        why = _field_problem(name) if isinstance(name, str) else "is not a string"
+        if not why and not isinstance(label, str):
+            why = f"has the label {label!r}, which is not a string"
+        if why:
+            msg = f"ethics_review_fields: {name!r} {why}; it is ignored"
+            problems.append(Problem("config", msg))
+    return problems
+
+
+def today_setting(config: Config) -> str | None:
+    value = config.ethics_today
+    return str(value) if value and parse_date(str(value)) else None
+
+
+def junit_path(config: Config, outdir: str | Path) -> Path | None:
+    """Where the JUnit report goes, or None (not asked for, or unusable)."""
+    return None if _junit_problem(config, outdir) else _junit_target(config, outdir)
+
+
+def _junit_target(config: Config, outdir: str | Path) -> Path | None:
+    value = config.ethics_junit
+    return Path(outdir, value) if isinstance(value, str) and value.strip() else None
+
+
+def _junit_problem(config: Config, outdir: str | Path) -> str:
+    value = config.ethics_junit
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        return f"ethics_junit must be a file name ending in .xml, not {value!r}"
+    target = Path(outdir, value).resolve()
+    if not value.lower().endswith(".xml"):
+        return f"ethics_junit must name a file ending in .xml, not {value!r}"
+    if not target.is_relative_to(Path(outdir).resolve()):
+        return f"ethics_junit {value!r} is outside the output directory"
+    if target.exists() and not target.is_file():
+        return f"ethics_junit {value!r} is not a regular file"
+    return ""
+
+
+def resolve_checklists(app: Sphinx, config: Config) -> None:
+    """Make ``ethics_checklists`` absolute, against the configuration directory.
+
+    Done at ``config-inited``, before Sphinx compares the configuration with
+    the saved one, so it never looks like a change; directives and the
+    command line then need no other record of where ``conf.py`` was.
+    """
+    names = _strings(config, "ethics_checklists")
+    if names is not None:
+        confdir = Path(app.confdir or app.srcdir)
+        config.ethics_checklists = [str(confdir / name) for name in names]
+
+
+def config_problems(config: Config, outdir: str | Path) -> list[Problem]:
+    """Every configuration value that cannot be used, and every bad checklist file."""
+    problems = []
+    for name in ("ethics_checklists", "ethics_placeholder_patterns"):
+        if _strings(config, name) is None:
+            msg = "%s must be a list of strings, not %r; using the default %r"
+            problems.append(Problem("config", msg % (name, getattr(config, name), DEFAULTS[name])))
+    if config.ethics_today and today_setting(config) is None:
+        msg = "ethics_today must be an ISO date (YYYY-MM-DD), not %r; using today's date"
+        problems.append(Problem("config", msg % config.ethics_today))
+    problems += _governance_problems(config)
+    junit = _junit_problem(config, outdir)
+    if junit:
+        problems.append(Problem("config", junit + "; no JUnit report is written"))
+    _catalog, bad_files = load_catalog_skipping_bad(checklist_files(config))
+    for bad in bad_files:
+        problems.append(Problem("checklist", bad.message, file=str(bad.file), line=bad.line))
+    return problems
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """Log what :func:`config_problems` finds, once, as the build starts."""
+    for problem in config_problems(config, app.outdir):
+        log(problem)
+
+
+def project_catalog(config: Config) -> Catalog:
+    """The catalogue for directives, leaving out any invalid file.
+
+    Invalid files were already reported (``ethics.checklist``) when the
+    configuration was read, so this does not warn again.
+    """
+    return load_catalog_skipping_bad(checklist_files(config))[0]

@@ -1,0 +1,292 @@
+"""Machine-readable results: ``ethics-report.json`` and the JUnit XML file.
+
+Both are written at ``build-finished`` from the review records in the
+``ethics`` domain and the one problem list of :mod:`sphinx_ethics.extension.checks`,
+so they describe the whole project after every build, incremental ones
+included, and packaging builders (epub) never see them.  ``sphinx-ethics
+check`` prints the very file the ``ethics-check`` builder writes here: one
+model, one schema (``schemas/report.schema.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+from sphinx_ethics import files
+from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, today
+from sphinx_ethics.extension.checks import all_problems, is_overdue
+from sphinx_ethics.extension.config import junit_path, project_catalog, today_setting
+from sphinx_ethics.extension.domain import EthicsDomain
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from sphinx_ethics.catalogue import Catalog
+    from sphinx_ethics.problems import Problem
+
+logger = logging.getLogger("sphinx_ethics")
+
+REPORT_NAME = "ethics-report.json"
+SCHEMA_VERSION = 2
+
+
+class ReportContext:
+    """What the report needs besides the records: paths and today's date."""
+
+    def __init__(self, env: BuildEnvironment, when: dt.date, catalog: Catalog) -> None:
+        self.env = env
+        self.srcdir = Path(env.srcdir).resolve()
+        self.when = when
+        self.questions = catalog.questions
+
+    def question(self, question_id: str) -> tuple[str, str]:
+        """Number and text of a question (the catalogue keeps them, not the records)."""
+        question = self.questions.get(question_id)
+        return (question.number, question.text) if question is not None else ("", "")
+
+    def page(self, docname: str) -> str:
+        return str(self.env.doc2path(docname, False))
+
+    def file(self, problem_or_slot_file: str, docname: str) -> str:
+        """A path relative to the source directory where it lies inside it."""
+        if not problem_or_slot_file:
+            return self.page(docname) if docname else ""
+        path = Path(problem_or_slot_file)
+        try:
+            return str(path.resolve().relative_to(self.srcdir))
+        except ValueError:
+            return str(path)
+
+    def problem(self, problem: Problem) -> dict[str, Any]:
+        return {
+            "subtype": problem.subtype,
+            "message": problem.message,
+            "file": self.file(problem.file, problem.docname),
+            "line": problem.line,
+        }
+
+
+def report_data(app: Sphinx) -> dict[str, Any]:
+    """The JSON report: every checklist used, every review with every slot, every problem."""
+    reviews = EthicsDomain.get(app.env).all_reviews()
+    catalog = project_catalog(app.config)
+    context = ReportContext(app.env, today(today_setting(app.config)), catalog)
+    by_review: dict[tuple[str, str], list[Problem]] = {}
+    loose: list[Problem] = []
+    names = {(r.docname, r.name) for r in reviews}
+    for problem in all_problems(app):
+        key = (problem.docname, problem.review)
+        if key in names:
+            by_review.setdefault(key, []).append(problem)
+        else:
+            loose.append(problem)
+    items = [review_data(r, by_review.get((r.docname, r.name), []), context) for r in reviews]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "complete": not loose and all(item["complete"] for item in items),
+        "checklists": checklists_data(reviews, catalog),
+        "reviews": items,
+        "problems": [context.problem(p) for p in loose],
+    }
+
+
+def checklists_data(reviews: list[ReviewRecord], catalog: Catalog) -> list[dict[str, Any]]:
+    used = {cid for review in reviews for cid in review.checklists}
+    return [
+        {
+            "id": checklist.id,
+            "title": checklist.title,
+            "version": checklist.version,
+            "attribution": checklist.attribution.as_dict() if checklist.attribution else None,
+        }
+        for checklist in catalog.checklists.values()
+        if checklist.id in used
+    ]
+
+
+def review_data(
+    review: ReviewRecord, problems: list[Problem], context: ReportContext
+) -> dict[str, Any]:
+    return {
+        "name": review.name,
+        "docname": review.docname,
+        "file": context.page(review.docname),
+        "line": review.line,
+        "title": review.title,
+        "checklists": list(review.checklists),
+        "metadata": review.metadata(),
+        "required": review.required,
+        "answered": review.answered,
+        "complete": not problems and review.answered == review.required,
+        "overdue": is_overdue(review, context.when),
+        "problems": [context.problem(p) for p in problems],
+        "signoffs": [
+            {
+                "role": s.role,
+                "by": s.by,
+                "date": s.date,
+                "decision": s.decision,
+                "comment": s.comment,
+                "file": context.file(s.file, review.docname),
+                "line": s.line,
+            }
+            for s in review.signoffs
+        ],
+        "fields": {name: {"label": label, "value": value} for name, label, value in review.fields},
+        "referrals": [
+            {
+                "to": r.to,
+                "because": r.because,
+                "question": r.question,
+                "answer": r.answer,
+                "outcome": r.outcome,
+                "open": r.open,
+            }
+            for r in review.referrals
+        ],
+        "slots": [
+            {
+                "id": slot.id,
+                "number": context.question(slot.id)[0],
+                "text": context.question(slot.id)[1],
+                "required": slot.required,
+                "state": slot.state,
+                "answer": slot.answer,
+                "file": context.file(slot.file, review.docname) if slot.line else "",
+                "line": slot.line,
+                "choice": slot.choice,
+            }
+            for slot in review.slots
+        ],
+    }
+
+
+# --------------------------------------------------------------------------
+# JUnit
+# --------------------------------------------------------------------------
+
+#: Characters XML 1.0 cannot hold, even escaped.
+XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    return XML_INVALID.sub("\ufffd", text)
+
+
+def junit_tree(report: dict[str, Any]) -> ET.ElementTree:
+    """One testsuite per review: a testcase per required slot (unanswered fails),
+    one for the review-by date (overdue fails), one for its other problems."""
+    root = ET.Element("testsuites", name="sphinx-ethics")
+    total = failures = 0
+    for review in report["reviews"]:
+        cases = junit_cases(review)
+        suite = ET.SubElement(root, "testsuite", name=xml_text(review["name"]))
+        properties = ET.SubElement(suite, "properties")
+        for key, value in (
+            ("docname", review["docname"]),
+            ("status", review["metadata"]["status"]),
+        ):
+            ET.SubElement(properties, "property", name=key, value=xml_text(value))
+        failed = 0
+        for name, line, failure in cases:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=xml_text(f"ethics.{review['name']}"),
+                name=xml_text(name),
+                file=review["file"],
+                line=str(line),
+            )
+            if failure is not None:
+                failed += 1
+                kind, message = failure
+                element = ET.SubElement(case, "failure", message=xml_text(message), type=kind)
+                element.text = xml_text(f"{review['file']}:{line}: {message}")
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(failed))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        total += len(cases)
+        failures += failed
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return ET.ElementTree(root)
+
+
+Case = tuple[str, int, "tuple[str, str] | None"]
+
+
+def junit_cases(review: dict[str, Any]) -> list[Case]:
+    slot_problems = {"unanswered", "not-applicable", "screening"}
+    cases: list[Case] = []
+    reasons = {
+        p["message"].split(":", 1)[0]: p
+        for p in review["problems"]
+        if p["subtype"] in slot_problems
+    }
+    for slot in review["slots"]:
+        if not slot["required"]:
+            continue
+        failure = None
+        if slot["state"] not in ANSWERED_STATES:
+            found = reasons.get(slot["id"])
+            message = found["message"] if found else f"{slot['id']} is {slot['state']}"
+            failure = (slot["state"], message)
+        cases.append((f"{slot['id']}: {slot['text']}", slot["line"] or review["line"], failure))
+    for referral in review["referrals"]:
+        name = f"referral to {referral['to']} ({referral['question']} is {referral['answer']})"
+        message = f"{name}: no outcome recorded (ethics-signoff:: {referral['to']})"
+        cases.append((name, review["line"], ("referral", message) if referral["open"] else None))
+    if review["metadata"]["review_by"]:
+        due = review["metadata"]["review_by"]
+        failure = ("overdue", f"review was due by {due}") if review["overdue"] else None
+        cases.append((f"review by {due}", review["line"], failure))
+    shown = slot_problems | {"overdue", "referral"}
+    others = [p for p in review["problems"] if p["subtype"] not in shown]
+    message = "; ".join(f"[ethics.{p['subtype']}] {p['message']}" for p in others)
+    cases.append(("no other problems", review["line"], ("problems", message) if others else None))
+    return cases
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+
+def write_report_file(path: Path, text: str) -> None:
+    """Readers (CI) never see a half-written report; a special file is never written."""
+    if path.exists() and not path.is_file():
+        logger.warning("ethics: not writing %s: it exists and is not a regular file", path)
+        return
+    try:
+        files.write_atomic(path, text, refuse_read_only=False, make_parents=True)
+    except (OSError, files.FileError) as err:
+        logger.warning("ethics: cannot write %s: %s", path, err)
+
+
+def write_reports(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None:
+        return
+    junit = junit_path(app.config, app.outdir)
+    if not (app.config.ethics_report or junit):
+        return
+    report = report_data(app)
+    if app.config.ethics_report:
+        text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        write_report_file(Path(app.outdir) / REPORT_NAME, text)
+    if junit:
+        root = junit_tree(report).getroot()
+        text = ET.tostring(root, encoding="unicode", xml_declaration=True)
+        write_report_file(junit, text + "\n")
+        logger.info("ethics: JUnit report written to %s", junit)

@@ -1,0 +1,299 @@
+"""``ethics-summary``: one table over every review in the project.
+
+The directive leaves a placeholder; the table is built at
+``doctree-resolved``, when every document has been read, from the records
+in the ``ethics`` domain (as ``sphinx.ext.todo`` does for ``todolist``).
+Links are made for the page being written and fall back to plain text on
+builders without URIs.  ``env-get-outdated`` re-reads the summary pages
+whenever any document was added, changed or removed, so the table is never
+stale after an incremental build (Sphinx issue 9706 bit ``todolist``).
+
+The "Overdue" line on each review is decided late too (``resolve_overdue``),
+for the same reason: "today" can change while no page is read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.errors import NoUri
+from sphinx.locale import get_translation
+
+from sphinx_ethics.answers.slots import REVIEW_STATUSES, today
+from sphinx_ethics.extension import signoff
+from sphinx_ethics.extension.checks import is_overdue
+from sphinx_ethics.extension.config import today_setting
+from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
+from sphinx_ethics.extension.domain import EthicsDomain
+from sphinx_ethics.nodes.rendering import overdue_note, overdue_placeholder
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from sphinx_ethics.answers.slots import ReviewRecord
+
+_ = get_translation("sphinx_ethics")
+
+SORT_KEYS: dict[str, Callable[[ReviewRecord], object]] = {
+    "document": lambda r: (r.docname, r.line),
+    "name": lambda r: r.name,
+    "status": lambda r: REVIEW_STATUSES.index(r.status) if r.status in REVIEW_STATUSES else -1,
+    "review-by": lambda r: (r.review_by or "9999", r.docname),
+    "progress": lambda r: (r.answered / r.required if r.required else 1.0, r.docname),
+}
+
+
+class summary_placeholder(nodes.General, nodes.Element):
+    """Replaced by the summary table at ``doctree-resolved``."""
+
+
+class SummaryDirective(EthicsDirective):
+    """Where every review stands: counts, unanswered ids, review-by dates."""
+
+    option_spec: ClassVar = LenientOptions(
+        {
+            "status": directives.unchanged,
+            "checklist": directives.unchanged,
+            "incomplete": directives.flag,
+            "sort": lambda arg: directives.choice(arg, list(SORT_KEYS)),
+            "fields": directives.unchanged,
+            "class": directives.class_option,
+        }
+    )
+
+    def run(self) -> list[nodes.Node]:
+        self.options_problems()
+        statuses = split_ids(self.options.get("status", ""))
+        for status in statuses:
+            if status not in REVIEW_STATUSES:
+                msg = f"ethics-summary :status: {status!r} is not one of: "
+                self.problem("status", msg + ", ".join(REVIEW_STATUSES))
+        fields = signoff.summary_fields(self, split_ids(self.options.get("fields", "")))
+        EthicsDomain.get(self.env).summaries[self.env.docname] = True
+        node = summary_placeholder(
+            statuses=statuses,
+            checklists=split_ids(self.options.get("checklist", "")),
+            incomplete="incomplete" in self.options,
+            sort=self.options.get("sort", "document"),
+            fields=fields,
+            classes=["ethics-summary", *self.options.get("class", [])],
+        )
+        self.set_source_info(node)
+        return [node]
+
+
+def select(reviews: Sequence[ReviewRecord], node: summary_placeholder) -> list[ReviewRecord]:
+    """The reviews a summary shows, filtered and sorted by its options."""
+    chosen = [
+        r
+        for r in reviews
+        if (not node["statuses"] or r.status in node["statuses"])
+        and (not node["checklists"] or set(node["checklists"]) & set(r.checklists))
+        and (not node["incomplete"] or r.answered < r.required)
+    ]
+    return sorted(chosen, key=SORT_KEYS[node["sort"]])
+
+
+# --------------------------------------------------------------------------
+# Building the table, late
+# --------------------------------------------------------------------------
+
+
+class TableBuilder:
+    """Builds one summary table for the page ``fromdocname``."""
+
+    def __init__(self, app: Sphinx, fromdocname: str) -> None:
+        self.builder: Builder = app.builder
+        self.env = app.env
+        self.fromdocname = fromdocname
+        self.today = today(today_setting(app.config))
+        self.config = app.config
+        self.uris: dict[str, str | None] = {}
+
+    def link(self, text: str, docname: str, anchor: str | None) -> nodes.Node:
+        """What ``make_refnode`` makes, with each page's URI worked out once
+        (a table of 2,400 reviews has some 7,000 links to a few hundred pages)."""
+        if docname == self.fromdocname and anchor:
+            node = nodes.reference("", "", internal=True, refid=anchor, reftitle=text)
+        else:
+            uri = self.uri(docname)
+            if uri is None:
+                return nodes.inline(text=text)
+            target = f"{uri}#{anchor}" if anchor else uri
+            node = nodes.reference("", "", internal=True, refuri=target, reftitle=text)
+        node += nodes.inline(text=text)
+        return node
+
+    def uri(self, docname: str) -> str | None:
+        if docname not in self.uris:
+            try:
+                self.uris[docname] = self.builder.get_relative_uri(self.fromdocname, docname)
+            except NoUri:
+                self.uris[docname] = None
+        return self.uris[docname]
+
+    def table(
+        self, reviews: Sequence[ReviewRecord], classes: list[str], fields: Sequence[str] = ()
+    ) -> nodes.Node:
+        if not reviews:
+            return nodes.paragraph(text=_("No ethics reviews match."), classes=classes)
+        headings = [
+            _("Review"),
+            _("Document"),
+            _("Owner"),
+            _("Status"),
+            _("Answered"),
+            _("Unanswered"),
+            _("Review by"),
+        ]
+        widths = [20, 13, 12, 13, 11, 17, 14]
+        extra = signoff.summary_columns(self.config, reviews, fields)  # governance
+        headings += [heading for heading, _width, _cell in extra]
+        widths += [width for _heading, width, _cell in extra]
+        # Given widths keep LaTeX from squeezing seven columns (p{} columns).
+        table = nodes.table(classes=[*classes, "colwidths-given"])
+        group = nodes.tgroup(cols=len(headings))
+        table += group
+        group += [nodes.colspec(colwidth=w) for w in widths]
+        head = nodes.thead()
+        head += self.row([nodes.paragraph(text=h) for h in headings])
+        group += head
+        body = nodes.tbody()
+        for review in reviews:
+            body += self.row(self.cells(review) + [cell(review) for _h, _w, cell in extra])
+        group += body
+        # LaTeX ignores a table's own classes; a container reaches the
+        # ``sphinxethics.sty`` environment that stops words hyphenating.
+        return nodes.container("", table, classes=["ethics-summary-table"])
+
+    @staticmethod
+    def row(cells: Sequence[nodes.Node]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += (
+                cell
+                if isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline)
+                else nodes.paragraph("", "", cell)
+            )
+            row += entry
+        return row
+
+    def cells(self, review: ReviewRecord) -> list[nodes.Node]:
+        title = nodes.paragraph("", "", self.link(review.title, review.docname, review.anchor))
+        # plain text, not a literal, so a long name can break at its hyphens
+        title += nodes.inline(text=f" ({review.name})", classes=["ethics-review-name"])
+        doc_title = self.env.titles.get(review.docname)
+        doc_text = doc_title.astext() if doc_title else review.docname
+        document = nodes.paragraph("", "", self.link(doc_text, review.docname, None))
+        complete = review.answered == review.required
+        counts = nodes.paragraph(
+            text=f"{review.answered} / {review.required}",
+            classes=["ethics-complete" if complete else "ethics-incomplete"],
+        )
+        missing = nodes.paragraph()
+        for index, slot in enumerate(review.unanswered_slots()):
+            if index:
+                missing += nodes.Text(", ")
+            missing += self.link(slot.id, review.docname, slot.anchor)
+        if not len(missing):
+            missing += nodes.Text(_("none"))
+        return [
+            title,
+            document,
+            nodes.paragraph(text=review.owner),
+            self.status(review),
+            counts,
+            missing,
+            self.review_by(review),
+        ]
+
+    def status(self, review: ReviewRecord) -> nodes.paragraph:
+        """The status, and "Overdue" in this column too: the review-by column
+        is the last one, which a narrow window may have to scroll to."""
+        para = nodes.paragraph(text=review.status or _("not set"))
+        if is_overdue(review, self.today):
+            para += nodes.Text(" ")
+            para += overdue_badge()
+        return para
+
+    def review_by(self, review: ReviewRecord) -> nodes.paragraph:
+        para = nodes.paragraph()
+        if review.review_by:
+            # classed, so LaTeX keeps the date whole (\mbox)
+            para += nodes.inline(text=review.review_by, classes=["ethics-date"])
+        if is_overdue(review, self.today):
+            para += nodes.Text(" ")
+            para += overdue_badge()
+        return para
+
+
+def overdue_badge() -> nodes.inline:
+    return nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
+
+
+#: Builders that resolve each page on its own: only pages with a summary
+#: need a search. Others (latex, singlehtml, texinfo, man) join pages first.
+PAGE_BY_PAGE = frozenset({"html", "dirhtml", "epub", "text", "xml", "pseudoxml", "json", "pickle"})
+
+
+def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace every placeholder; runs for each page (and once for LaTeX)."""
+    domain = EthicsDomain.get(app.env)
+    if not domain.summaries:
+        return
+    if app.builder.name in PAGE_BY_PAGE and fromdocname not in domain.summaries:
+        return
+    placeholders = list(doctree.findall(summary_placeholder))
+    if not placeholders:
+        return
+    reviews = domain.all_reviews()
+    builder = TableBuilder(app, fromdocname)
+    for node in placeholders:
+        table = builder.table(select(reviews, node), node["classes"], node.get("fields", []))
+        node.replace_self(table)
+
+
+def resolve_overdue(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """On each review: "Overdue: review was due ..." if it is, today; else nothing.
+
+    Decided here, when the page is written, so a changed ``ethics_today``
+    (which rewrites pages without reading them again) is always shown.
+    """
+    placeholders = list(doctree.findall(overdue_placeholder))
+    if not placeholders:
+        return
+    when = today(today_setting(app.config))
+    reviews = EthicsDomain.get(app.env).reviews
+    for node in placeholders:
+        record = next(
+            (r for r in reviews.get(node["docname"], []) if r.anchor == node["anchor"]), None
+        )
+        if record is not None and is_overdue(record, when):
+            node.replace_self(overdue_note(record.review_by))
+        else:
+            node.parent.remove(node)
+
+
+def outdated_summaries(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages with a summary must be re-read (and rewritten) when any page changed."""
+    if not (added or changed or removed):
+        return []
+    domain = EthicsDomain.get(env)
+    return [d for d in domain.summaries if d not in removed and d not in changed]
+
+
+def setup_summary(app: Sphinx) -> None:
+    app.add_node(summary_placeholder)
+    app.add_node(overdue_placeholder)
+    app.add_directive("ethics-summary", SummaryDirective)
+    app.connect("doctree-resolved", resolve_summaries)
+    app.connect("doctree-resolved", resolve_overdue)
+    app.connect("env-get-outdated", outdated_summaries)

@@ -1,0 +1,439 @@
+"""Turning checklists and answers into document nodes.
+
+Everything here is built from standard docutils nodes (containers,
+paragraphs, rubrics, field lists, bullet lists, targets) carrying
+``ethics-*`` classes, as sphinx-design does.  Every builder can therefore
+write them: HTML styles the classes with ``sphinx-ethics.css``, LaTeX maps
+containers to ``sphinxuseclass`` environments and inlines to ``\\DUrole``
+macros defined in ``sphinxethics.sty``, and text, man, texinfo, epub and
+gettext need nothing special.
+
+State is always told by words (and in HTML an icon), never by colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from docutils import nodes
+from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, SlotRecord
+from sphinx_ethics.catalogue import (
+    Attribution,
+    Checklist,
+    Definition,
+    Question,
+    Tip,
+)
+from sphinx_ethics.catalogue import attribution as wording
+
+_ = get_translation("sphinx_ethics")
+
+WORKSHEET_LINES = 5
+#: Sphinx's class for what the search index skips (Sphinx 8.2 and later):
+#: state words and the attribution, the same on every page, are not worth
+#: indexing.
+NO_SEARCH = "no-search"
+#: What a ruled worksheet line holds in builders that have no style for it.
+RULE_TEXT = "_" * 60
+
+
+def state_labels() -> dict[str, str]:
+    """The words shown for each slot state (translatable, so built when used)."""
+    return {
+        "answered": _("Answer"),
+        "not-applicable": _("Not applicable"),
+        "draft": _("Draft answer (not yet final)"),
+        "placeholder": _("Not yet answered"),
+        "unanswered": _("Not yet answered"),
+        "optional": _("Optional (not answered)"),
+    }
+
+
+def attribution_paragraph(attribution: Attribution) -> nodes.paragraph:
+    """The one wording (:func:`sphinx_ethics.catalogue.attribution.segments`) as nodes.
+
+    Every link's text is its address, so the text builder and a printed PDF
+    show it too.
+    """
+    # Not indexed for search: the same words are on every review's page.
+    outer = nodes.paragraph(classes=["ethics-attribution", NO_SEARCH])
+    # The classed inline carries the style to LaTeX (which ignores paragraph classes).
+    para = nodes.inline(classes=["ethics-attribution"])
+    outer += para
+    para += segment_nodes(wording.segments(attribution, _))
+    return outer
+
+
+def segment_nodes(pieces: Iterable[wording.Segment]) -> list[nodes.Node]:
+    """Text, emphasis and links (whose text is the address) as inline nodes."""
+    out: list[nodes.Node] = []
+    for piece in pieces:
+        if piece.kind == "link":
+            out.append(nodes.reference(piece.text, piece.text, refuri=piece.text))
+        elif piece.kind == "emphasis":
+            out.append(nodes.emphasis(text=piece.text))
+        else:
+            out.append(nodes.Text(piece.text))
+    return out
+
+
+def attributions(items: Iterable[Attribution | None]) -> list[nodes.paragraph]:
+    """One attribution paragraph per distinct source, in first-seen order."""
+    seen: list[Attribution] = []
+    for item in items:
+        if item is not None and item not in seen:
+            seen.append(item)
+    return [attribution_paragraph(a) for a in seen]
+
+
+def added_questions_note(checklist: Checklist) -> list[nodes.paragraph]:
+    """Say which questions a team added, so they are not taken for the source's."""
+    by_source: dict[str, list[str]] = {}
+    for question in checklist.questions:
+        if question.added_by:
+            by_source.setdefault(question.added_by, []).append(question.number)
+    notes = []
+    for source, numbers in by_source.items():
+        text = _(
+            "Question(s) %(numbers)s added from %(source)s; not part of the checklist's source."
+        )
+        para = nodes.paragraph(classes=["ethics-attribution", "ethics-added-note"])
+        para += nodes.inline(
+            text=text % {"numbers": ", ".join(numbers), "source": source},
+            classes=["ethics-attribution"],
+        )
+        notes.append(para)
+    return notes
+
+
+def question_text(question: Question) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["ethics-question-text"])
+    para += nodes.strong(text=f"{question.number}.", classes=["ethics-number"])
+    # Then the id, small, so the ids in warnings and reports can be found on
+    # the page (one text node for the text and the space: nodes cost time).
+    para += nodes.Text(f" {question.text} ")
+    para += nodes.inline(text=f"[{question.id}]", classes=["ethics-question-id"])
+    return para
+
+
+def prompts_list(question: Question) -> nodes.bullet_list | None:
+    if not question.prompts:
+        return None
+    bullets = nodes.bullet_list(classes=["ethics-prompts"])
+    for prompt in question.prompts:
+        bullets += nodes.list_item("", nodes.paragraph(text=prompt))
+    return bullets
+
+
+def badge(state: str, label: str) -> nodes.paragraph:
+    """A state line: 'Not yet answered', 'Not applicable', ..."""
+    para = nodes.paragraph(classes=["ethics-state", f"ethics-state-{state}", NO_SEARCH])
+    para += nodes.inline(text=label, classes=["ethics-badge", f"ethics-badge-{state}"])
+    return para
+
+
+def worksheet(lines: int = WORKSHEET_LINES) -> nodes.container:
+    """Ruled space for notes on paper; underscores where no style applies."""
+    box = nodes.container(classes=["ethics-worksheet"])
+    box += nodes.paragraph("", "", nodes.inline(text=_("Notes"), classes=["ethics-notes-label"]))
+    for _line in range(lines):
+        box += nodes.paragraph("", "", nodes.inline(text=RULE_TEXT, classes=["ethics-rule"]))
+    return box
+
+
+def question_block(
+    question: Question,
+    anchor: str,
+    body: Sequence[nodes.Node] = (),
+    classes: Sequence[str] = (),
+) -> nodes.container:
+    """A question: number and text, prompts, then ``body``; the anchor is its id.
+
+    The id is on the block itself, not on a separate target node: one node
+    fewer per question.  LaTeX and Texinfo write anchors only for targets,
+    so :class:`AnchorTargets` adds them back for those builders.
+    """
+    kind = "ethics-group" if question.is_group else "ethics-slot"
+    added = ["ethics-added"] if question.added_by else []
+    block = nodes.container(classes=["ethics-question", kind, *added, *classes], ids=[anchor])
+    block += question_text(question)
+    prompts = prompts_list(question)
+    if prompts is not None:
+        block += prompts
+    block.extend(body)
+    return block
+
+
+def checklist_box(
+    checklist: Checklist, anchor: str, classes: Sequence[str] = ()
+) -> nodes.container:
+    """A checklist's box (anchored) with its title and introduction."""
+    box = nodes.container(classes=["ethics-checklist", *classes], ids=[anchor])
+    box += nodes.rubric(text=checklist.title, classes=["ethics-checklist-title"])
+    box += [nodes.paragraph(text=p, classes=["ethics-intro"]) for p in checklist.intro]
+    return box
+
+
+def blank_checklist(
+    checklist: Checklist,
+    anchors: Mapping[str, str],
+    with_worksheet: bool = False,
+) -> nodes.container:
+    """The checklist with no answers: for a handbook, or printed for a workshop."""
+    classes = ["ethics-with-worksheet"] if with_worksheet else []
+    box = checklist_box(checklist, anchors[checklist.id], classes)
+    for question in checklist.questions:
+        box += _blank_question(question, anchors, with_worksheet)
+    box += attributions([checklist.attribution])
+    box += added_questions_note(checklist)
+    return box
+
+
+def _blank_question(
+    question: Question, anchors: Mapping[str, str], with_worksheet: bool
+) -> nodes.container:
+    body: list[nodes.Node] = []
+    if with_worksheet and not question.is_group:
+        body.append(worksheet())
+    for sub in question.subquestions:
+        body.append(_blank_question(sub, anchors, with_worksheet))
+    return question_block(question, anchors[question.id], body)
+
+
+def tips_block(tips: Sequence[Tip], anchors: Mapping[str, str]) -> nodes.container:
+    box = nodes.container(classes=["ethics-tips"])
+    for tip in tips:
+        item = nodes.container(classes=["ethics-tip"])
+        item += nodes.target("", "", ids=[anchors[tip.id]])
+        item += nodes.paragraph("", "", nodes.strong(text=tip.title), classes=["ethics-tip-title"])
+        item += nodes.paragraph(text=tip.text)
+        box += item
+    box += attributions(t.attribution for t in tips)
+    return box
+
+
+def definition_body(definition: Definition) -> nodes.definition:
+    body = nodes.definition()
+    body += [nodes.paragraph(text=p) for p in definition.text]
+    if definition.items:
+        bullets = nodes.bullet_list()
+        for item in definition.items:
+            bullets += nodes.list_item("", nodes.paragraph(text=item))
+        body += bullets
+    body += [nodes.paragraph(text=p) for p in definition.closing]
+    return body
+
+
+def progress_line(answered: int, required: int, problems: int = 0) -> nodes.paragraph:
+    text = _("%(answered)d of %(required)d required questions answered.") % {
+        "answered": answered,
+        "required": required,
+    }
+    if problems:
+        text += " " + _("Not complete: %(count)d problem(s) to fix, listed below.") % {
+            "count": problems
+        }
+    complete = "complete" if answered == required and not problems else "incomplete"
+    para = nodes.paragraph(classes=["ethics-progress", f"ethics-progress-{complete}", NO_SEARCH])
+    para += nodes.inline(text=text, classes=["ethics-progress"])
+    return para
+
+
+class overdue_placeholder(nodes.General, nodes.Element):
+    """Where "Overdue: review was due ..." may go, decided when the page is
+    written (``summary.resolve_overdue``), not when it is read: "today" can
+    change between builds while the page is not read again."""
+
+
+def overdue_note(review_by: str) -> nodes.paragraph:
+    """'Overdue: review was due 2027-01-01', a badge then the date."""
+    para = nodes.paragraph(classes=["ethics-overdue"])
+    # The classed inline carries the box to LaTeX (which ignores paragraph classes).
+    line = nodes.inline(classes=["ethics-overdue"])
+    para += line
+    line += nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
+    line += nodes.Text(_(": review was due "))
+    line += nodes.inline(text=review_by, classes=["ethics-date"])
+    return para
+
+
+def problems_box(problems: Sequence[str]) -> nodes.container:
+    """What the build found wrong with a review, on the page (HTML, PDF, text)."""
+    box = nodes.container(classes=["ethics-problems"])
+    box += badge("problem", _("Problems to fix before this review can be complete"))
+    items = nodes.bullet_list()
+    for message in problems:
+        items += nodes.list_item("", nodes.paragraph(text=message))
+    box += items
+    return box
+
+
+class AnchorTargets(SphinxPostTransform):
+    """LaTeX and Texinfo write an anchor only for a target node: give them one.
+
+    The blocks carry their ids themselves (HTML writes ``<div id>``), which
+    keeps a target node per question out of every document.
+    """
+
+    default_priority = 900  # after the reviews are built (review_output)
+    formats = ("latex", "texinfo")
+
+    def run(self, **kwargs: object) -> None:
+        for block in list(self.document.findall(nodes.container)):
+            if block["ids"] and any(c.startswith("ethics-") for c in block["classes"]):
+                block.insert(0, nodes.target("", "", ids=block["ids"]))
+                block["ids"] = []
+
+
+class BlankWorksheetRules(SphinxPostTransform):
+    """In HTML the stylesheet draws worksheet lines: drop the underscores,
+    which only plain-text builders need and screen readers would read out."""
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs: object) -> None:
+        for rule in self.document.findall(nodes.inline):
+            if "ethics-rule" in rule["classes"]:
+                rule.children = []
+
+
+def metadata_fields(pairs: Sequence[tuple[str, str]]) -> nodes.field_list | None:
+    """Owner, reviewers, dates and status, as a field list every builder knows."""
+    fields = nodes.field_list(classes=["ethics-metadata"])
+    for label, value in pairs:
+        if value:
+            fields += nodes.field(
+                "",
+                nodes.field_name(text=label),
+                nodes.field_body("", nodes.paragraph(text=value)),
+            )
+    return fields if len(fields) else None
+
+
+# --------------------------------------------------------------------------
+# A review, from its record and its answers' nodes
+# --------------------------------------------------------------------------
+
+
+def loose_answer(question_id: str, content: Sequence[nodes.Node]) -> nodes.container:
+    """An answer that belongs to no review: shown, so no words are lost."""
+    box = nodes.container(classes=["ethics-answer", "ethics-loose-answer"])
+    box += badge("loose", _("Answer to %s (not part of a review)") % question_id)
+    box += content
+    return box
+
+
+def answer_body(content: Sequence[nodes.Node], state: str, label: str) -> list[nodes.Node]:
+    """The state line, then the team's own words."""
+    return [badge(state, label), nodes.container("", *content, classes=["ethics-answer"])]
+
+
+def review_block(
+    record: ReviewRecord,
+    checklists: Sequence[Checklist],
+    anchors: Mapping[str, str],
+    answers: Mapping[str, Sequence[nodes.Node]],
+    duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
+    strays: Sequence[tuple[str, Sequence[nodes.Node]]],
+    notes: Sequence[nodes.Node],
+    problems: Sequence[str] = (),
+    show_title: bool = True,
+) -> nodes.container:
+    """Title, metadata, progress, every question with its answer, attribution.
+
+    ``show_title`` is false when the title is the heading of the section the
+    review is in, which the reader has just read.
+    """
+    status = record.status if record.status in ("draft", "in-review", "approved") else ""
+    box = nodes.container(
+        classes=["ethics-review", f"ethics-review-{status or 'no-status'}"], ids=[record.anchor]
+    )
+    if show_title:
+        box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
+    fields = metadata_fields(
+        [
+            (_("Owner"), record.owner),
+            (_("Reviewers"), "; ".join(record.reviewers)),
+            (_("Date"), record.date),
+            (_("Review by"), record.review_by),
+            (_("Status"), record.status),
+        ]
+    )
+    if fields is not None:
+        box += fields
+    box += progress_line(record.answered, record.required, len(problems))
+    if record.review_by:
+        box += overdue_placeholder(
+            docname=record.docname, anchor=record.anchor, review_by=record.review_by
+        )
+    if problems:
+        box += problems_box(problems)
+    if notes:
+        box += nodes.container("", *notes, classes=["ethics-review-notes"])
+    if not record.slots:
+        box += nodes.paragraph(text=_("This review has no questions."), classes=["ethics-empty"])
+    layout = _ReviewLayout(record, anchors, answers, duplicates)
+    for checklist in checklists:
+        section = checklist_box(checklist, anchors[checklist.id])
+        section += [layout.question(q) for q in checklist.questions]
+        section += added_questions_note(checklist)
+        box += section
+    if strays:
+        box += _stray_answers(strays)
+    box += attributions(c.attribution for c in checklists)
+    return box
+
+
+class _ReviewLayout:
+    """One review's questions, each with its answer or its state."""
+
+    def __init__(
+        self,
+        record: ReviewRecord,
+        anchors: Mapping[str, str],
+        answers: Mapping[str, Sequence[nodes.Node]],
+        duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
+    ) -> None:
+        self.slots = {slot.id: slot for slot in record.slots}
+        self.anchors = anchors
+        self.answers = answers
+        self.duplicates = duplicates
+        self.labels = state_labels()
+
+    def question(self, question: Question) -> nodes.container:
+        """A question with its answer (or placeholder); groups nest their subs."""
+        anchor = self.anchors[question.id]
+        content = self.answers.get(question.id)
+        if question.is_group:
+            body = answer_body(content, "answered", self.labels["answered"]) if content else []
+            body += [self.question(sub) for sub in question.subquestions]
+            return question_block(question, anchor, body)
+        slot = self.slots[question.id]
+        shown = self.shown_state(slot)
+        if slot.answer:
+            body = answer_body(content or [], shown, self.labels[shown])
+        else:
+            body = [badge(shown, self.labels[shown])]
+        for question_id, extra in self.duplicates:
+            if question_id == question.id:
+                body += answer_body(
+                    extra, "duplicate", _("Another answer to this question (duplicate)")
+                )
+        required = "ethics-required" if slot.required else "ethics-optional"
+        return question_block(question, anchor, body, [f"ethics-slot-{shown}", required])
+
+    @staticmethod
+    def shown_state(slot: SlotRecord) -> str:
+        return slot.state if (slot.required or slot.state in ANSWERED_STATES) else "optional"
+
+
+def _stray_answers(strays: Sequence[tuple[str, Sequence[nodes.Node]]]) -> nodes.container:
+    box = nodes.container(classes=["ethics-stray-answers"])
+    box += nodes.rubric(text=_("Answers to questions not in this review"))
+    for question_id, content in strays:
+        box += answer_body(content, "stray", question_id)
+    return box

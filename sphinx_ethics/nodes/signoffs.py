@@ -1,0 +1,150 @@
+"""The nodes that show governance: the sign-off table and the referral box.
+
+Built from standard nodes with ``ethics-*`` classes: the sign-off panel is a
+table inside a container (``ethics-signoffs``), the referral box a container
+of paragraphs (``ethics-referrals``), so every builder writes them, HTML
+styles them with ``sphinx-ethics.css`` and LaTeX with ``sphinxethics.sty``.
+Decisions and referral states are told by words, never by colour alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.locale import get_translation
+
+from sphinx_ethics.answers.governance import role_key
+from sphinx_ethics.answers.slots import ReferralRecord, SignoffRecord
+from sphinx_ethics.nodes.rendering import badge
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
+
+_ = get_translation("sphinx_ethics")
+
+
+def decision_labels() -> dict[str, str]:
+    """The words shown for each decision (translatable, so built when used)."""
+    return {
+        "approved": _("Approved"),
+        "approved-with-conditions": _("Approved with conditions"),
+        "changes-requested": _("Changes requested"),
+        "": _("Not yet signed off"),
+    }
+
+
+@dataclasses.dataclass
+class Signoff:
+    """One sign-off as written: its record, its parsed comment, and whether it counts."""
+
+    record: SignoffRecord
+    content: list[Node]
+    counts: bool = True
+
+
+def choice_labels() -> dict[str, str]:
+    return {"yes": _("yes"), "no": _("no"), "unsure": _("unsure")}
+
+
+# --------------------------------------------------------------------------
+# Nodes
+# --------------------------------------------------------------------------
+
+COLUMN_WIDTHS = (18, 18, 13, 17, 34)
+
+
+def signoff_panel(
+    signoffs: Sequence[Signoff], roles: Sequence[str], by_hand: bool = False
+) -> nodes.container:
+    """A table: one row per sign-off, and an empty row per required role not signed.
+
+    ``by_hand`` (a printed worksheet) leaves the decision blank instead of
+    saying "Not yet signed off".
+    """
+    box = nodes.container(classes=["ethics-signoffs"])
+    box += nodes.rubric(text=_("Sign-off"), classes=["ethics-signoffs-title"])
+    headings = [_("Role"), _("Name"), _("Date"), _("Decision"), _("Comment or conditions")]
+    table = nodes.table(classes=["ethics-signoff-table", "colwidths-given"])
+    group = nodes.tgroup(cols=len(headings))
+    table += group
+    group += [nodes.colspec(colwidth=w) for w in COLUMN_WIDTHS]
+    head = nodes.thead()
+    head += _row([nodes.paragraph(text=h) for h in headings])
+    group += head
+    body = nodes.tbody()
+    labels = decision_labels()
+    for signoff in signoffs:
+        body += _row(_signed_cells(signoff, labels))
+    signed = {role_key(s.record.role) for s in signoffs if s.counts}
+    for role in roles:
+        if role_key(role) not in signed:
+            decision = "" if by_hand else labels[""]
+            cells = [role, "", "", decision, ""]
+            state = "by-hand" if by_hand else "unsigned"
+            body += _row([_cell(text, state) for text in cells])
+    group += body
+    box += table
+    return box
+
+
+def _signed_cells(signoff: Signoff, labels: Mapping[str, str]) -> list[nodes.Node]:
+    record = signoff.record
+    state = record.decision if record.decision in labels and signoff.counts else "invalid"
+    decision = labels.get(record.decision, record.decision) if signoff.counts else ""
+    if not signoff.counts:
+        decision = _("Not counted: %s") % (record.decision or _("no decision"))
+    comment = nodes.container("", *signoff.content, classes=["ethics-signoff-comment"])
+    date = nodes.paragraph("", "", nodes.inline(text=record.date, classes=["ethics-date"]))
+    return [
+        _cell(record.role, state),
+        _cell(record.by, state),
+        date,
+        badge(state, decision),
+        comment,
+    ]
+
+
+def _cell(text: str, state: str) -> nodes.paragraph:
+    # The classed inline carries the style to LaTeX (which ignores paragraph classes).
+    inline = nodes.inline(text=text, classes=[f"ethics-signoff-{state}"])
+    return nodes.paragraph("", "", inline)
+
+
+def _row(cells: Sequence[nodes.Node]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        row += nodes.entry("", cell)
+    return row
+
+
+def referral_box(items: Sequence[ReferralRecord]) -> nodes.container:
+    """'Refer to: Research ethics committee, because screening-3 is yes', and the outcome."""
+    box = nodes.container(classes=["ethics-referrals"])
+    for referral in items:
+        state = "open" if referral.open else "recorded"
+        item = nodes.container(classes=["ethics-referral", f"ethics-referral-{state}"])
+        para = nodes.paragraph()
+        para += nodes.strong(text=_("Refer to:"))
+        sentence = _(" %(to)s, because %(question)s is %(answer)s.") % {
+            "to": referral.to,
+            "question": referral.question,
+            "answer": referral.answer,
+        }
+        para += nodes.Text(sentence)
+        if referral.because:
+            para += nodes.Text(" " + referral.because)
+        item += para
+        if referral.open:
+            item += badge("referral-open", _("Outcome not yet recorded"))
+        else:
+            item += badge("referral-recorded", _("Outcome: %s") % referral.outcome)
+        box += item
+    return box
+
+
+def blank_signoffs(roles: Sequence[str]) -> list[nodes.Node]:
+    """For a printed worksheet: the configured roles, to sign by hand."""
+    return [signoff_panel([], roles, by_hand=True)] if roles else []

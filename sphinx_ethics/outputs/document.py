@@ -1,0 +1,215 @@
+"""One completed review as a plain document, for readers who do not use Sphinx.
+
+``sphinx-ethics review`` joins three things here: the review's record from
+``ethics-report.json`` (states, metadata, sign-offs, fields, referrals,
+problems), its answers as structured blocks (``ethics-answers.json``, see
+:mod:`sphinx_ethics.answers.text`) and the catalogue (question prompts, the
+group questions lettered parts belong to, attribution).  Every format of
+:mod:`sphinx_ethics.outputs.writers` and :mod:`sphinx_ethics.outputs.docx`
+renders the one dictionary built here, and ``--format json`` writes it as
+it is.  Plain Python, no Sphinx.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sphinx_ethics.answers.text import plain_text
+from sphinx_ethics.catalogue import attribution as wording
+from sphinx_ethics.version import __version__
+
+if TYPE_CHECKING:
+    from sphinx_ethics.catalogue import Catalog, Checklist, Question
+
+SCHEMA_VERSION = 1
+
+#: A slot's state in words; anything not listed reads as not answered.
+STATE_WORDS = {
+    "answered": "Answered",
+    "not-applicable": "Not applicable",
+    "unanswered": "Not answered",
+    "draft": "Draft (not counted as answered)",
+    "placeholder": "Placeholder only (not answered)",
+}
+DECISION_WORDS = {
+    "approved": "Approved",
+    "approved-with-conditions": "Approved with conditions",
+    "changes-requested": "Changes requested",
+}
+CHOICE_WORDS = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
+STATUS_WORDS = {"draft": "Draft", "in-review": "In review", "approved": "Approved"}
+
+
+def state_words(slot: dict[str, Any]) -> str:
+    """'Answered', 'Not answered (optional)', ...: fail closed on an unknown state."""
+    words = STATE_WORDS.get(str(slot.get("state", "")), "Not answered")
+    return words if slot.get("required", True) else f"{words} (optional)"
+
+
+def review_document(
+    review: dict[str, Any], answers: dict[str, list[Any]], catalog: Catalog
+) -> dict[str, Any]:
+    """The review with every question in order, its answer as blocks, and attribution."""
+    slots = {slot["id"]: slot for slot in review.get("slots", [])}
+    record = {key: value for key, value in review.items() if key != "slots"}
+    checklists = [catalog.checklists[c] for c in review["checklists"] if c in catalog.checklists]
+    sources = []
+    for checklist in checklists:
+        if checklist.attribution is not None and checklist.attribution not in sources:
+            sources.append(checklist.attribution)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"sphinx-ethics {__version__}",
+        "review": record,
+        "progress": progress(review),
+        "checklists": [_checklist(c, slots, answers) for c in checklists],
+        "sources": [
+            {
+                "text": wording.text(source),
+                "segments": [
+                    {"text": piece.text, "kind": piece.kind} for piece in wording.segments(source)
+                ],
+            }
+            for source in sources
+        ],
+    }
+
+
+def progress(review: dict[str, Any]) -> str:
+    """'26/28 required questions answered; not complete (2 problems)'."""
+    text = f"{review['answered']}/{review['required']} required questions answered"
+    problems = len(review.get("problems", []))
+    if review.get("complete"):
+        text += "; complete"
+    else:
+        text += "; not complete"
+        if problems:
+            text += f" ({problems} problem{'' if problems == 1 else 's'})"
+    if review.get("overdue"):
+        text += f"; overdue for review (was due by {review['metadata'].get('review_by', '')})"
+    return text
+
+
+def _checklist(
+    checklist: Checklist, slots: dict[str, dict[str, Any]], answers: dict[str, list[Any]]
+) -> dict[str, Any]:
+    return {
+        "id": checklist.id,
+        "title": checklist.title,
+        "version": checklist.version,
+        "questions": [
+            _question(q, slots, answers) for q in checklist.iter_questions() if _shown(q, slots)
+        ],
+    }
+
+
+def _shown(question: Question, slots: dict[str, dict[str, Any]]) -> bool:
+    """A slot the review has, or a group with at least one such part."""
+    if question.is_group:
+        return any(sub.id in slots for sub in question.subquestions)
+    return question.id in slots
+
+
+def _question(
+    question: Question, slots: dict[str, dict[str, Any]], answers: dict[str, list[Any]]
+) -> dict[str, Any]:
+    blocks = answers.get(question.id, [])
+    item: dict[str, Any] = {
+        "id": question.id,
+        "number": question.number,
+        "text": question.text,
+        "prompts": list(question.prompts),
+        "group": question.is_group,
+        "parent": question.parent or "",
+        "blocks": blocks,
+        "answer": plain_text(blocks),
+    }
+    slot = slots.get(question.id)
+    if slot is None:  # a group: its own note, if the team wrote one
+        return item
+    item.update(
+        required=bool(slot.get("required", True)),
+        state=str(slot.get("state", "unanswered")),
+        state_words=state_words(slot),
+        choice=str(slot.get("choice", "")),
+        file=str(slot.get("file", "")),
+        line=int(slot.get("line", 0) or 0),
+    )
+    if not blocks and slot.get("answer"):  # no structure stored: keep the text
+        item["blocks"] = [
+            {"type": "paragraph", "spans": [{"text": part}]}
+            for part in str(slot["answer"]).split("\n")
+            if part.strip()
+        ]
+        item["answer"] = str(slot["answer"])
+    return item
+
+
+# --------------------------------------------------------------------------
+# What every format shows the same way
+# --------------------------------------------------------------------------
+
+
+def metadata_rows(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) for the review's details and configured fields, empty ones left out."""
+    review = document["review"]
+    meta = review.get("metadata", {})
+    rows = [
+        ("Review", str(review.get("name", ""))),
+        ("Checklists", ", ".join(c["title"] for c in document["checklists"])),
+        ("Owner", str(meta.get("owner", ""))),
+        ("Reviewers", "; ".join(meta.get("reviewers", []))),
+        ("Status", STATUS_WORDS.get(str(meta.get("status", "")), str(meta.get("status", "")))),
+        ("Date", str(meta.get("date", ""))),
+        ("Review by", str(meta.get("review_by", ""))),
+    ]
+    fields = review.get("fields") or {}
+    rows += [(str(f.get("label") or name), str(f.get("value", ""))) for name, f in fields.items()]
+    rows.append(("Progress", document["progress"]))
+    return [(label, value) for label, value in rows if value]
+
+
+SIGNOFF_COLUMNS = ("Role", "By", "Date", "Decision", "Comment")
+REFERRAL_COLUMNS = ("Referred to", "Because", "Question", "Answer", "Outcome")
+
+
+def signoff_rows(document: dict[str, Any]) -> list[list[str]]:
+    return [
+        [
+            str(s.get("role", "")),
+            str(s.get("by", "")),
+            str(s.get("date", "")),
+            DECISION_WORDS.get(str(s.get("decision", "")), str(s.get("decision", ""))),
+            str(s.get("comment", "")),
+        ]
+        for s in document["review"].get("signoffs") or []
+    ]
+
+
+def referral_rows(document: dict[str, Any]) -> list[list[str]]:
+    return [
+        [
+            str(r.get("to", "")),
+            str(r.get("because", "")),
+            str(r.get("question", "")),
+            CHOICE_WORDS.get(str(r.get("answer", "")), str(r.get("answer", ""))),
+            str(r.get("outcome", "")) or ("Open" if r.get("open", True) else ""),
+        ]
+        for r in document["review"].get("referrals") or []
+    ]
+
+
+def problem_lines(document: dict[str, Any]) -> list[str]:
+    """What keeps the review from being complete, one line each."""
+    return [
+        f"{p.get('file', '')}:{p.get('line', '')}: {p.get('message', '')}"
+        for p in document["review"].get("problems") or []
+    ]
+
+
+def title(document: dict[str, Any]) -> str:
+    return str(document["review"].get("title") or "Ethics review")
+
+
+def generator_line(document: dict[str, Any]) -> str:
+    return f"Exported by {document.get('generator') or 'sphinx-ethics'}."

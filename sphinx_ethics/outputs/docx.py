@@ -1,0 +1,178 @@
+"""A completed review as a Word document, styled like a board paper.
+
+Uses python-docx, an optional dependency (``pip install
+"sphinx-ethics[docx]"``), imported only here and only when a ``.docx`` is
+asked for.  The paper has a title, a details table, a heading per checklist
+and per numbered question, the prompts, the state, the team's answer as
+real Word paragraphs and list paragraphs (bulleted or numbered, each
+numbered list starting at 1), a sign-off table, referrals, problems and the
+attribution.  Text that XML cannot hold (control characters) is replaced,
+never passed on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sphinx_ethics.answers.text import Block, block_text, span_text
+from sphinx_ethics.outputs import document as doc
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+INSTALL_HINT = 'Word output needs python-docx: pip install "sphinx-ethics[docx]"'
+
+#: Characters XML 1.0 cannot hold, even escaped.
+XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class MissingDocx(Exception):
+    """python-docx is not installed; the message says how to install it."""
+
+
+def clean(text: object) -> str:
+    return XML_INVALID.sub("\ufffd", str(text))
+
+
+def to_docx(document: dict[str, Any]) -> bytes:
+    """The review as the bytes of a .docx file."""
+    try:
+        import docx
+    except ImportError:
+        raise MissingDocx(INSTALL_HINT) from None
+    paper = docx.Document()
+    paper.core_properties.title = clean(doc.title(document))
+    paper.core_properties.author = clean(document["review"].get("metadata", {}).get("owner", ""))
+    paper.add_heading(clean(doc.title(document)), 0)
+    _table(paper, None, [list(row) for row in doc.metadata_rows(document)])
+    for checklist in document["checklists"]:
+        paper.add_heading(clean(checklist["title"]), 1)
+        for question in checklist["questions"]:
+            _question(paper, question)
+    for heading, columns, rows in (
+        ("Sign-offs", doc.SIGNOFF_COLUMNS, doc.signoff_rows(document)),
+        ("Referrals", doc.REFERRAL_COLUMNS, doc.referral_rows(document)),
+    ):
+        if rows:
+            paper.add_heading(heading, 1)
+            _table(paper, columns, rows)
+    _closing(paper, document)
+    out = io.BytesIO()
+    paper.save(out)
+    return out.getvalue()
+
+
+def _closing(paper: Document, document: dict[str, Any]) -> None:
+    """Problems, then the attribution (titles in italics), then the generator."""
+    problems = doc.problem_lines(document)
+    if problems:
+        paper.add_heading("Problems", 1)
+        for line in problems:
+            paper.add_paragraph(clean(line), style="List Bullet")
+    if document["sources"]:
+        paper.add_heading("Source", 1)
+        for source in document["sources"]:
+            paragraph = paper.add_paragraph()
+            for piece in source["segments"]:
+                run = paragraph.add_run(clean(piece["text"]))
+                run.italic = piece["kind"] == "emphasis"
+    paper.add_paragraph(clean(doc.generator_line(document)))
+
+
+def _question(paper: Document, question: dict[str, Any]) -> None:
+    level = 3 if question["parent"] else 2
+    heading = paper.add_heading(clean(f"{question['number']}. {question['text']}"), level)
+    heading.add_run(clean(f"  [{question['id']}]")).italic = True
+    for prompt in question["prompts"]:
+        paper.add_paragraph(clean(prompt), style="List Bullet").runs[0].italic = True
+    if "state" in question:
+        choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
+        words = question["state_words"] + (f" · {choice}" if choice else "")
+        paper.add_paragraph().add_run(clean(words)).bold = True
+    _blocks(paper, question["blocks"], depth=0, quote=False)
+
+
+def _blocks(paper: Document, blocks: Sequence[Block], depth: int, quote: bool) -> None:
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "paragraph":
+            _spans(paper.add_paragraph(style="Quote" if quote else None), block)
+        elif kind == "list":
+            _list(paper, block, depth, quote)
+        elif kind == "literal":
+            run = paper.add_paragraph().add_run(clean(block["text"]))
+            run.font.name = "Courier New"
+        elif kind == "table" and block["rows"]:
+            header = int(block.get("header_rows", 0))
+            head = block["rows"][0] if header else None
+            _table(paper, head, block["rows"][1:] if header else block["rows"])
+        elif kind == "quote":
+            _blocks(paper, block["blocks"], depth, quote=True)
+        else:
+            paper.add_paragraph(clean(block_text(block)))
+
+
+def _spans(paragraph: Paragraph, block: Block) -> None:
+    for span in block["spans"]:
+        paragraph.add_run(clean(span_text(span)))
+
+
+def _list(paper: Document, block: Block, depth: int, quote: bool) -> None:
+    """Each item a real list paragraph; a second level uses the '... 2' styles."""
+    base = "List Number" if block["ordered"] else "List Bullet"
+    style = base if depth == 0 else f"{base} {min(depth + 1, 3)}"
+    restart = None
+    for item in block["items"]:
+        first, *rest = item or [{"type": "paragraph", "spans": []}]
+        paragraph = paper.add_paragraph(style=style)
+        if first.get("type") == "paragraph":
+            _spans(paragraph, first)
+        else:
+            paragraph.add_run(clean(block_text(first, " ")))
+        if block["ordered"]:
+            restart = _number_from_one(paper, paragraph, restart)
+        for inner in rest:
+            if inner.get("type") == "list":
+                _list(paper, inner, depth + 1, quote)
+            else:
+                _blocks(paper, [inner], depth, quote)
+
+
+def _number_from_one(paper: Document, paragraph: Paragraph, num_id: int | None) -> int | None:
+    """Give this list its own numbering, so each numbered list starts at 1.
+
+    Word's "List Number" style continues one count through the document;
+    a new ``w:num`` with a start override restarts it.  If the template
+    lacks what this needs, the style's own numbering is kept.
+    """
+    try:
+        if num_id is None:
+            style_num = paragraph.style.element.pPr.numPr.numId.val
+            numbering = paper.part.numbering_part.element
+            abstract = numbering.num_having_numId(style_num).abstractNumId.val
+            num = numbering.add_num(abstract)
+            num.add_lvlOverride(ilvl=0).add_startOverride(1)
+            num_id = int(num.numId)
+        paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num_id
+    except (AttributeError, KeyError):
+        return None
+    return num_id
+
+
+def _table(paper: Document, head: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> None:
+    width = max([len(head or [])] + [len(r) for r in rows] + [1])
+    table = paper.add_table(rows=0, cols=width)
+    table.style = "Table Grid"
+    if head is not None:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, head, strict=False):
+            cell.text = ""
+            cell.paragraphs[0].add_run(clean(text)).bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=False):
+            cell.text = clean(text)
+    paper.add_paragraph()
