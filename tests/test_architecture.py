@@ -103,3 +103,69 @@ def test_command_line_imports_no_sphinx():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# The layers, as docs/architecture.rst draws them: what each may import.
+SHARED = {"version", "problems", "files"}
+MAY_IMPORT = {
+    "shared": set(),
+    "checklists": set(),  # the built-in checklist data (YAML); no code
+    "catalogue": {"shared"},
+    "answers": {"catalogue", "shared"},
+    "pages": {"answers", "catalogue", "shared"},
+    "outputs": {"answers", "catalogue", "shared"},
+    "nodes": {"answers", "catalogue", "shared"},
+    "extension": {"nodes", "answers", "catalogue", "shared"},
+    "cli": {"extension", "outputs", "pages", "answers", "catalogue", "shared"},
+    "package": {"extension", "nodes", "shared"},  # setup() wires in the extension
+    "__main__": {"cli"},
+}
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "package"
+    return "shared" if parts[1] in SHARED else parts[1]
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    bad = []
+    for name, targets in graph.items():
+        for target in targets:
+            source, dest = layer_of(name), layer_of(target)
+            if source != dest and dest not in MAY_IMPORT[source] and dest != "package":
+                bad.append(f"{name} -> {target} ({source} may not import {dest})")
+    return sorted(bad)
+
+
+def test_every_module_is_in_a_known_layer():
+    assert {layer_of(name) for name in modules()} == set(MAY_IMPORT)
+
+
+def test_imports_run_down_the_layers():
+    known = modules()
+    graph = {name: imports_of(path, set(known)) - {name} for name, path in known.items()}
+    assert layer_violations(graph) == []
+
+
+def test_the_layer_check_finds_an_upward_import():
+    """Not a tautology: an import from the answer model up into the extension is caught."""
+    graph = {
+        "sphinx_ethics.answers.slots": {"sphinx_ethics.extension.config"},
+        "sphinx_ethics.outputs.form": {"sphinx_ethics.pages.new"},
+        "sphinx_ethics.cli.check": {"sphinx_ethics.extension.reports"},
+    }
+    assert layer_violations(graph) == [
+        "sphinx_ethics.answers.slots -> sphinx_ethics.extension.config "
+        "(answers may not import extension)",
+        "sphinx_ethics.outputs.form -> sphinx_ethics.pages.new (outputs may not import pages)",
+    ]
+
+
+def test_no_folder_holds_more_than_about_a_dozen_modules():
+    folders: dict[str, int] = {}
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "__init__.py":
+            folders[path.parent.name] = folders.get(path.parent.name, 0) + 1
+    assert {name: n for name, n in folders.items() if n > 13} == {}
