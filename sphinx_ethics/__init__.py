@@ -19,9 +19,6 @@ __all__ = ["__version__", "setup"]
 STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
-#: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 6
-
 
 def add_assets(app: Sphinx, config: Config) -> None:
     """Stylesheet for HTML-like builders, LaTeX package for LaTeX.
@@ -53,7 +50,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         summary,
     )
     from sphinx_ethics.extension.builder import CheckBuilder
-    from sphinx_ethics.extension.domain import EthicsDomain
+    from sphinx_ethics.extension.domain import EthicsDomain, QuestionRole, unresolved_question
     from sphinx_ethics.extension.expand import ExpandReviews, pending_review
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
 
@@ -68,7 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ethics-definitions", directives.DefinitionsDirective)
     app.add_directive("ethics-introduction", guide.IntroductionDirective)
     app.add_directive("ethics-resources", guide.ResourcesDirective)
-    app.add_role("ethics-question", directives.QuestionRole())
+    app.add_role("ethics-question", QuestionRole())
     app.add_latex_package("sphinxethics")
     app.add_node(pending_review)
     app.add_post_transform(ExpandReviews)
@@ -86,13 +83,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", checks.relink_pages)
     app.connect("env-get-updated", checks.pages_gone_overdue)
     app.connect("write-started", checks.check_project)
-    app.connect("missing-reference", directives.unresolved_question)
+    app.connect("missing-reference", unresolved_question, priority=900)
     app.connect("build-finished", checks.check_if_skipped)
     app.connect("build-finished", reports.write_reports)
     app.connect("build-finished", checks.fail_on_problems)
     return {
         "version": __version__,
-        "env_version": ENV_VERSION,
+        "env_version": EthicsDomain.data_version,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Set
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
@@ -106,8 +107,11 @@ def link_problems(app: Sphinx, domain: EthicsDomain) -> list[Problem]:
     catalog = project_catalog(app.config)
     problems = []
     names = {r.name for r in domain.all_reviews()}
+    elsewhere = other_projects_questions(domain.env)
     for docname in sorted(domain.links):
         for target, line in domain.links[docname]:
+            if target in elsewhere:  # intersphinx links it to another project
+                continue
             review_name, _, question_id = target.rpartition(":")
             if review_name and review_name not in names:
                 hint = did_you_mean(review_name, sorted(names))
@@ -123,6 +127,16 @@ def link_problems(app: Sphinx, domain: EthicsDomain) -> list[Problem]:
                 continue
             problems.append(Problem("unknown-question", msg, docname=docname, line=line))
     return problems
+
+
+def other_projects_questions(env: BuildEnvironment) -> Set[str]:
+    """Question ids other projects publish, from the inventories intersphinx loaded.
+
+    Read in every builder (``ethics-check`` too), so a link that intersphinx
+    resolves is never ``unknown-question``.
+    """
+    inventory = getattr(env, "intersphinx_inventory", None) or {}
+    return inventory.get("ethics:question", {}).keys()
 
 
 def project_problems(app: Sphinx, env: BuildEnvironment) -> list[Problem]:

@@ -20,7 +20,6 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.domains.std import make_glossary_term
 from sphinx.locale import get_translation
-from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_ethics.catalogue import Catalog, Checklist, did_you_mean, unknown_id
@@ -294,26 +293,3 @@ class DefinitionsDirective(EthicsDirective):
         )
         box += rendering.attributions(d.attribution for d in items)
         return [box]
-
-
-class QuestionRole(XRefRole):
-    """``:ethics-question:`plan-2a``` links to where that question is shown."""
-
-    def __init__(self) -> None:
-        super().__init__(innernodeclass=nodes.inline)
-
-    def run(self) -> tuple[list[Node], list[nodes.system_message]]:
-        self.refdomain, self.reftype = "ethics", "question"
-        self.classes = ["xref", "ethics", "ethics-question-ref"]
-        result = self.create_xref_node()
-        # Recorded, so the project check (every build) can tell a link that
-        # points nowhere, without waiting for the page to be written.
-        EthicsDomain.get(self.env).add_link(self.env.docname, self.target, self.lineno)
-        return result
-
-
-def unresolved_question(
-    app: object, env: object, node: addnodes.pending_xref, contnode: nodes.Element
-) -> nodes.Element | None:
-    """Show a link that points nowhere as its text; the project check warns."""
-    return contnode if node.get("refdomain") == "ethics" else None

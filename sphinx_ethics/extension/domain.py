@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from docutils import nodes
+from docutils.nodes import Node
 from sphinx.addnodes import pending_xref
 from sphinx.builders import Builder
 from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from sphinx_ethics.answers.slots import ReviewRecord, SlotRecord
@@ -39,6 +41,22 @@ class QuestionTarget:
     in_checklist: bool  # a blank ethics-checklist (preferred) or a review
 
 
+class QuestionRole(XRefRole):
+    """``:ethics-question:`plan-2a``` links to where that question is shown."""
+
+    def __init__(self) -> None:
+        super().__init__(innernodeclass=nodes.inline)
+
+    def run(self) -> tuple[list[Node], list[nodes.system_message]]:
+        self.refdomain, self.reftype = "ethics", "question"
+        self.classes = ["xref", "ethics", "ethics-question-ref"]
+        result = self.create_xref_node()
+        # Recorded, so the project check (every build) can tell a link that
+        # points nowhere, without waiting for the page to be written.
+        EthicsDomain.get(self.env).add_link(self.env.docname, self.target, self.lineno)
+        return result
+
+
 class EthicsDomain(Domain):
     """Reviews and question targets, per document."""
 
@@ -46,6 +64,9 @@ class EthicsDomain(Domain):
     label = "Ethics review"
     #: Questions are objects: they reach ``objects.inv`` (intersphinx) and ``:any:``.
     object_types: ClassVar[dict[str, ObjType]] = {"question": ObjType("question", "question")}
+    #: ``:ethics:question:`plan-2a``` (and so intersphinx's
+    #: ``:external+other:ethics:question:``); ``:ethics-question:`` is the same role.
+    roles: ClassVar[dict[str, XRefRole]] = {"question": QuestionRole()}
     #: Per-document entries: reviews, question targets, pages with a summary,
     #: question links, the problems found while reading the document, and
     #: the reviews' answers as structured blocks.
@@ -57,7 +78,9 @@ class EthicsDomain(Domain):
         "problems": {},
         "answers": {},
     }
-    data_version = 5
+    #: Bump when the shape of what is stored changes; it is also the
+    #: extension's ``env_version``, so a changed shape means a fresh read.
+    data_version = 7
 
     @classmethod
     def get(cls, env: BuildEnvironment) -> EthicsDomain:
@@ -209,3 +232,14 @@ class EthicsDomain(Domain):
         self.find_question("")  # builds the index
         for question_id, target in sorted((self._index or {}).items()):
             yield (question_id, question_id, "question", target.docname, target.anchor, 1)
+
+
+def unresolved_question(
+    app: object, env: object, node: pending_xref, contnode: nodes.Element
+) -> nodes.Element | None:
+    """Show a link that points nowhere as its text; the project check warns.
+
+    Connected after intersphinx (priority 900), so a question that another
+    project's inventory holds is linked there first.
+    """
+    return contnode if node.get("refdomain") == "ethics" else None
