@@ -191,7 +191,7 @@ def sphinx_build(
     *args: str | Path, cwd: Path | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     """``python -m sphinx ARGS`` in a subprocess, as a user or CI runs it."""
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
     env.pop("FORCE_COLOR", None)
     return subprocess.run(
         [sys.executable, "-m", "sphinx", *map(str, args)],

@@ -12,7 +12,7 @@ from helpers import sphinx_build
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
-generate = pytest.importorskip("generate")
+import generate  # noqa: E402  (benchmarks/, put on the path above)
 
 
 def build(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
@@ -70,7 +70,8 @@ def test_lean_and_handwritten_pages_carry_the_same_words(tmp_path: Path) -> None
 
 
 def test_benchmark_counts_doctree_nodes(tmp_path: Path) -> None:
-    run = pytest.importorskip("run")
+    import run  # benchmarks/run.py
+
     src = generate.generate(2, tmp_path / "src", "lean", unanswered=0.0, today="2026-01-01")
     result = build(src, tmp_path / "html", "-d", tmp_path / "doctrees")
     assert result.returncode == 0, result.stderr

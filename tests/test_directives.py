@@ -121,8 +121,12 @@ def test_question_anchor_contains_question_id(review_build):
     assert 'id="falls-plan-plan-2b"' in html
     page = soup(review_build.outdir / "review.html")
     for question in CATALOG.checklists["plan"].iter_questions():
+        # The anchor is on the question's own block: the one showing its text.
         element = page.find(id=f"falls-plan-{question.id}")
-        assert element is not None and question.id in element["id"]
+        assert element is not None, question.id
+        assert "ethics-question" in element["class"]
+        words = " ".join(question.text.split()[:6])
+        assert words in " ".join(element.get_text().split()), question.id
 
 
 def test_progress_line(review_build):

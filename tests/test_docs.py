@@ -28,6 +28,9 @@ from unittest import mock
 import pytest
 from helpers import sphinx_build
 
+#: One worker builds the docs once and runs every test that reads them.
+pytestmark = pytest.mark.xdist_group("docs")
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TUTORIAL = DOCS / "tutorial"
@@ -49,7 +52,6 @@ def run(
     """Run a command; ``merged`` puts stderr into stdout, in the order printed."""
     env = {
         **os.environ,
-        "PYTHONWARNINGS": "ignore",
         "PYTHONUNBUFFERED": "1",
         "NO_COLOR": "1",
         "COLUMNS": "80",
@@ -344,12 +346,16 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def html(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The docs, built fresh with warnings as errors."""
+def doctrees(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One doctree folder for every build of the docs here: they are read once."""
+    return tmp_path_factory.mktemp("docs-doctrees")
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory, doctrees: Path) -> Path:
+    """The docs, built fresh with warnings as errors (this build reads them)."""
     out = tmp_path_factory.mktemp("docs-html")
-    result = sphinx_build(
-        "-W", "--keep-going", "-E", "-b", "html", "-d", out / ".doctrees", DOCS, out
-    )
+    result = sphinx_build("-W", "--keep-going", "-E", "-b", "html", "-d", doctrees, DOCS, out)
     assert result.returncode == 0, shown(result)
     assert "WARNING" not in result.stderr, result.stderr
     return out
@@ -834,9 +840,10 @@ def test_ci_workflows() -> None:
 # --------------------------------------------------------------------------
 
 
-def test_latex_builds_without_warnings(tmp_path: Path) -> None:
-    result = sphinx_build("-W", "--keep-going", "-b", "latex", DOCS, tmp_path)
+def test_latex_builds_without_warnings(tmp_path: Path, html: Path, doctrees: Path) -> None:
+    result = sphinx_build("-W", "--keep-going", "-b", "latex", "-d", doctrees, DOCS, tmp_path)
     assert result.returncode == 0, shown(result)
+    assert "0 added, 0 changed, 0 removed" in result.stdout  # the html build read them
     tex = (tmp_path / "sphinx-ethics.tex").read_text("utf-8")
     assert r"\sphinxtableofcontents" in tex
     assert r"\chapter{Tutorial" in tex
@@ -848,21 +855,9 @@ OVERFULL_LIMIT_PT = 5.0
 
 
 @pytest.mark.usefixtures("latexmk")
-def test_pdf_has_no_text_cut_off(tmp_path: Path) -> None:
-    result = run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-M",
-            "latexpdf",
-            str(DOCS),
-            str(tmp_path),
-            "-W",
-            "--keep-going",
-        ],
-        ROOT,
-    )
+def test_pdf_has_no_text_cut_off(tmp_path: Path, html: Path, doctrees: Path) -> None:
+    args = [sys.executable, "-m", "sphinx", "-M", "latexpdf", str(DOCS), str(tmp_path)]
+    result = run([*args, "-W", "--keep-going", "-d", str(doctrees)], ROOT)
     assert result.returncode == 0, shown(result)
     latex = tmp_path / "latex"
     pdf = latex / "sphinx-ethics.pdf"

@@ -187,8 +187,3 @@ def _open_referrals(review: ReviewRecord) -> list[Problem]:
             msg += f"outcome: record it with 'ethics-signoff:: {referral.to}'"
             problems.append(_problem(review, "referral", msg))
     return problems
-
-
-def referral_sentence(referral: ReferralRecord) -> str:
-    """'Refer to: Research ethics committee, because screening-3 is yes' (SPEC §8)."""
-    return f"Refer to: {referral.to}, because {referral.question} is {referral.answer}"

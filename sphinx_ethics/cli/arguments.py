@@ -1,4 +1,5 @@
-"""The argument parser of ``sphinx-ethics`` (no command code is imported here)."""
+"""The argument parser of ``sphinx-ethics`` (no command code is imported here;
+the format lists come from the writers that make them)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import sys
 from typing import NoReturn
 
 from sphinx_ethics.cli.common import EXIT_CANNOT_RUN, PROG
+from sphinx_ethics.outputs.blank import EXPORT_FORMATS
+from sphinx_ethics.outputs.writers import FORMATS as REVIEW_FORMATS
+from sphinx_ethics.pages.new import FORMATS as PAGE_FORMATS
 from sphinx_ethics.version import __version__
 
 #: Where each command's code lives: module in this package, function.
@@ -21,9 +25,6 @@ COMMANDS = {
     "review": ("review", "cmd_review"),
     "merge": ("merge", "cmd_merge"),
 }
-PAGE_FORMATS = ("rst", "md")  # as sphinx_ethics.pages.new.FORMATS
-EXPORT_FORMATS = ("md", "rst", "html", "csv", "json")
-REVIEW_FORMATS = ("md", "html", "docx", "csv", "json")  # as sphinx_ethics.outputs.writers.FORMATS
 
 
 class Parser(argparse.ArgumentParser):
