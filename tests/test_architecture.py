@@ -169,3 +169,22 @@ def test_no_folder_holds_more_than_about_a_dozen_modules():
         if path.name != "__init__.py":
             folders[path.parent.name] = folders.get(path.parent.name, 0) + 1
     assert {name: n for name, n in folders.items() if n > 13} == {}
+
+
+def test_the_architecture_page_lists_every_event_handler():
+    """docs/architecture.rst's event table names every ``app.connect`` in the code."""
+    import re
+
+    page = (PACKAGE.parent / "docs" / "architecture.rst").read_text("utf-8")
+    rows = re.split(r"^   \* - ", page, flags=re.M)
+    connected = []
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text("utf-8")
+        connected += re.findall(r'app\.connect\(\s*"([\w-]+)",\s*(?:\w+\.)*(\w+)', text)
+    assert len(connected) > 10
+    missing = [
+        f"{event}: {handler}"
+        for event, handler in connected
+        if not any(f"``{event}``" in row and handler in row for row in rows)
+    ]
+    assert missing == []
