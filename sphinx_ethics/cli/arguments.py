@@ -23,6 +23,7 @@ COMMANDS = {
 }
 PAGE_FORMATS = ("rst", "md")  # as sphinx_ethics.pages.new.FORMATS
 EXPORT_FORMATS = ("md", "rst", "html", "csv", "json")
+ANNOTATION_FORMATS = ("github", "gitlab", "sarif")  # as cli.ci_formats.FORMATS
 REVIEW_FORMATS = ("md", "html", "docx", "csv", "json")  # as sphinx_ethics.outputs.writers.FORMATS
 
 
@@ -188,6 +189,24 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print a JSON report on stdout (and an error that stops the command as "
         '{"error": ..., "exit_code": 2})',
+    )
+    check.add_argument(
+        "--format",
+        choices=ANNOTATION_FORMATS,
+        help="print the problems for CI instead: GitHub workflow commands, a GitLab Code "
+        "Quality report or SARIF 2.1.0 (the summary then goes to stderr)",
+    )
+    check.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="with --format: write it to FILE instead of stdout",
+    )
+    check.add_argument(
+        "--path-prefix",
+        metavar="P",
+        help="with --format: put P before paths relative to SOURCEDIR (default: paths "
+        "relative to the git work tree SOURCEDIR is in)",
     )
     check.add_argument(
         "-j",
