@@ -447,3 +447,48 @@ def test_junit_tree_keeps_source_paths_by_default() -> None:
     assert {c.get("file") for c in junit_tree(report).getroot().iter("testcase")} == {"r.rst"}
     prefixed = junit_tree(report, RepoPaths(Path("/x"), None, "docs/")).getroot()
     assert {c.get("file") for c in prefixed.iter("testcase")} == {"docs/r.rst"}
+
+
+# --------------------------------------------------------------------------
+# The CI how-to's recipes, run as CI runs them
+# --------------------------------------------------------------------------
+
+DOCS_FILES = Path(__file__).parent.parent / "docs" / "howto" / "files"
+
+
+def recipe_commands() -> list[str]:
+    """Every ``sphinx-ethics`` command of the how-to's GitHub and GitLab files."""
+    import yaml
+
+    commands = []
+    for name in ("github-docs.yml", "github-sarif.yml"):
+        for job in yaml.safe_load((DOCS_FILES / name).read_text("utf-8"))["jobs"].values():
+            commands += [s["run"] for s in job["steps"] if "sphinx-ethics" in s.get("run", "")]
+    gitlab = yaml.safe_load((DOCS_FILES / "gitlab-ci.yml").read_text("utf-8"))
+    commands += [line for line in gitlab["ethics"]["script"] if line.startswith("sphinx-ethics")]
+    return commands
+
+
+def test_ci_recipes_run(repo: Path, tmp_path: Path) -> None:
+    commands = recipe_commands()
+    assert [c.split("--format ")[1].split()[0] for c in commands] == ["github", "sarif", "gitlab"]
+    work = tmp_path / "work"
+    shutil.copytree(repo, work, symlinks=True)
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "sphinx-ethics").exists():
+        missing("the sphinx-ethics console script is not installed beside this Python")
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    results = [
+        subprocess.run(
+            command, shell=True, cwd=work, env=env, capture_output=True, text=True, check=False
+        )
+        for command in commands
+    ]
+    assert [r.returncode for r in results] == [1, 1, 1], [r.stderr[-500:] for r in results]
+    assert results[0].stdout.startswith("::error file=docs/")
+    sarif_log = json.loads((work / "ethics.sarif").read_text("utf-8"))
+    validator = jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text("utf-8")))
+    assert list(validator.iter_errors(sarif_log)) == []
+    quality = json.loads((work / "gl-code-quality-report.json").read_text("utf-8"))
+    assert quality and all(i["location"]["path"].startswith("docs/") for i in quality)
