@@ -214,9 +214,10 @@ def test_sarif_format_is_valid_sarif_2_1_0(outputs: dict[str, Any]) -> None:
 
 def test_output_file_and_stdout_alone(repo: Path, tmp_path: Path) -> None:
     target = tmp_path / "reports" / "ethics.sarif"
-    result = run("check", "docs", "--format", "sarif", "-o", target, cwd=repo)
+    result = run("check", "docs", "--format", "sarif", "-o", target, "-v", cwd=repo)
     assert result.returncode == 1, result.stderr
-    assert result.stdout == ""
+    assert result.stdout == ""  # Sphinx's progress (-v) went to stderr too
+    assert "Running Sphinx" in result.stderr
     assert json.loads(target.read_text("utf-8"))["version"] == "2.1.0"
     assert "Total: 4 reviews" in result.stderr
 
@@ -354,6 +355,10 @@ def test_most_important_first() -> None:
     }
     kinds = [item.subtype for item in ci_formats.findings(report, str, "conf.py")]
     assert kinds == ["approved-unanswered", "unanswered", "overdue"]
+
+
+def test_step_summary_of_a_clean_project() -> None:
+    assert ci_formats.github_summary([]) == "### sphinx-ethics: no ethics problems\n\n"
 
 
 def test_markdown_cells_cannot_break_the_table_or_link() -> None:

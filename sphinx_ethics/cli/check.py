@@ -224,7 +224,8 @@ def _build(
             *([] if verbose else ["-q"]),
             str(srcdir), str(out),
         ]  # fmt: skip
-        status = build_main(argv)
+        with contextlib.redirect_stdout(sys.stderr):  # -v: progress on stderr, as documented
+            status = build_main(argv)
         wanted = [out / name for name in outputs]
         if status == 2 or not all(path.is_file() for path in wanted):
             raise CommandError(f"Sphinx could not build {srcdir} (see the messages above)")
