@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import NoReturn
 
+from sphinx_ethics.cli.ci_formats import FORMATS as ANNOTATION_FORMATS
 from sphinx_ethics.cli.common import EXIT_CANNOT_RUN, PROG
 from sphinx_ethics.outputs.blank import EXPORT_FORMATS
 from sphinx_ethics.outputs.writers import FORMATS as REVIEW_FORMATS
@@ -189,6 +190,24 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print a JSON report on stdout (and an error that stops the command as "
         '{"error": ..., "exit_code": 2})',
+    )
+    check.add_argument(
+        "--format",
+        choices=ANNOTATION_FORMATS,
+        help="print the problems for CI instead: GitHub workflow commands, a GitLab Code "
+        "Quality report or SARIF 2.1.0 (the summary then goes to stderr)",
+    )
+    check.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="with --format: write it to FILE instead of stdout",
+    )
+    check.add_argument(
+        "--path-prefix",
+        metavar="P",
+        help="with --format: put P before paths relative to SOURCEDIR (default: paths "
+        "relative to the git work tree SOURCEDIR is in)",
     )
     check.add_argument(
         "-j",

@@ -10,14 +10,17 @@ Sphinx is imported only when the build runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sphinx_ethics import files as safe_files
 from sphinx_ethics.answers.slots import ANSWERED_STATES
 from sphinx_ethics.cli.common import (
     EXIT_OK,
@@ -102,14 +105,59 @@ def project_build(args: argparse.Namespace) -> ProjectBuild:
 def cmd_check(args: argparse.Namespace) -> int:
     from sphinx_ethics.extension.reports import REPORT_NAME
 
+    _check_options(args)
     project = project_build(args)
     srcdir = project.srcdir
     [report] = project.run(REPORT_NAME)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
+    elif args.format:
+        _annotate(args, project, report)
     else:
         _print_report(srcdir, report)
     return EXIT_OK if report["complete"] else EXIT_PROBLEMS
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Options that cannot go together stop the command before it builds."""
+    if args.format and args.json:
+        raise CommandError("give --json or --format, not both")
+    for option, value in (("-o/--output", args.output), ("--path-prefix", args.path_prefix)):
+        if value is not None and not args.format:
+            raise CommandError(f"{option} needs --format github, gitlab or sarif")
+    if args.output and Path(args.output).is_dir():
+        raise CommandError(f"{args.output} is a directory; give a file name for -o")
+
+
+def _annotate(args: argparse.Namespace, project: ProjectBuild, report: dict[str, Any]) -> None:
+    """The report as CI annotations on stdout (or ``-o``); the summary on stderr."""
+    from sphinx_ethics.cli import ci_formats
+    from sphinx_ethics.repository import RepoPaths
+
+    paths = RepoPaths.find(project.srcdir, args.path_prefix)
+    conf = Path(os.path.relpath(project.confdir.resolve() / "conf.py", paths.srcdir))
+    items = ci_formats.findings(report, paths, conf.as_posix())
+    text = ci_formats.WRITERS[args.format](items)
+    with contextlib.redirect_stdout(sys.stderr):
+        _print_report(project.srcdir, report)
+    print(f"{args.format}: {_count(len(items), 'problem')}, paths {paths.how}", file=sys.stderr)
+    if args.output:
+        safe_files.write_atomic(Path(args.output), text, refuse_read_only=True, make_parents=True)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.format == "github" and summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(ci_formats.github_summary(items))
+        except OSError as err:
+            print(
+                f"sphinx-ethics: warning: cannot append to GITHUB_STEP_SUMMARY ({summary}): "
+                f"{err.strerror or err}",
+                file=sys.stderr,
+            )
 
 
 def _conf_file(srcdir: Path, confdir: Path, explicit: bool) -> Path:
@@ -176,7 +224,8 @@ def _build(
             *([] if verbose else ["-q"]),
             str(srcdir), str(out),
         ]  # fmt: skip
-        status = build_main(argv)
+        with contextlib.redirect_stdout(sys.stderr):  # -v: progress on stderr, as documented
+            status = build_main(argv)
         wanted = [out / name for name in outputs]
         if status == 2 or not all(path.is_file() for path in wanted):
             raise CommandError(f"Sphinx could not build {srcdir} (see the messages above)")

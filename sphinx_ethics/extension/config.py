@@ -84,6 +84,19 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "per review, one testcase per required slot, unanswered = failure.",
     ),
     ConfigValue(
+        "ethics_path_prefix",
+        None,
+        "",
+        (str, type(None)),
+        "How the JUnit report names files. ``None`` (the default): relative to the root of "
+        "the git work tree the source folder is in (``docs/ethics-review.rst``), found with "
+        "``git rev-parse --show-toplevel`` when the report is written, so CI can place each "
+        "failure on the pull request; without git or a work tree, relative to the source "
+        'folder. A string such as ``"docs/"`` is put before paths relative to the source '
+        'folder instead (``""`` keeps them relative to it). ``sphinx-ethics check --format`` '
+        "has ``--path-prefix`` for the same.",
+    ),
+    ConfigValue(
         "ethics_today",
         None,
         "html",
@@ -212,6 +225,12 @@ def _governance_problems(config: Config) -> list[Problem]:
     return problems
 
 
+def path_prefix(config: Config) -> str | None:
+    """``ethics_path_prefix`` when it is a string; None (find the git root) otherwise."""
+    value = config.ethics_path_prefix
+    return value if isinstance(value, str) else None
+
+
 def today_setting(config: Config) -> str | None:
     value = config.ethics_today
     return str(value) if value and parse_date(str(value)) else None
@@ -266,6 +285,9 @@ def config_problems(config: Config, outdir: str | Path) -> list[Problem]:
     if config.ethics_today and today_setting(config) is None:
         msg = "ethics_today must be an ISO date (YYYY-MM-DD), not %r; using today's date"
         problems.append(Problem("config", msg % config.ethics_today))
+    if config.ethics_path_prefix is not None and path_prefix(config) is None:
+        msg = "ethics_path_prefix must be a string or None, not %r; using the git work tree"
+        problems.append(Problem("config", msg % (config.ethics_path_prefix,)))
     problems += _governance_problems(config)
     junit = _junit_problem(config, outdir)
     if junit:

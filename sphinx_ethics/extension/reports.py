@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,14 @@ from sphinx.util import logging
 from sphinx_ethics import files
 from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, today
 from sphinx_ethics.extension.checks import all_problems, is_overdue
-from sphinx_ethics.extension.config import junit_path, project_catalog, today_setting
+from sphinx_ethics.extension.config import (
+    junit_path,
+    path_prefix,
+    project_catalog,
+    today_setting,
+)
 from sphinx_ethics.extension.domain import EthicsDomain
+from sphinx_ethics.repository import RepoPaths
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -182,9 +189,11 @@ def xml_text(text: str) -> str:
     return XML_INVALID.sub("\ufffd", text)
 
 
-def junit_tree(report: dict[str, Any]) -> ET.ElementTree:
+def junit_tree(report: dict[str, Any], repo_path: Callable[[str], str] = str) -> ET.ElementTree:
     """One testsuite per review: a testcase per required slot (unanswered fails),
-    one for the review-by date (overdue fails), one for its other problems."""
+    one for the review-by date (overdue fails), one for its other problems.
+    ``repo_path`` turns the report's paths into the ones CI shows (see
+    :class:`sphinx_ethics.repository.RepoPaths`)."""
     root = ET.Element("testsuites", name="sphinx-ethics")
     total = failures = 0
     for review in report["reviews"]:
@@ -197,20 +206,21 @@ def junit_tree(report: dict[str, Any]) -> ET.ElementTree:
         ):
             ET.SubElement(properties, "property", name=key, value=xml_text(value))
         failed = 0
+        file = repo_path(review["file"])
         for name, line, failure in cases:
             case = ET.SubElement(
                 suite,
                 "testcase",
                 classname=xml_text(f"ethics.{review['name']}"),
                 name=xml_text(name),
-                file=review["file"],
+                file=file,
                 line=str(line),
             )
             if failure is not None:
                 failed += 1
                 kind, message = failure
                 element = ET.SubElement(case, "failure", message=xml_text(message), type=kind)
-                element.text = xml_text(f"{review['file']}:{line}: {message}")
+                element.text = xml_text(f"{file}:{line}: {message}")
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(failed))
         suite.set("errors", "0")
@@ -286,7 +296,8 @@ def write_reports(app: Sphinx, exception: Exception | None) -> None:
         text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
         write_report_file(Path(app.outdir) / REPORT_NAME, text)
     if junit:
-        root = junit_tree(report).getroot()
+        paths = RepoPaths.find(Path(app.srcdir), path_prefix(app.config))
+        root = junit_tree(report, paths).getroot()
         text = ET.tostring(root, encoding="unicode", xml_declaration=True)
         write_report_file(junit, text + "\n")
         logger.info("ethics: JUnit report written to %s", junit)
