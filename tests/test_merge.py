@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,8 @@ from sphinx_ethics.answers import file as answers_file
 from sphinx_ethics.answers import merge as answers_merge
 from sphinx_ethics.answers.file import FileAnswer
 from sphinx_ethics.catalogue import load_catalog, yaml_reading
+from sphinx_ethics.cli import main as cli_main
+from sphinx_ethics.cli import merge as cli_merge
 
 CATALOG = load_catalog()
 IDS = [q.id for q in CATALOG.checklists["plan"].slots()]
@@ -505,3 +510,91 @@ def test_a_second_document_is_named_as_the_cause(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "has '---' or '...'" in one_error_line(result)
     assert target.read_text("utf-8") == ours
+
+
+# --------------------------------------------------------------------------
+# Compare before replace, under a lock
+# --------------------------------------------------------------------------
+
+
+def test_two_merges_at_once_never_lose_an_answer(tmp_path: Path) -> None:
+    """Two people merge their downloads into one file at the same moment, 20 times."""
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text("plan-1: Fewer falls.\n", "utf-8")
+    second.write_text("plan-2a: Falls hurt people.\n", "utf-8")
+    target = tmp_path / "answers.yaml"
+    command = [sys.executable, "-m", "sphinx_ethics", "merge"]
+    for attempt in range(20):
+        target.write_text("# Team answers\n", "utf-8")
+        runs = [
+            subprocess.Popen(
+                [*command, incoming, "--into", target],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for incoming in (first, second)
+        ]
+        results = [(p.wait(timeout=60), *p.communicate()) for p in runs]
+        merged = yaml.safe_load(target.read_text("utf-8"))
+        # The second waits for the first (the lock), then merges into what it wrote.
+        assert [code for code, _out, _err in results] == [0, 0], (attempt, results)
+        assert set(merged) == {"plan-1", "plan-2a"}, (attempt, merged)
+        assert not (tmp_path / "answers.yaml.lock").exists()
+
+
+def test_an_edit_while_merging_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file changed on disk after merge read it (an editor saved): nothing is written."""
+    incoming, target = files(tmp_path, theirs="plan-2a: From the panel.\n")
+    edited = OURS + "plan-6: typed in the editor meanwhile\n"
+    real_apply = answers_merge.apply
+
+    def apply_while_editing(*args: object, **kwargs: object) -> object:
+        target.write_text(edited, "utf-8")
+        return real_apply(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(answers_merge, "apply", apply_while_editing)
+    assert cli_main(["merge", str(incoming), "--into", str(target)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == (
+        f"sphinx-ethics: error: {target} changed on disk while merge was reading it; "
+        "nothing written (save your edits, then merge again)"
+    )
+    assert target.read_text("utf-8") == edited
+
+
+def test_a_held_lock_is_waited_for_then_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    incoming, target = files(tmp_path, theirs="plan-2a: From the panel.\n")
+    monkeypatch.setattr(cli_merge, "LOCK_TIMEOUT", 0.3)
+    with open(tmp_path / "ours.yaml.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        started = time.monotonic()
+        assert cli_main(["merge", str(incoming), "--into", str(target)]) == 2
+        assert 0.3 <= time.monotonic() - started < 5
+    assert "another merge into" in capsys.readouterr().err
+    assert target.read_text("utf-8") == OURS
+    # Released: the next merge goes through and leaves no lock file behind.
+    assert cli_main(["merge", str(incoming), "--into", str(target)]) == 0
+    assert "plan-2a" in target.read_text("utf-8")
+
+
+def test_the_read_back_check_covers_every_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer that dropped ``answer:`` (or ``format:``) is caught before anything is written."""
+    theirs = [FileAnswer("screening-1", "answered", "A trial.", "in.yaml:1", choice="yes")]
+    merge = answers_merge.plan([], theirs)
+    real = answers_merge.value_text
+    for dropped in ("answer", "format"):
+        monkeypatch.setattr(
+            answers_merge,
+            "value_text",
+            lambda answer, real=real, dropped=dropped: "\n".join(
+                line for line in real(answer).split("\n") if not line.startswith(f"  {dropped}:")
+            ),
+        )
+        with pytest.raises(answers_merge.MergeError, match="would read back differently"):
+            answers_merge.apply("", merge, CATALOG.questions, "x.yaml")

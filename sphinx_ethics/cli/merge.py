@@ -119,7 +119,7 @@ LOCK_TIMEOUT = 10.0
 
 
 @contextmanager
-def exclusive_lock(target: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def exclusive_lock(target: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold ``TARGET.lock`` (beside the real file) exclusively, waiting at most ``timeout``.
 
     The lock file is removed on release; a merge that locked a file another
@@ -131,6 +131,7 @@ def exclusive_lock(target: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
     except ImportError:  # pragma: no cover - not on POSIX
         yield
         return
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     real = target.resolve()
     lock = real.with_name(real.name + ".lock")
     deadline = time.monotonic() + timeout
