@@ -324,6 +324,45 @@ def test_output_replaces_only_an_earlier_form(tmp_path: Path) -> None:
     assert answers.read_text("utf-8") == "plan-1: Our answer\n"
 
 
+EARLIER_FORM_HEAD = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">\n'
+    '<meta name="generator" content="sphinx-ethics 0.9.0 form">\n<title>Old</title>\n'
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<p>Use <code>&lt;meta name="generator" content="sphinx-ethics </code></p>\n',
+        '<!-- <meta name="generator" content="sphinx-ethics 1.0 form"> -->\n<p>Notes</p>\n',
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="generator" content="sphinx-ethics 1.0 form"><script>x()</script>\n',
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="generator" content="sphinx-ethics-notes form">\n<title>Mine</title>\n',
+        '# How we made the form\n\nIt has <meta name="generator" content="sphinx-ethics \n',
+    ],
+    ids=["mentions-the-tag", "comment", "more-after-it", "other-generator", "markdown"],
+)
+def test_a_file_that_mentions_the_generator_is_not_replaced(tmp_path: Path, text: str) -> None:
+    """Only a file that starts exactly as a form does is an earlier form."""
+    notes = tmp_path / "notes.html"
+    notes.write_text(text, "utf-8")
+    result = run("form", "plan", "-o", notes)
+    assert result.returncode == 2
+    assert "is not a form written by sphinx-ethics" in error_lines(result)[0]
+    assert notes.read_text("utf-8") == text
+
+
+def test_a_form_of_an_earlier_version_is_replaced(tmp_path: Path) -> None:
+    form = tmp_path / "form.html"
+    form.write_text(EARLIER_FORM_HEAD + "<body>é" * 1000, "utf-8")
+    assert run("form", "plan", "-o", form).returncode == 0
+    head = form.read_text("utf-8").split("\n")[:5]
+    assert head[4] == f'<meta name="generator" content="sphinx-ethics {__version__} form">'
+
+
 def test_output_read_only_directory_stdout_and_devices(tmp_path: Path) -> None:
     form = tmp_path / "form.html"
     assert run("form", "plan", "-o", form).returncode == 0
