@@ -28,7 +28,8 @@ from sphinx_ethics.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from sphinx_ethics.catalogue import Catalog, Checklist
+    from sphinx_ethics.answers.file import FileAnswer
+    from sphinx_ethics.catalogue import Catalog, Checklist, Question
     from sphinx_ethics.outputs.form import Prefill
 
 #: A file the form may replace starts with exactly these lines, the fifth naming
@@ -135,7 +136,6 @@ def _check_target(target: Path, answers: str | None) -> None:
 def _prefill(path: Path, catalog: Catalog, checklists: Sequence[Checklist]) -> dict[str, Prefill]:
     """The answers of ``--answers``; every problem printed, then the command stops."""
     from sphinx_ethics.answers.file import read_answers
-    from sphinx_ethics.outputs.form import Prefill
 
     display = str(path)
     answers, problems = read_answers(path, display)
@@ -153,7 +153,23 @@ def _prefill(path: Path, catalog: Catalog, checklists: Sequence[Checklist]) -> d
         raise CommandError(
             f"{lines[-1]} ({plural(len(lines), 'problem')} in {display}; the form was not written)"
         )
-    return {a.question_id: Prefill(a.text, a.status) for a in answers}
+    return {a.question_id: _prefilled(a, boxes[a.question_id]) for a in answers}
+
+
+def _prefilled(answer: FileAnswer, question: Question) -> Prefill:
+    """What the form starts with: a screening question's yes / no / unsure is its
+    ``answer:``, or the whole text when that is one of the words (as the build reads it)."""
+    from sphinx_ethics.catalogue.model import SCREENING_CHOICES
+    from sphinx_ethics.outputs.form import Prefill
+
+    text, choice = answer.text, answer.choice.strip().casefold()
+    if question.screening and not choice:
+        word = text.strip().rstrip(".!").casefold()
+        if len(text.split()) == 1 and word in SCREENING_CHOICES:
+            text, choice = "", word
+    if choice and choice not in SCREENING_CHOICES:
+        choice = ""  # the build reports it; the form starts without one
+    return Prefill(text, answer.status, choice)
 
 
 def _line_of(location: str) -> int:
