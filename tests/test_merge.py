@@ -171,7 +171,10 @@ def test_ids_of_the_project_checklists_are_known(tmp_path: Path) -> None:
         "  format: text\n"
         "  text: Run charts only.\n"
     )
-    assert run("merge", incoming, "--into", tmp_path / "elsewhere.yaml").returncode == 2
+    missing = run("merge", incoming, "--into", tmp_path / "elsewhere.yaml")
+    assert missing.returncode == 2
+    assert one_error_line(missing).endswith("elsewhere.yaml not found")
+    assert not (tmp_path / "elsewhere.yaml.lock").exists()
 
 
 @pytest.mark.parametrize(
@@ -598,3 +601,16 @@ def test_the_read_back_check_covers_every_field(monkeypatch: pytest.MonkeyPatch)
         )
         with pytest.raises(answers_merge.MergeError, match="would read back differently"):
             answers_merge.apply("", merge, CATALOG.questions, "x.yaml")
+
+
+def test_a_choice_written_back_by_the_form_is_already_in(tmp_path: Path) -> None:
+    """``screening-2: unsure`` in the team's file, sent through ``form --answers`` and
+    downloaded as ``{answer: unsure}``: the same answer, nothing to merge."""
+    incoming, target = files(
+        tmp_path,
+        ours="screening-2: unsure\n",
+        theirs="screening-2:\n  answer: unsure\n  format: text\n",
+    )
+    result = run("merge", incoming, "--into", target, "--conf-dir", SCREENING.parent)
+    assert result.returncode == 0, result.stdout
+    assert "already has every answer" in result.stdout

@@ -32,6 +32,7 @@ from sphinx_ethics.answers import entries as answers_stubs
 from sphinx_ethics.answers import file as answers_file
 from sphinx_ethics.answers.file import FileAnswer
 from sphinx_ethics.catalogue import Question, yaml_reading
+from sphinx_ethics.catalogue.model import SCREENING_CHOICES
 from sphinx_ethics.files import FileError
 
 
@@ -78,15 +79,22 @@ def is_empty(answer: FileAnswer) -> bool:
     return not answer.text.strip() and not answer.choice.strip()
 
 
+def _meaning(answer: FileAnswer) -> tuple[str, str, str]:
+    """Status, text and choice as the build reads them: a whole answer that is
+    ``yes``, ``no`` or ``unsure`` is that choice (``screening-2: unsure`` and
+    ``{answer: unsure}`` are the same answer, as the form writes it back)."""
+    text, choice = _norm(answer.text), answer.choice.strip().casefold()
+    word = text.rstrip(".!").casefold()
+    if not choice and len(text.split()) == 1 and word in SCREENING_CHOICES:
+        text, choice = "", word
+    return answer.status, text, choice
+
+
 def _same(ours: FileAnswer, theirs: FileAnswer) -> bool:
     """The same answer: status, text (trailing spaces aside) and choice, and every
     other field that both entries state (an entry without ``format`` says nothing
     about it, so it does not differ from one that does)."""
-    if (ours.status, _norm(ours.text), ours.choice.strip()) != (
-        theirs.status,
-        _norm(theirs.text),
-        theirs.choice.strip(),
-    ):
+    if _meaning(ours) != _meaning(theirs):
         return False
     mine, incoming = (tuple(getattr(a, name) for name in EXTRA) for a in (ours, theirs))
     return all(not a or not b or a == b for a, b in zip(mine, incoming, strict=True))

@@ -43,14 +43,12 @@ if TYPE_CHECKING:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from sphinx_ethics.catalogue import yaml_reading
-
     incoming, target = Path(args.incoming), Path(args.into)
     theirs = _read(incoming, _compose(_read_text(incoming), incoming), incoming=True)
     if args.dry_run:
         return _merge(args, incoming, target, theirs)
     if not target.exists() and not target.is_symlink():
-        yaml_reading.read_text(target)  # the reader's own message for a missing file
+        _read_text(target)  # the reader's own message for a missing file, before any lock
     with exclusive_lock(target):
         return _merge(args, incoming, target, theirs)
 
