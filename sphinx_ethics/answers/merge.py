@@ -6,18 +6,22 @@ each incoming answer does, then edits the team's file *as text*:
 
 - a question the team's file lacks: a new entry appended at the end (with
   the question as a comment, as ``update`` writes them);
-- an entry the team left empty (``plan-3: ""``): its value is filled in;
-- the same answer (status and text, trailing spaces aside): nothing;
-- an empty incoming answer: nothing;
+- an entry the team left empty (``plan-3: ""``; no text and no screening
+  choice, so ``scr-1: {answer: yes}`` is not empty): its value is filled in;
+- the same answer (status, text but for trailing spaces, choice, and the
+  ``format``, ``by`` and ``received`` that both give): nothing;
+- an empty incoming answer (no text, no choice): nothing;
 - a different answer: a **conflict**.  Without a side chosen nothing is
   written; ``--ours`` keeps the team's, ``--theirs`` replaces exactly the
   value of that entry (its key, comments and every other byte stay).
 
 New values are written by PyYAML (block scalars where they can hold the
-text, quoted otherwise), so any text, however hostile, is data.  The result
-is read back before it is used: the same keys in the same order, every
-untouched answer unchanged, every merged one equal to the incoming one;
-otherwise nothing is written.  Plain Python, no Sphinx.
+text, quoted otherwise), so any text, however hostile, is data; every field
+of the incoming entry is kept, with ``format: text`` unless it says
+otherwise (SPEC §10).  The result is read back before it is used: the same
+keys in the same order, every field of every untouched answer unchanged,
+every merged one equal to the incoming one; otherwise nothing is written,
+and the message names the cause.  Plain Python, no Sphinx.
 """
 
 from __future__ import annotations

@@ -8,9 +8,15 @@ id must be one the project knows: the built-in checklists, the project's
 team's file, or ``--conf-dir``), ``--checklists`` files, and ids already in
 the team's file.
 
+The team's file is read, planned and replaced under an exclusive lock on
+``FILE.lock`` beside it (a second merge waits, at most
+:data:`LOCK_TIMEOUT` seconds), and read again just before it is replaced:
+if it changed on disk meanwhile (an editor saved it), nothing is written.
+
 Exit codes: 0 merged (or nothing to do); 1 conflicts left unresolved, in
 which case **nothing is written** (choose ``--theirs`` or ``--ours``, or
-edit by hand); 2 bad input.  ``--dry-run`` reports the same and writes
+edit by hand); 2 bad input, a file that changed while merging, or a lock
+still held.  ``--dry-run`` reports the same and writes
 nothing.  The editing itself is :mod:`sphinx_ethics.answers.merge`.
 """
 
