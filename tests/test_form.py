@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,17 +127,18 @@ def test_the_page_loads_nothing_and_allows_only_its_own_script(tmp_path: Path) -
     )
 
 
-def test_storage_keys_differ_by_checklists_title_and_version(monkeypatch) -> None:
-    plan, coprod = CATALOG.checklists["plan"], CATALOG.checklists["co-production"]
-    key = answer_form.storage_key([plan], "Panel")
-    assert key == answer_form.storage_key([plan], "Panel")
-    others = {
-        answer_form.storage_key([plan, coprod], "Panel"),
-        answer_form.storage_key([plan], "Panel 2"),
-    }
-    monkeypatch.setattr(answer_form, "__version__", "99.0")
-    others.add(answer_form.storage_key([plan], "Panel"))
-    assert key not in others and len(others) == 3
+def test_every_generated_form_has_its_own_storage_key(tmp_path: Path) -> None:
+    """Two projects' forms with the same checklists and title never share stored answers."""
+    keys = set()
+    for project in ("a", "b"):
+        out = tmp_path / f"{project}.html"
+        assert run("form", "plan", "--title", "Panel", "-o", out).returncode == 0
+        keys.add(config(page(out))["storageKey"])
+    assert len(keys) == 2
+    assert all(re.fullmatch(r"sphinx-ethics-form:[0-9a-f]{32}", key) for key in keys)
+    plan = CATALOG.checklists["plan"]
+    fixed = answer_form.render_form([plan], "Panel", form_id="0123")
+    assert config(BeautifulSoup(fixed, "html.parser"))["storageKey"] == "sphinx-ethics-form:0123"
 
 
 def test_script_json_cannot_end_its_script_block() -> None:
@@ -324,6 +326,45 @@ def test_output_replaces_only_an_earlier_form(tmp_path: Path) -> None:
     assert answers.read_text("utf-8") == "plan-1: Our answer\n"
 
 
+EARLIER_FORM_HEAD = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">\n'
+    '<meta name="generator" content="sphinx-ethics 0.9.0 form">\n<title>Old</title>\n'
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<p>Use <code>&lt;meta name="generator" content="sphinx-ethics </code></p>\n',
+        '<!-- <meta name="generator" content="sphinx-ethics 1.0 form"> -->\n<p>Notes</p>\n',
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="generator" content="sphinx-ethics 1.0 form"><script>x()</script>\n',
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="generator" content="sphinx-ethics-notes form">\n<title>Mine</title>\n',
+        '# How we made the form\n\nIt has <meta name="generator" content="sphinx-ethics \n',
+    ],
+    ids=["mentions-the-tag", "comment", "more-after-it", "other-generator", "markdown"],
+)
+def test_a_file_that_mentions_the_generator_is_not_replaced(tmp_path: Path, text: str) -> None:
+    """Only a file that starts exactly as a form does is an earlier form."""
+    notes = tmp_path / "notes.html"
+    notes.write_text(text, "utf-8")
+    result = run("form", "plan", "-o", notes)
+    assert result.returncode == 2
+    assert "is not a form written by sphinx-ethics" in error_lines(result)[0]
+    assert notes.read_text("utf-8") == text
+
+
+def test_a_form_of_an_earlier_version_is_replaced(tmp_path: Path) -> None:
+    form = tmp_path / "form.html"
+    form.write_text(EARLIER_FORM_HEAD + "<body>é" * 1000, "utf-8")
+    assert run("form", "plan", "-o", form).returncode == 0
+    head = form.read_text("utf-8").split("\n")[:5]
+    assert head[4] == f'<meta name="generator" content="sphinx-ethics {__version__} form">'
+
+
 def test_output_read_only_directory_stdout_and_devices(tmp_path: Path) -> None:
     form = tmp_path / "form.html"
     assert run("form", "plan", "-o", form).returncode == 0
@@ -342,6 +383,46 @@ def test_output_read_only_directory_stdout_and_devices(tmp_path: Path) -> None:
     assert result.returncode == 2 and "does not exist" in error_lines(result)[0]
     result = run("form", "plan", "-o", "-")
     assert result.returncode == 0 and result.stdout.startswith("<!DOCTYPE html>")
-    assert result.stdout == before.decode("utf-8")
+    # The same form but for its own storage key (a new random id each time).
+    key = re.compile(r'"storageKey":"[^"]*"')
+    assert key.sub("", result.stdout) == key.sub("", before.decode("utf-8"))
     assert run("form", "plan", "-o", os.devnull).returncode == 0
     assert Path(os.devnull).is_char_device()
+
+
+# --------------------------------------------------------------------------
+# Screening questions: yes / no / unsure
+# --------------------------------------------------------------------------
+
+SCREENING = REPO / "examples" / "falls-prevention" / "screening-checklist.yaml"
+
+
+def test_screening_questions_get_a_choice_prefilled_from_answers(tmp_path: Path) -> None:
+    """``form --answers`` keeps ``answer: yes`` (and a bare ``unsure``) as the choice."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "screening-1:\n  answer: yes\n  text: A trial of two leaflets.\n"
+        "screening-2: unsure\n"
+        "screening-3: {answer: 'no'}\n",
+        "utf-8",
+    )
+    out = tmp_path / "f.html"
+    result = run("form", "screening", "--checklists", SCREENING, "--answers", answers, "-o", out)
+    assert result.returncode == 0, result.stderr
+    soup = page(out)
+    assert config(soup)["choices"] == ["screening-1", "screening-2", "screening-3"]
+    for qid, choice in (("screening-1", "yes"), ("screening-2", "unsure"), ("screening-3", "no")):
+        group = soup.find("fieldset", id=f"c-{qid}")
+        assert group.legend.get_text().startswith("Yes, no or unsure: your choice for ")
+        radios = group.find_all("input", type="radio")
+        assert [(r["name"], r["value"]) for r in radios] == [
+            (f"choice-{qid}", v) for v in ("yes", "no", "unsure")
+        ]
+        assert [r["value"] for r in radios if r.has_attr("checked")] == [choice]
+        assert all(r.parent.name == "label" for r in radios)
+    assert soup.find(id="a-screening-1").string == "\nA trial of two leaflets."
+    assert soup.find(id="a-screening-2").string == "\n"  # the word is the choice, not the text
+    # Checklists without screening questions have no choice.
+    plain = tmp_path / "plain.html"
+    assert run("form", "plan", "-o", plain).returncode == 0
+    assert not page(plain).find("fieldset", class_="choice")

@@ -21,6 +21,8 @@ import json
 import os
 import pickle
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +34,8 @@ from browser.cdp import Chromium, Page
 from bs4 import BeautifulSoup
 from docutils import nodes
 from helpers import TESTS, build_html, missing, pdftotext, write_project
+
+from sphinx_ethics.answers.file import read_answers
 
 ARTIFACTS = Path(
     os.environ.get("SPHINX_ETHICS_ARTIFACTS") or TESTS.parent / "build" / "screenshots"
@@ -80,9 +84,37 @@ def tab(browser: Chromium, tmp_path: Path) -> Iterator[Page]:
 
 def open_form(tab: Page, form: Path, *, fresh: bool = True) -> None:
     tab.goto(form.as_uri())
-    if fresh:
-        tab.evaluate("localStorage.clear()")
+    if fresh:  # unticked first: leaving the page would save again
+        tab.evaluate("document.getElementById('keep').checked = false; localStorage.clear()")
         tab.goto(form.as_uri())
+
+
+def keep(tab: Page, on: bool = True) -> None:
+    """Tick (or untick) "Keep my answers on this computer", as a person does."""
+    if tab.evaluate("document.getElementById('keep').checked") != on:
+        tab.evaluate("document.getElementById('keep').click()")
+
+
+def stored(tab: Page) -> dict | None:
+    """What this form keeps in the browser (None: nothing)."""
+    text = tab.evaluate("localStorage.getItem(sphinxEthicsForm.storageKey)")
+    return json.loads(text) if text else None
+
+
+def wait_until_stored(tab: Page) -> None:
+    """Until the browser holds exactly what the page shows (saving is synchronous on
+    every input; this makes the wait explicit rather than a race with a reload)."""
+    shown = (
+        "JSON.stringify(Object.fromEntries(sphinxEthicsForm.entries().map("
+        "e => [e.id, {state: e.state, text: e.text, choice: e.choice}])))"
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        data = stored(tab)
+        if data and data["answers"] == json.loads(tab.evaluate(shown)):
+            return
+        assert time.monotonic() < deadline, "answers not stored within 10 s"
+        time.sleep(0.05)
 
 
 def type_into(tab: Page, qid: str, text: str) -> None:
@@ -137,6 +169,7 @@ REASON = "Nothing here can harm anyone: the leaflet only changes its wording."
 def test_fill_reload_download_and_build(tab: Page, form: Path, tmp_path: Path) -> None:
     open_form(tab, form)
     assert progress(tab) == "0 of 13 required questions answered"
+    keep(tab)
     for qid, text in ANSWERS.items():
         type_into(tab, qid, text)
     choose(tab, "plan-2c", "not-applicable")
@@ -153,6 +186,7 @@ def test_fill_reload_download_and_build(tab: Page, form: Path, tmp_path: Path) -
     )
     tab.screenshot(ARTIFACTS / "form-filled-1280.png", full_page=False)
 
+    wait_until_stored(tab)
     tab.goto(form.as_uri())  # a later visit: the answers are still there
     kept = tab.evaluate(
         "Object.fromEntries(sphinxEthicsForm.entries().filter(e => e.text).map("
@@ -167,6 +201,7 @@ def test_fill_reload_download_and_build(tab: Page, form: Path, tmp_path: Path) -
     assert tab.evaluate("document.getElementById('saved').textContent").startswith(
         "Answers restored from this browser"
     )
+    assert tab.evaluate("document.getElementById('keep').checked") is True
 
     text = download(tab)
     assert tab.evaluate("document.getElementById('result').textContent") == (
@@ -181,9 +216,9 @@ def test_fill_reload_download_and_build(tab: Page, form: Path, tmp_path: Path) -
         "the how-to's example download differs (SPHINX_ETHICS_UPDATE_SNAPSHOTS=1 rewrites it)"
     )
     assert yaml.safe_load(text) == {
-        **ANSWERS,
-        "plan-2c": {"status": "not-applicable", "text": REASON},
-        "plan-3": {"status": "draft", "text": "We will ask the panel"},
+        **{qid: {"format": "text", "text": answer} for qid, answer in ANSWERS.items()},
+        "plan-2c": {"status": "not-applicable", "format": "text", "text": REASON},
+        "plan-3": {"status": "draft", "format": "text", "text": "We will ask the panel"},
     }
     report, _ = build_with(tmp_path, text)
     (review,) = report["reviews"]
@@ -221,7 +256,9 @@ def test_hostile_text_arrives_as_text(tab: Page, form: Path, tmp_path: Path) -> 
             " box.dispatchEvent(new Event('input', {bubbles: true})); })()"
         )
     text = download(tab)
-    assert yaml.safe_load(text) == HOSTILE
+    assert yaml.safe_load(text) == {
+        qid: {"format": "text", "text": hostile} for qid, hostile in HOSTILE.items()
+    }
     report, doctrees = build_with(tmp_path, text)
     slots = {slot["id"]: slot for slot in report["reviews"][0]["slots"]}
     assert slots["plan-1"]["answer"] == HOSTILE["plan-1"]
@@ -290,7 +327,7 @@ TAB_JS = """(() => {
 
 #: Every control, in document order: what Tab must reach (one stop per radio group).
 CONTROLS_JS = """[...document.querySelectorAll(
-  "textarea, input[type=radio]:checked, a[href], button")].filter(
+  "textarea, input[type=checkbox], input[type=radio]:checked, a[href], button")].filter(
   (el) => el.checkVisibility()).map((el) => el.id || el.name || el.localName)"""
 
 
@@ -304,7 +341,7 @@ def test_tab_reaches_every_control_in_order_with_visible_focus(tab: Page, form: 
     open_form(tab, form)
     choose(tab, "plan-3", "draft")
     expected = tab.evaluate(CONTROLS_JS)
-    assert expected[:3] == ["a-plan-1", "state-plan-1", "a-plan-2a"]
+    assert expected[:4] == ["keep", "a-plan-1", "state-plan-1", "a-plan-2a"]
     assert expected[-3:] == ["download", "print", "forget"]
     tab.evaluate("document.activeElement.blur(); window.focus()")
     reached = []
@@ -334,7 +371,8 @@ def test_print_shows_answers_and_hides_buttons(tab: Page, form: Path, tmp_path: 
     assert "Printed answer, line one line two" in text
     assert "Why it does not apply to 2c" in text and REASON in text
     assert "2 of 13 required questions answered" in text
-    assert "Download answers" not in text and "Clear answers" not in text
+    assert "Download answers" not in text and "Clear my answers" not in text
+    assert "Keep my answers" not in text
 
 
 def test_without_javascript_the_form_still_reads(browser: Chromium, form: Path) -> None:
@@ -351,3 +389,171 @@ def test_without_javascript_the_form_still_reads(browser: Chromium, form: Path) 
     finally:
         browser.send("Target.closeTarget", {"targetId": page.target})
     assert seen == {"boxes": 13, "note": True, "finish": False, "wide": PHONE}
+
+
+# --------------------------------------------------------------------------
+# Kept only when asked, under this form's own key; cleared on request
+# --------------------------------------------------------------------------
+
+
+def where_kept(tab: Page) -> str:
+    return " ".join(tab.evaluate("document.getElementById('kept').textContent").split())
+
+
+def test_answers_are_kept_only_when_the_person_ticks_the_box(tab: Page, form: Path) -> None:
+    open_form(tab, form)
+    assert tab.evaluate("document.getElementById('keep').checked") is False
+    assert where_kept(tab).startswith("Your answers are only in this page")
+    label = tab.evaluate("document.querySelector('label:has(#keep)').textContent")
+    assert " ".join(label.split()) == "Keep my answers on this computer"
+    type_into(tab, "plan-1", "Not to be kept")
+    assert tab.evaluate("localStorage.length") == 0
+    tab.goto(form.as_uri())  # leaving the page does not keep them either
+    assert tab.evaluate("localStorage.length") == 0
+    assert tab.evaluate("document.getElementById('a-plan-1').value") == ""
+
+    type_into(tab, "plan-1", "Kept, as asked")
+    keep(tab)
+    assert where_kept(tab).startswith(
+        "Your answers are kept in this browser on this computer (its local storage, for this "
+        "form only)"
+    )
+    wait_until_stored(tab)
+    assert stored(tab)["answers"]["plan-1"]["text"] == "Kept, as asked"
+    assert tab.evaluate("Object.keys(localStorage)") == [
+        tab.evaluate("sphinxEthicsForm.storageKey")
+    ]
+    keep(tab, on=False)  # changing one's mind removes them
+    assert stored(tab) is None and tab.evaluate("localStorage.length") == 0
+    assert where_kept(tab).startswith("Your answers are only in this page")
+
+
+def test_the_last_word_before_leaving_is_kept(tab: Page, form: Path) -> None:
+    """Saved on every input and again on pagehide: a value set without an input
+    event (as some autofill and dictation tools do) is still kept on reload."""
+    open_form(tab, form)
+    keep(tab)
+    tab.evaluate("document.getElementById('a-plan-2a').value = 'Set without an input event'")
+    tab.goto(form.as_uri())
+    value = tab.evaluate("document.getElementById('a-plan-2a').value")
+    assert value == "Set without an input event"
+
+
+def test_two_generated_forms_never_share_answers(tab: Page, form: Path, tmp_path: Path) -> None:
+    """Project B's form (same checklists, same title) never shows project A's answers."""
+    (tmp_path / "project-b").mkdir()
+    other = forms.write_form(tmp_path / "project-b" / "form.html", TITLE)
+    open_form(tab, form)
+    keep(tab)
+    type_into(tab, "plan-1", "Project A's answer")
+    wait_until_stored(tab)
+    key_a = tab.evaluate("sphinxEthicsForm.storageKey")
+    tab.goto(other.as_uri())
+    assert tab.evaluate("sphinxEthicsForm.storageKey") != key_a
+    assert tab.evaluate("document.getElementById('a-plan-1').value") == ""
+    assert tab.evaluate("document.getElementById('keep').checked") is False
+    assert stored(tab) is None
+
+
+def test_clear_my_answers_removes_them_from_the_page_and_the_browser(tab: Page, form: Path) -> None:
+    open_form(tab, form)
+    keep(tab)
+    type_into(tab, "plan-1", "To be cleared")
+    choose(tab, "plan-2c", "not-applicable")
+    wait_until_stored(tab)
+    button = tab.evaluate("document.getElementById('forget').textContent")
+    assert button == "Clear my answers"
+    tab.evaluate("window.confirm = () => true; document.getElementById('forget').click()")
+    assert stored(tab) is None
+    assert tab.evaluate("document.getElementById('a-plan-1').value") == ""
+    assert tab.evaluate("document.querySelector('input[name=state-plan-2c]:checked').value") == (
+        "answered"
+    )
+    assert tab.evaluate("document.getElementById('keep').checked") is False
+    tab.goto(form.as_uri())
+    assert tab.evaluate("document.getElementById('a-plan-1').value") == ""
+    assert stored(tab) is None
+
+
+# --------------------------------------------------------------------------
+# Screening: yes / no / unsure
+# --------------------------------------------------------------------------
+
+SCREENING = TESTS.parent / "examples" / "falls-prevention" / "screening-checklist.yaml"
+
+
+def screening_form(path: Path, answers: str = "") -> Path:
+    args = [sys.executable, "-m", "sphinx_ethics", "form", "screening"]
+    args += ["--checklists", str(SCREENING), "-o", str(path)]
+    if answers:
+        (path.parent / "prefill.yaml").write_text(answers, "utf-8")
+        args += ["--answers", str(path.parent / "prefill.yaml")]
+    result = subprocess.run(args, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def press(tab: Page, key: str, code: int) -> None:
+    event = {"key": key, "code": key, "windowsVirtualKeyCode": code}
+    tab.send("Input.dispatchKeyEvent", {"type": "keyDown", **event})
+    tab.send("Input.dispatchKeyEvent", {"type": "keyUp", **event})
+
+
+def test_screening_choice_by_keyboard_kept_and_downloaded(
+    tab: Page, tmp_path: Path, axe_source: str
+) -> None:
+    form = screening_form(
+        tmp_path / "screening.html", "screening-2:\n  answer: unsure\n  text: Maybe names.\n"
+    )
+    open_form(tab, form)
+    assert progress(tab) == "1 of 3 required questions answered"
+    group = tab.evaluate(
+        "(() => { const g = document.getElementById('c-screening-1');"
+        " return [g.localName, g.querySelector('legend').textContent,"
+        " [...g.querySelectorAll('input')].map(i => i.labels[0].textContent.trim())]; })()"
+    )
+    assert group == ["fieldset", "Yes, no or unsure: your choice for 1", ["Yes", "No", "Unsure"]]
+    # Keyboard: Tab reaches the group, arrows choose, as for any radio group.
+    keep(tab)
+    tab.evaluate("document.getElementById('keep').focus()")
+    press(tab, "Tab", 9)
+    focused = tab.evaluate("[document.activeElement.name, document.activeElement.value]")
+    assert focused == ["choice-screening-1", "yes"]
+    press(tab, "ArrowDown", 40)
+    assert tab.evaluate("document.querySelector('[name=choice-screening-1]:checked').value") == (
+        "no"
+    )
+    type_into(tab, "screening-3", "A university analyses the data.")
+    tab.evaluate("document.querySelector('[name=choice-screening-3][value=yes]').click()")
+    assert progress(tab) == "3 of 3 required questions answered"
+    tab.evaluate(axe_source)
+    assert tab.evaluate(AXE_RUN_JS) == []
+    wait_until_stored(tab)
+    tab.goto(form.as_uri())  # kept, with the choices
+    checked = "[...document.querySelectorAll('.choice input:checked')].map(i => i.value)"
+    assert tab.evaluate(checked) == ["no", "unsure", "yes"]
+    target = tab.downloads / "screening-answers.yaml"  # type: ignore[attr-defined]
+    tab.evaluate("document.getElementById('download').click()")
+    deadline = time.monotonic() + 20
+    while not target.is_file():
+        assert time.monotonic() < deadline, "no download within 20 s"
+        time.sleep(0.05)
+    time.sleep(0.1)
+    text = target.read_text("utf-8")
+    assert "screening-1:\n  answer: no\n  format: text\n" in text
+    assert yaml.safe_load(text) == {
+        "screening-1": {"answer": False, "format": "text"},
+        "screening-2": {"answer": "unsure", "format": "text", "text": "Maybe names."},
+        "screening-3": {
+            "answer": True,
+            "format": "text",
+            "text": "A university analyses the data.",
+        },
+    }
+    answers, problems = read_answers(target, "screening-answers.yaml")
+    assert problems == []
+    assert [(a.question_id, a.choice) for a in answers] == [
+        ("screening-1", "no"),
+        ("screening-2", "unsure"),
+        ("screening-3", "yes"),
+    ]

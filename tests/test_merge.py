@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,8 @@ from sphinx_ethics.answers import file as answers_file
 from sphinx_ethics.answers import merge as answers_merge
 from sphinx_ethics.answers.file import FileAnswer
 from sphinx_ethics.catalogue import load_catalog, yaml_reading
+from sphinx_ethics.cli import main as cli_main
+from sphinx_ethics.cli import merge as cli_merge
 
 CATALOG = load_catalog()
 IDS = [q.id for q in CATALOG.checklists["plan"].slots()]
@@ -88,17 +93,22 @@ def test_theirs_replaces_only_that_entry(tmp_path: Path) -> None:
     )
     assert target.read_text("utf-8") == (
         "# Team answers for the Safer Steps plan review\n"
-        "plan-1: Something else entirely\n"
+        "plan-1:\n"
+        "  format: text\n"
+        "  text: Something else entirely\n"
         "\n"
         "# 3. What improvement interventions and approaches are being proposed, and why?\n"
-        "plan-3: |\n"
-        "  - a leaflet\n"
-        "  - <script>alert(1)</script> {{ x }}\n"
+        "plan-3:\n"
+        "  format: text\n"
+        "  text: |\n"
+        "    - a leaflet\n"
+        "    - <script>alert(1)</script> {{ x }}\n"
         "plan-4: Short answer  # agreed at the May meeting\n"
         "\n"
         "# 5. Do they involve penalties for non-compliance or rewards for compliance?\n"
         "plan-5:\n"
         "  status: not-applicable\n"
+        "  format: text\n"
         "  text: No penalties or rewards.\n"
     )
 
@@ -109,7 +119,10 @@ def test_ours_keeps_every_byte_and_appends(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     new = target.read_text("utf-8")
     # Only the empty entry is filled; everything else is the old text plus the appended entry.
-    filled = "plan-3: |\n  - a leaflet\n  - <script>alert(1)</script> {{ x }}\n"
+    filled = (
+        "plan-3:\n  format: text\n  text: |\n    - a leaflet\n"
+        "    - <script>alert(1)</script> {{ x }}\n"
+    )
     assert new.replace(filled, 'plan-3: ""\n').startswith(OURS)
     assert "keeping ours" in result.stdout
 
@@ -154,9 +167,14 @@ def test_ids_of_the_project_checklists_are_known(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert target.read_text("utf-8") == (
         "# 2b. What will be shared outside the team, and in what form?\n"
-        "data-use-2b: Run charts only.\n"
+        "data-use-2b:\n"
+        "  format: text\n"
+        "  text: Run charts only.\n"
     )
-    assert run("merge", incoming, "--into", tmp_path / "elsewhere.yaml").returncode == 2
+    missing = run("merge", incoming, "--into", tmp_path / "elsewhere.yaml")
+    assert missing.returncode == 2
+    assert one_error_line(missing).endswith("elsewhere.yaml not found")
+    assert not (tmp_path / "elsewhere.yaml.lock").exists()
 
 
 @pytest.mark.parametrize(
@@ -210,8 +228,8 @@ def test_crlf_target_keeps_crlf(tmp_path: Path) -> None:
     incoming, target = files(tmp_path, ours=OURS.replace("\n", "\r\n"))
     assert run("merge", incoming, "--into", target, "--theirs").returncode == 0
     new = target.read_bytes().decode("utf-8")
-    assert "\n" not in new.replace("\r\n", "")
-    assert new.startswith("# Team answers for the Safer Steps plan review\r\nplan-1: Something")
+    assert "\n" not in new.replace("\r\n", "") and "\r" not in new.replace("\r\n", "")
+    assert new.startswith("# Team answers for the Safer Steps plan review\r\nplan-1:\r\n  format")
 
 
 @pytest.mark.parametrize(
@@ -296,13 +314,19 @@ def incoming_answers(draw: st.DrawFn) -> list[FileAnswer]:
     ids = draw(st.lists(st.sampled_from(IDS), unique=True, max_size=6))
     return [
         FileAnswer(qid, draw(st.sampled_from(["answered", "not-applicable", "draft"])),
-                   draw(ANY_TEXT), f"in.yaml:{n + 1}")
+                   draw(ANY_TEXT), f"in.yaml:{n + 1}",
+                   choice=draw(st.sampled_from(["", "", "yes", "no", "unsure"])),
+                   format=draw(st.sampled_from(["", "text", "markup"])))
         for n, qid in enumerate(ids)
     ]  # fmt: skip
 
 
+def fields(answer: FileAnswer) -> tuple[str, str, str, str]:
+    return (answer.status, answer.text, answer.choice, answer.format)
+
+
 def read_back(text: str) -> list[FileAnswer]:
-    answers, problems = answers_file.answers_of(yaml_reading.compose(text), "x.yaml")
+    answers, problems = answers_merge.read_entries(yaml_reading.compose(text), "x.yaml")
     assert problems == []
     return answers
 
@@ -333,20 +357,21 @@ def test_merge_keeps_every_byte_and_every_answer(
     except answers_merge.MergeError as err:  # the one case that needs the user
         assert "no line break after it" in str(err) and not old.endswith(("\n", "\r"))
         return
-    result = {a.question_id: (a.status, a.text) for a in read_back(new)}
+    result = {a.question_id: fields(a) for a in read_back(new)}
     assert keeps_bytes(old, new, spans)
     if not merge.filled and not merge.replaced:
         assert new.startswith(old)
     replaced = {c.theirs.question_id for c in merge.replaced}
     for answer in theirs:
-        if not answer.text.strip():
+        if answers_merge.is_empty(answer):
             continue  # an empty incoming answer is skipped (and reported)
         kept = any(c.theirs is answer for c in merge.kept)
         same = answer in merge.same
-        assert kept or same or result[answer.question_id] == (answer.status, answer.text)
+        written = fields(answers_merge.as_written(answer))
+        assert kept or same or result[answer.question_id] == written
     for answer in ours:
-        if answer.question_id not in replaced and answer.text.strip():
-            assert result[answer.question_id] == (answer.status, answer.text)
+        if answer.question_id not in replaced and not answers_merge.is_empty(answer):
+            assert result[answer.question_id] == fields(answer)
     again = answers_merge.plan(read_back(new), theirs, "")
     assert again.changes == 0 and not [c for c in again.conflicts if side != "ours"]
 
@@ -354,8 +379,238 @@ def test_merge_keeps_every_byte_and_every_answer(
 @settings(max_examples=300, deadline=None)
 @given(ANY_TEXT, st.sampled_from(["answered", "not-applicable", "draft"]))
 def test_any_text_is_written_as_data(text: str, status: str) -> None:
-    answer = FileAnswer("plan-1", status, text, "in.yaml:1")
+    answer = FileAnswer("plan-1", status, text, "in.yaml:1", format="text")
     # In a file every entry ends with a line break (a block scalar's last
     # line needs one to keep a final "\n" of the text).
     value = yaml.safe_load("plan-1" + answers_merge.value_text(answer) + "\n")["plan-1"]
-    assert value == (text if status == "answered" else {"status": status, "text": text})
+    status_field = {} if status == "answered" else {"status": status}
+    assert value == {**status_field, "format": "text", "text": text}
+
+
+# --------------------------------------------------------------------------
+# Every field of an entry (SPEC §10): answer, format, by, received
+# --------------------------------------------------------------------------
+
+SCREENING = REPO / "examples" / "falls-prevention" / "screening-checklist.yaml"
+SCREENING_PAGE = (
+    "Screening\n=========\n\n.. ethics-review:: screening\n   :name: scr\n"
+    "   :answers: answers.yaml\n"
+)
+SCREENING_CONF = CONF + 'ethics_checklists = ["screening-checklist.yaml"]\n'
+
+
+def screening_project(tmp_path: Path, answers: str) -> Path:
+    src = write_project(
+        tmp_path, {"review.rst": SCREENING_PAGE, "answers.yaml": answers}, SCREENING_CONF
+    )
+    shutil.copy(SCREENING, src / "screening-checklist.yaml")
+    return src
+
+
+def referrals(src: Path) -> tuple[int, list[tuple[str, str, bool]]]:
+    result = run("check", src, "--json")
+    (review,) = json.loads(result.stdout)["reviews"]
+    return result.returncode, [(r["question"], r["answer"], r["open"]) for r in review["referrals"]]
+
+
+def test_a_screening_choice_is_not_empty_and_the_gate_stays_shut(tmp_path: Path) -> None:
+    """The issue's example: ``{answer: yes}`` is an answer, an incoming ``no`` a conflict."""
+    src = screening_project(tmp_path, "screening-1: {answer: yes}\n")
+    before = referrals(src)
+    assert before == (1, [("screening-1", "yes", True)])
+    incoming = tmp_path / "form.yaml"
+    incoming.write_text("screening-1: {answer: 'no'}\n", "utf-8")
+    result = run("merge", incoming, "--into", src / "answers.yaml")
+    assert result.returncode == 1, result.stdout
+    assert f"{incoming}:1: screening-1: conflict" in result.stdout
+    assert (src / "answers.yaml").read_text("utf-8") == "screening-1: {answer: yes}\n"
+    assert referrals(src) == before
+
+
+def test_a_changed_choice_with_the_same_text_is_a_change(tmp_path: Path) -> None:
+    ours = "screening-2:\n  answer: unsure\n  text: We may keep names.\n"
+    incoming, target = files(tmp_path, ours=ours, theirs=ours.replace("unsure", "no"))
+    result = run("merge", incoming, "--into", target, "--conf-dir", SCREENING.parent)
+    assert result.returncode == 1 and "screening-2: conflict" in result.stdout
+    assert "already in" not in result.stdout
+    result = run("merge", incoming, "--into", target, "--theirs", "--conf-dir", SCREENING.parent)
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(target.read_text("utf-8")) == {
+        "screening-2": {"answer": False, "format": "text", "text": "We may keep names."}
+    }
+
+
+def test_added_and_filled_entries_keep_every_field(tmp_path: Path) -> None:
+    ours = 'screening-1: ""\n'
+    theirs = (
+        "screening-1: {answer: yes, text: A trial of two leaflets.}\n"
+        "screening-2: {answer: unsure}\n"
+        "screening-3:\n  answer: 'no'\n  format: markup\n  by: Ann (patient partner)\n"
+        "  received: 2026-11-20\n  text: '*Nobody* outside.'\n"
+    )
+    incoming, target = files(tmp_path, ours=ours, theirs=theirs)
+    result = run("merge", incoming, "--into", target, "--conf-dir", SCREENING.parent)
+    assert result.returncode == 0, result.stderr
+    new = target.read_text("utf-8")
+    assert yaml.safe_load(new) == {
+        "screening-1": {"answer": True, "format": "text", "text": "A trial of two leaflets."},
+        "screening-2": {"answer": "unsure", "format": "text"},
+        "screening-3": {
+            "answer": False,
+            "format": "markup",
+            "by": "Ann (patient partner)",
+            "received": "2026-11-20",
+            "text": "*Nobody* outside.",
+        },
+    }
+    got, problems = answers_merge.read_entries(yaml_reading.compose(new), "x")
+    assert problems == []
+    assert [(a.choice, a.format, a.by) for a in got] == [
+        ("yes", "text", ""),
+        ("unsure", "text", ""),
+        ("no", "markup", "Ann (patient partner)"),
+    ]
+    # Merged again: every field is already there.
+    again = run("merge", incoming, "--into", target, "--conf-dir", SCREENING.parent)
+    assert again.returncode == 0 and "already has every answer" in again.stdout
+
+
+def test_theirs_keeps_the_incoming_choice(tmp_path: Path) -> None:
+    incoming, target = files(
+        tmp_path, ours="screening-1: {answer: yes}\n", theirs="screening-1: {answer: unsure}\n"
+    )
+    result = run("merge", incoming, "--into", target, "--theirs", "--conf-dir", SCREENING.parent)
+    assert result.returncode == 0, result.stderr
+    assert target.read_text("utf-8") == "screening-1:\n  answer: unsure\n  format: text\n"
+
+
+def test_a_different_format_is_a_conflict_and_a_bad_one_is_refused(tmp_path: Path) -> None:
+    ours = "plan-1:\n  format: text\n  text: '*as typed*'\n"
+    incoming, target = files(tmp_path, ours=ours, theirs=ours.replace("text\n", "markup\n", 1))
+    assert run("merge", incoming, "--into", target).returncode == 1
+    incoming.write_text("plan-2a:\n  format: html\n  text: x\n", "utf-8")
+    result = run("merge", incoming, "--into", target)
+    assert result.returncode == 2
+    assert "format 'html' is not one of: text, markup" in one_error_line(result)
+    assert target.read_text("utf-8") == ours
+
+
+def test_an_empty_entry_with_a_comment_under_it_blames_the_comment(tmp_path: Path) -> None:
+    ours = 'plan-3: ""\n      # ask the panel in May\nplan-4: x\n'
+    incoming, target = files(tmp_path, ours=ours, theirs="plan-3: |\n  A leaflet.\n  Posters.\n")
+    result = run("merge", incoming, "--into", target)
+    assert result.returncode == 2
+    line = one_error_line(result)
+    assert "the comment under plan-3 at line 2 would become part of its new text" in line
+    assert "'...'" not in line and "anchors" not in line
+    assert target.read_text("utf-8") == ours
+
+
+def test_a_second_document_is_named_as_the_cause(tmp_path: Path) -> None:
+    ours = "plan-4: x\n...\n"
+    incoming, target = files(tmp_path, ours=ours, theirs="plan-3: new\n")
+    result = run("merge", incoming, "--into", target)
+    assert result.returncode == 2
+    assert "has '---' or '...'" in one_error_line(result)
+    assert target.read_text("utf-8") == ours
+
+
+# --------------------------------------------------------------------------
+# Compare before replace, under a lock
+# --------------------------------------------------------------------------
+
+
+def test_two_merges_at_once_never_lose_an_answer(tmp_path: Path) -> None:
+    """Two people merge their downloads into one file at the same moment, 20 times."""
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text("plan-1: Fewer falls.\n", "utf-8")
+    second.write_text("plan-2a: Falls hurt people.\n", "utf-8")
+    target = tmp_path / "answers.yaml"
+    command = [sys.executable, "-m", "sphinx_ethics", "merge"]
+    for attempt in range(20):
+        target.write_text("# Team answers\n", "utf-8")
+        runs = [
+            subprocess.Popen(
+                [*command, incoming, "--into", target],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for incoming in (first, second)
+        ]
+        results = [(p.wait(timeout=60), *p.communicate()) for p in runs]
+        merged = yaml.safe_load(target.read_text("utf-8"))
+        # The second waits for the first (the lock), then merges into what it wrote.
+        assert [code for code, _out, _err in results] == [0, 0], (attempt, results)
+        assert set(merged) == {"plan-1", "plan-2a"}, (attempt, merged)
+        assert not (tmp_path / "answers.yaml.lock").exists()
+
+
+def test_an_edit_while_merging_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file changed on disk after merge read it (an editor saved): nothing is written."""
+    incoming, target = files(tmp_path, theirs="plan-2a: From the panel.\n")
+    edited = OURS + "plan-6: typed in the editor meanwhile\n"
+    real_apply = answers_merge.apply
+
+    def apply_while_editing(*args: object, **kwargs: object) -> object:
+        target.write_text(edited, "utf-8")
+        return real_apply(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(answers_merge, "apply", apply_while_editing)
+    assert cli_main(["merge", str(incoming), "--into", str(target)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == (
+        f"sphinx-ethics: error: {target} changed on disk while merge was reading it; "
+        "nothing written (save your edits, then merge again)"
+    )
+    assert target.read_text("utf-8") == edited
+
+
+def test_a_held_lock_is_waited_for_then_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    incoming, target = files(tmp_path, theirs="plan-2a: From the panel.\n")
+    monkeypatch.setattr(cli_merge, "LOCK_TIMEOUT", 0.3)
+    with open(tmp_path / "ours.yaml.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        started = time.monotonic()
+        assert cli_main(["merge", str(incoming), "--into", str(target)]) == 2
+        assert 0.3 <= time.monotonic() - started < 5
+    assert "another merge into" in capsys.readouterr().err
+    assert target.read_text("utf-8") == OURS
+    # Released: the next merge goes through and leaves no lock file behind.
+    assert cli_main(["merge", str(incoming), "--into", str(target)]) == 0
+    assert "plan-2a" in target.read_text("utf-8")
+
+
+def test_the_read_back_check_covers_every_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer that dropped ``answer:`` (or ``format:``) is caught before anything is written."""
+    theirs = [FileAnswer("screening-1", "answered", "A trial.", "in.yaml:1", choice="yes")]
+    merge = answers_merge.plan([], theirs)
+    real = answers_merge.value_text
+    for dropped in ("answer", "format"):
+        monkeypatch.setattr(
+            answers_merge,
+            "value_text",
+            lambda answer, real=real, dropped=dropped: "\n".join(
+                line for line in real(answer).split("\n") if not line.startswith(f"  {dropped}:")
+            ),
+        )
+        with pytest.raises(answers_merge.MergeError, match="would read back differently"):
+            answers_merge.apply("", merge, CATALOG.questions, "x.yaml")
+
+
+def test_a_choice_written_back_by_the_form_is_already_in(tmp_path: Path) -> None:
+    """``screening-2: unsure`` in the team's file, sent through ``form --answers`` and
+    downloaded as ``{answer: unsure}``: the same answer, nothing to merge."""
+    incoming, target = files(
+        tmp_path,
+        ours="screening-2: unsure\n",
+        theirs="screening-2:\n  answer: unsure\n  format: text\n",
+    )
+    result = run("merge", incoming, "--into", target, "--conf-dir", SCREENING.parent)
+    assert result.returncode == 0, result.stdout
+    assert "already has every answer" in result.stdout

@@ -12,6 +12,7 @@ import copy
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -415,3 +416,27 @@ def test_parallel_reading_gives_the_same_document(falls_json: dict[str, Any]) ->
     result = run("review", EXAMPLE, FALLS, "--format", "json", "-j", "2")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == falls_json
+
+
+@pytest.mark.parametrize("name", ["index.rst", "conf.py", "screening-checklist.yaml"])
+def test_a_source_of_the_project_is_never_replaced(tmp_path: Path, name: str) -> None:
+    """``-o index.rst`` once replaced the review's own page with the export."""
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("_build"))
+    before = (project / name).read_bytes()
+    result = run("review", project, FALLS, "-o", project / name, "--format", "md")
+    assert result.returncode == 2
+    assert "inside the project's folder" in one_error_line(result)
+    assert "not replacing it" in one_error_line(result)
+    assert (project / name).read_bytes() == before
+
+
+def test_a_new_file_in_the_project_and_an_earlier_export_are_written(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("_build"))
+    (project / "_static").mkdir(exist_ok=True)
+    assert run("review", project, FALLS, "-o", project / "_static" / "paper.md").returncode == 0
+    earlier = tmp_path / "paper.md"
+    earlier.write_text("an earlier export\n", "utf-8")
+    assert run("review", project, FALLS, "-o", earlier).returncode == 0
+    assert earlier.read_text("utf-8").startswith("# ")

@@ -40,6 +40,9 @@ class FileAnswer:
     text: str
     location: str  # "path:line", for warnings
     choice: str = ""  # ``answer:`` of a screening question (yes / no / unsure)
+    format: str = ""
+    by: str = ""
+    received: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def _answer(
         problems.append(FileProblem("answers-file", msg, location))
         return None
     fields = {str(k.value): v for k, v in value.value}
-    unknown = sorted(set(fields) - {"text", "status", "answer"})
+    unknown = sorted(set(fields) - {"text", "status", "answer", "format", "by", "received"})
     if unknown:
         msg = f"{question_id}: unknown key(s) {', '.join(unknown)}; use 'text' and 'status' "
         msg += "(and 'answer' for a screening question)"

@@ -6,24 +6,29 @@ each incoming answer does, then edits the team's file *as text*:
 
 - a question the team's file lacks: a new entry appended at the end (with
   the question as a comment, as ``update`` writes them);
-- an entry the team left empty (``plan-3: ""``): its value is filled in;
-- the same answer (status and text, trailing spaces aside): nothing;
-- an empty incoming answer: nothing;
+- an entry the team left empty (``plan-3: ""``; no text and no screening
+  choice, so ``scr-1: {answer: yes}`` is not empty): its value is filled in;
+- the same answer (status, text but for trailing spaces, choice, and the
+  ``format``, ``by`` and ``received`` that both give): nothing;
+- an empty incoming answer (no text, no choice): nothing;
 - a different answer: a **conflict**.  Without a side chosen nothing is
   written; ``--ours`` keeps the team's, ``--theirs`` replaces exactly the
   value of that entry (its key, comments and every other byte stay).
 
 New values are written by PyYAML (block scalars where they can hold the
-text, quoted otherwise), so any text, however hostile, is data.  The result
-is read back before it is used: the same keys in the same order, every
-untouched answer unchanged, every merged one equal to the incoming one;
-otherwise nothing is written.  Plain Python, no Sphinx.
+text, quoted otherwise), so any text, however hostile, is data; every field
+of the incoming entry is kept, with ``format: text`` unless it says
+otherwise (SPEC §10).  The result is read back before it is used: the same
+keys in the same order, every field of every untouched answer unchanged,
+every merged one equal to the incoming one; otherwise nothing is written,
+and the message names the cause.  Plain Python, no Sphinx.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 
@@ -31,6 +36,7 @@ from sphinx_ethics.answers import entries as answers_stubs
 from sphinx_ethics.answers import file as answers_file
 from sphinx_ethics.answers.file import FileAnswer
 from sphinx_ethics.catalogue import Question, yaml_reading
+from sphinx_ethics.catalogue.model import SCREENING_CHOICES
 from sphinx_ethics.files import FileError
 
 
@@ -65,6 +71,44 @@ def _norm(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
+#: The fields of an entry beside its text and status (SPEC §10).
+EXTRA = ("format", "by", "received")
+#: How a merged entry is written when the incoming one does not say.
+DEFAULT_FORMAT = "text"
+FORMATS = ("text", "markup")
+
+
+def is_empty(answer: FileAnswer) -> bool:
+    """No text and no screening choice: nothing to keep (``scr-1: {answer: yes}`` is kept)."""
+    return not answer.text.strip() and not answer.choice.strip()
+
+
+def _meaning(answer: FileAnswer) -> tuple[str, str, str]:
+    """Status, text and choice as the build reads them: a whole answer that is
+    ``yes``, ``no`` or ``unsure`` is that choice (``screening-2: unsure`` and
+    ``{answer: unsure}`` are the same answer, as the form writes it back)."""
+    text, choice = _norm(answer.text), answer.choice.strip().casefold()
+    word = text.rstrip(".!").casefold()
+    if not choice and len(text.split()) == 1 and word in SCREENING_CHOICES:
+        text, choice = "", word
+    return answer.status, text, choice
+
+
+def _same(ours: FileAnswer, theirs: FileAnswer) -> bool:
+    """The same answer: status, text (trailing spaces aside) and choice, and every
+    other field that both entries state (an entry without ``format`` says nothing
+    about it, so it does not differ from one that does)."""
+    if _meaning(ours) != _meaning(theirs):
+        return False
+    mine, incoming = (tuple(getattr(a, name) for name in EXTRA) for a in (ours, theirs))
+    return all(not a or not b or a == b for a, b in zip(mine, incoming, strict=True))
+
+
+def as_written(answer: FileAnswer) -> FileAnswer:
+    """The entry as ``merge`` writes it: ``format: text`` unless it says otherwise."""
+    return replace(answer, format=answer.format or DEFAULT_FORMAT)
+
+
 def plan(ours: Sequence[FileAnswer], theirs: Sequence[FileAnswer], side: str = "") -> MergePlan:
     """Sort each incoming answer (``side``: "", "ours" or "theirs")."""
     result = MergePlan()
@@ -73,14 +117,14 @@ def plan(ours: Sequence[FileAnswer], theirs: Sequence[FileAnswer], side: str = "
         mine.setdefault(answer.question_id, answer)
     for answer in theirs:
         current = mine.get(answer.question_id)
-        if not answer.text.strip():
+        if is_empty(answer):
             result.empty.append(answer)
         elif current is None:
             result.added.append(answer)
-            mine[answer.question_id] = answer  # a later duplicate compares with this
-        elif not current.text.strip():
+            mine[answer.question_id] = as_written(answer)  # a later duplicate compares with this
+        elif is_empty(current):
             result.filled.append(answer)
-        elif current.status == answer.status and _norm(current.text) == _norm(answer.text):
+        elif _same(current, answer):
             result.same.append(answer)
         else:
             conflict = Conflict(current, answer)
@@ -88,6 +132,31 @@ def plan(ours: Sequence[FileAnswer], theirs: Sequence[FileAnswer], side: str = "
                 conflict
             )
     return result
+
+
+def read_entries(
+    document: yaml_reading.Document, display: str
+) -> tuple[list[FileAnswer], list[answers_file.FileProblem]]:
+    """The answers of a composed file with every field, ``format``, ``by`` and
+    ``received`` included (read here from the nodes, whatever the reader fills in)."""
+    answers, problems = answers_file.answers_of(document, display)
+    root = document.root
+    values: dict[str, yaml.Node] = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            values[f"{display}:{key.start_mark.line + 1}"] = value
+    found = []
+    for answer in answers:
+        value = values.get(answer.location)
+        fields = {}
+        if isinstance(value, yaml.MappingNode):
+            fields = {
+                str(k.value): str(v.value or "")
+                for k, v in value.value
+                if str(k.value) in EXTRA and isinstance(v, yaml.ScalarNode)
+            }
+        found.append(replace(answer, **{n: getattr(answer, n) or fields.get(n, "") for n in EXTRA}))
+    return found, problems
 
 
 # --------------------------------------------------------------------------
@@ -115,19 +184,29 @@ _Dumper.add_representer(str, _represent_text)
 
 
 def value_text(answer: FileAnswer) -> str:
-    """What follows the key: ``: text`` or ``:\\n  status: ...\\n  text: ...``."""
-    value: object = answer.text
+    """What follows the key: ``:\n  format: text\n  text: ...`` (every field it has)."""
+    fields: dict[str, str] = {}
     if answer.status != "answered":
-        value = {"status": answer.status, "text": answer.text}
+        fields["status"] = answer.status
+    if answer.choice:
+        fields["answer"] = answer.choice
+    for name in EXTRA:
+        if getattr(answer, name):
+            fields[name] = getattr(answer, name)
+    if answer.text or not answer.choice:
+        fields["text"] = answer.text
+    value: object = fields if set(fields) != {"text"} else answer.text
     dumped = yaml.dump(
         {"k": value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=float("inf")
     )
+    # PyYAML quotes yes/no (booleans in YAML 1.1); the reader takes them as words anyway.
+    dumped = re.sub(r"(?m)^(  answer: )'(yes|no)'$", r"\1\2", dumped)
     return dumped[1:].rstrip("\n")
 
 
 def _entry(answer: FileAnswer, question: Question | None) -> list[str]:
     lines = answers_stubs.entries([question])[:-1] if question else [""]
-    return [*lines, answer.question_id + value_text(answer)]
+    return [*lines, answer.question_id + value_text(as_written(answer))]
 
 
 # --------------------------------------------------------------------------
@@ -150,7 +229,7 @@ def apply(
         key, value = pairs[answer.question_id]
         start, end = _value_span(text, key, value, display)
         indent = " " * key.start_mark.column
-        first, *rest = value_text(answer).split("\n")
+        first, *rest = value_text(as_written(answer)).split("\n")
         line_end = min(i for i in (text.find("\r", end), text.find("\n", end), len(text)) if i >= 0)
         if rest and text[end:line_end].strip():  # a comment after the old value
             first, end = first + text[end:line_end], line_end  # ends the new first line
@@ -172,7 +251,7 @@ def apply(
         if not out.strip():
             added = added[1:]  # no blank line at the top of an empty file
         separator = newline if out and not out.endswith(("\n", "\r")) else ""
-        out += separator + newline.join(added).replace("\n", newline) + newline
+        out += separator + "\n".join(added).replace("\n", newline) + newline
     _check(text, out, merge, display)
     return out, sorted((start, end) for start, end, _new in edits)
 
@@ -239,23 +318,58 @@ def _value_end(text: str, node: yaml.Node, shift: int) -> int:
     return end
 
 
+def _fields(answer: FileAnswer) -> tuple[str, ...]:
+    return (answer.status, answer.text, answer.choice, *(getattr(answer, n) for n in EXTRA))
+
+
 def _check(old: str, new: str, merge: MergePlan, display: str) -> None:
-    """The new text means exactly the old answers plus the merged ones."""
-    before, _ = answers_file.answers_of(_compose(old, display), display)
+    """The new text means exactly the old answers plus the merged ones, field by field."""
+    before, _ = read_entries(_compose(old, display), display)
     try:
-        after, problems = answers_file.answers_of(yaml_reading.compose(new), display)
+        after, problems = read_entries(yaml_reading.compose(new), display)
     except yaml_reading.YamlReadError:
         after, problems = [], [None]
-    wanted = {a.question_id: (a.status, a.text) for a in before}
-    wanted.update({a.question_id: (a.status, a.text) for a in merge.filled})
-    wanted.update({c.theirs.question_id: (c.theirs.status, c.theirs.text) for c in merge.replaced})
+    wanted = {a.question_id: _fields(a) for a in before}
+    written = [*merge.filled, *(c.theirs for c in merge.replaced), *merge.added]
+    wanted.update({a.question_id: _fields(as_written(a)) for a in written})
     order = [a.question_id for a in before] + [a.question_id for a in merge.added]
-    wanted.update({a.question_id: (a.status, a.text) for a in merge.added})
-    got = [(a.question_id, (a.status, a.text)) for a in after]
+    got = [(a.question_id, _fields(a)) for a in after]
     if problems or got != [(qid, wanted[qid]) for qid in order]:
+        wrong = [a for a in after if wanted.get(a.question_id) != _fields(a)]
         raise MergeError(
-            f"{display}: cannot merge without changing what the file means (does it end "
-            "with '...' or another document, or use anchors?); merge these by hand: "
-            + ", ".join(a.question_id for a in [*merge.added, *merge.filled])
-            + "".join(f", {c.theirs.question_id}" for c in merge.replaced)
+            f"{display}: {_why(old, new, wrong, before)}; nothing written (to merge: "
+            + ", ".join(a.question_id for a in written)
+            + ")"
         )
+
+
+def _why(old: str, new: str, wrong: Sequence[FileAnswer], before: Sequence[FileAnswer]) -> str:
+    """What in the team's file stops the merge, as precisely as can be told."""
+    lines, old_lines = new.splitlines(), [line.rstrip() for line in old.splitlines()]
+    for answer in wrong:
+        line = int(answer.location.rsplit(":", 1)[-1])
+        text = [part.strip() for part in answer.text.splitlines()]
+        for number in range(line, len(lines)):
+            comment = lines[number].strip()
+            if comment.startswith("#") and comment in text and lines[number] in old_lines:
+                return (
+                    f"the comment under {answer.question_id} at line "
+                    f"{old_lines.index(lines[number]) + 1} would "
+                    "become part of its new text; move that comment above the entry or "
+                    "delete it, and merge again"
+                )
+    tokens = _tokens(old)
+    if any(isinstance(t, yaml.AnchorToken | yaml.AliasToken) for t in tokens):
+        return "the file uses anchors or aliases ('&' or '*'), which merge cannot edit"
+    if any(isinstance(t, yaml.DocumentEndToken | yaml.DocumentStartToken) for t in tokens):
+        return "the file has '---' or '...' (more than one YAML document), which merge cannot edit"
+    first = wrong[0].question_id if wrong else (before[0].question_id if before else "")
+    where = f" ({first} would read back differently)" if first else ""
+    return f"cannot merge without changing what the file means{where}"
+
+
+def _tokens(text: str) -> list[yaml.Token]:
+    try:
+        return list(yaml.scan(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return []

@@ -10,6 +10,7 @@ output never replaces a file that is not a form written by this command.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,11 +28,34 @@ from sphinx_ethics.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from sphinx_ethics.catalogue import Catalog, Checklist
+    from sphinx_ethics.answers.file import FileAnswer
+    from sphinx_ethics.catalogue import Catalog, Checklist, Question
     from sphinx_ethics.outputs.form import Prefill
 
-#: A file the form may replace starts with this (within its first bytes).
-GENERATOR_MARK = b'<meta name="generator" content="sphinx-ethics '
+#: A file the form may replace starts with exactly these lines, the fifth naming
+#: the generator (``form/form.html``); forms of earlier versions named it on the
+#: seventh line, after the viewport and the Content-Security-Policy.
+FORM_HEAD = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">']
+GENERATOR = re.compile(
+    r'<meta name="generator" content="sphinx-ethics [0-9A-Za-z.+_-]{1,40} form">'
+)
+EARLIER = [
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"<>]*">'),
+]
+
+
+def is_generated_form(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a form written by this command:
+    its first lines exactly as the form writes them, not a mention anywhere."""
+    # The lines checked are ASCII: a character cut at the end of ``head`` cannot match.
+    lines = head.decode("utf-8", errors="replace").split("\n")
+    if lines[:4] != FORM_HEAD or len(lines) < 6:
+        return False
+    if GENERATOR.fullmatch(lines[4]):
+        return True
+    earlier = len(lines) > 7 and lines[4] == EARLIER[0] and EARLIER[1].fullmatch(lines[5])
+    return bool(earlier and GENERATOR.fullmatch(lines[6]))
 
 
 def cmd_form(args: argparse.Namespace) -> int:
@@ -101,8 +125,8 @@ def _check_target(target: Path, answers: str | None) -> None:
     if not files.is_regular(target):
         return  # new, or a FIFO or device: written in place
     with target.open("rb") as handle:
-        head = handle.read(2048)
-    if GENERATOR_MARK not in head:
+        head = handle.read(4096)
+    if not is_generated_form(head):
         raise CommandError(
             f"{target} exists and is not a form written by {PROG}; not replacing it "
             "(choose another name, or delete it first)"
@@ -112,7 +136,6 @@ def _check_target(target: Path, answers: str | None) -> None:
 def _prefill(path: Path, catalog: Catalog, checklists: Sequence[Checklist]) -> dict[str, Prefill]:
     """The answers of ``--answers``; every problem printed, then the command stops."""
     from sphinx_ethics.answers.file import read_answers
-    from sphinx_ethics.outputs.form import Prefill
 
     display = str(path)
     answers, problems = read_answers(path, display)
@@ -130,7 +153,23 @@ def _prefill(path: Path, catalog: Catalog, checklists: Sequence[Checklist]) -> d
         raise CommandError(
             f"{lines[-1]} ({plural(len(lines), 'problem')} in {display}; the form was not written)"
         )
-    return {a.question_id: Prefill(a.text, a.status) for a in answers}
+    return {a.question_id: _prefilled(a, boxes[a.question_id]) for a in answers}
+
+
+def _prefilled(answer: FileAnswer, question: Question) -> Prefill:
+    """What the form starts with: a screening question's yes / no / unsure is its
+    ``answer:``, or the whole text when that is one of the words (as the build reads it)."""
+    from sphinx_ethics.catalogue.model import SCREENING_CHOICES
+    from sphinx_ethics.outputs.form import Prefill
+
+    text, choice = answer.text, answer.choice.strip().casefold()
+    if question.screening and not choice:
+        word = text.strip().rstrip(".!").casefold()
+        if len(text.split()) == 1 and word in SCREENING_CHOICES:
+            text, choice = "", word
+    if choice and choice not in SCREENING_CHOICES:
+        choice = ""  # the build reports it; the form starts without one
+    return Prefill(text, answer.status, choice)
 
 
 def _line_of(location: str) -> int:

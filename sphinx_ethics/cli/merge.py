@@ -8,17 +8,27 @@ id must be one the project knows: the built-in checklists, the project's
 team's file, or ``--conf-dir``), ``--checklists`` files, and ids already in
 the team's file.
 
+The team's file is read, planned and replaced under an exclusive lock on
+``FILE.lock`` beside it (a second merge waits, at most
+:data:`LOCK_TIMEOUT` seconds), and read again just before it is replaced:
+if it changed on disk meanwhile (an editor saved it), nothing is written.
+
 Exit codes: 0 merged (or nothing to do); 1 conflicts left unresolved, in
 which case **nothing is written** (choose ``--theirs`` or ``--ours``, or
-edit by hand); 2 bad input.  ``--dry-run`` reports the same and writes
+edit by hand); 2 bad input, a file that changed while merging, or a lock
+still held.  ``--dry-run`` reports the same and writes
 nothing.  The editing itself is :mod:`sphinx_ethics.answers.merge`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,18 +49,23 @@ if TYPE_CHECKING:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from sphinx_ethics import files
-    from sphinx_ethics.answers import file as answers_file
-    from sphinx_ethics.answers import merge as answers_merge
-    from sphinx_ethics.catalogue import yaml_reading
-
     incoming, target = Path(args.incoming), Path(args.into)
-    try:
-        text = yaml_reading.read_text(target)
-    except yaml_reading.YamlReadError as err:
-        raise CommandError(f"{target} {err.message}") from None
-    theirs = _usable(*answers_file.read_answers(incoming, str(incoming)))
-    ours = _usable(*answers_file.answers_of(_compose(text, target), str(target)))
+    theirs = _read(incoming, _compose(_read_text(incoming), incoming), incoming=True)
+    if args.dry_run:
+        return _merge(args, incoming, target, theirs)
+    if not target.exists() and not target.is_symlink():
+        _read_text(target)  # the reader's own message for a missing file, before any lock
+    with exclusive_lock(target):
+        return _merge(args, incoming, target, theirs)
+
+
+def _merge(args: argparse.Namespace, incoming: Path, target: Path, theirs: list[FileAnswer]) -> int:
+    """Plan, report and (unless a dry run) write; the caller holds the lock."""
+    from sphinx_ethics import files
+    from sphinx_ethics.answers import merge as answers_merge
+
+    text = _read_text(target)
+    ours = _read(target, _compose(text, target))
     catalog = load(checklist_files(args, _project_checklists(args, target)))
     _refuse_unknown(theirs, ours, catalog)
     side = "theirs" if args.theirs else "ours" if args.ours else ""
@@ -70,9 +85,92 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"Dry run: {target} would get {_summary(merge)}; nothing written.")
         return EXIT_OK
+    if _read_text(target) != text:  # compare before replace: an editor saved meanwhile
+        raise CommandError(
+            f"{target} changed on disk while merge was reading it; nothing written "
+            "(save your edits, then merge again)"
+        )
     files.write_atomic(target, new, refuse_read_only=True)
     print(f"Merged {incoming} into {target}: {_summary(merge)}.")
     return EXIT_OK
+
+
+def _read_text(path: Path) -> str:
+    from sphinx_ethics.catalogue import yaml_reading
+
+    try:
+        return yaml_reading.read_text(path)
+    except yaml_reading.YamlReadError as err:
+        raise CommandError(f"{path} {err.message}") from None
+
+
+def _read(path: Path, document: Document, *, incoming: bool = False) -> list[FileAnswer]:
+    """Every entry with every field; an incoming ``format`` must be text or markup."""
+    from sphinx_ethics.answers import merge as answers_merge
+
+    answers = _usable(*answers_merge.read_entries(document, str(path)))
+    for answer in answers if incoming else []:
+        if answer.format and answer.format not in answers_merge.FORMATS:
+            raise CommandError(
+                f"{answer.location}: {answer.question_id}: format {answer.format!r} is not "
+                f"one of: {', '.join(answers_merge.FORMATS)}; nothing merged"
+            )
+    return answers
+
+
+#: How long ``merge`` waits for another merge into the same file, in seconds.
+LOCK_TIMEOUT = 10.0
+
+
+@contextmanager
+def exclusive_lock(target: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold ``TARGET.lock`` (beside the real file) exclusively, waiting at most ``timeout``.
+
+    The lock file is removed on release; a merge that locked a file another
+    one had just removed (its inode is no longer at the path) takes it again.
+    Without ``fcntl`` (Windows) only the compare-before-replace protects.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    real = target.resolve()
+    lock = real.with_name(real.name + ".lock")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as err:
+            raise CommandError(f"cannot create the lock file {lock}: {err.strerror}") from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise CommandError(
+                            f"another merge into {target} is still running ({lock} is "
+                            f"locked after {timeout:g} s); nothing written, try again"
+                        ) from None
+                    time.sleep(0.02)
+            try:
+                same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # removed by the merge that held it: lock the new one
+    try:
+        yield
+    finally:
+        Path(lock).unlink(missing_ok=True)
+        os.close(fd)
 
 
 def _compose(text: str, target: Path) -> Document:

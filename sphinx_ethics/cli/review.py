@@ -37,6 +37,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     if fmt == "docx":
         _docx_available()
     project = project_build(args)
+    if target is not None:
+        protect_sources(target, [project.srcdir, project.confdir], project.files)
     report, answers = project.run(REPORT_NAME, ANSWERS_NAME)
     review = find_review(report, args.name)
     stored = _answers_of(answers, review)
@@ -59,6 +61,24 @@ def cmd_review(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def protect_sources(target: Path, folders: list[Path], sources: list[Path]) -> None:
+    """Never replace a file of the project: an existing file in its source (or conf)
+    folder, or one of its checklist files.  A new file there, or any file elsewhere
+    (an earlier export), may be written."""
+    from sphinx_ethics import files
+
+    if not files.is_regular(target):
+        return  # new, or a FIFO or device: written in place
+    real = target.resolve()
+    inside = [f for f in folders if real.is_relative_to(f.resolve())]
+    if inside or real in {s.resolve() for s in sources}:
+        where = f"inside the project's folder {inside[0]}" if inside else "a checklist file"
+        raise CommandError(
+            f"{target} exists and is {where}; not replacing it (write the review "
+            "outside the project's sources, or delete that file first)"
+        )
 
 
 def _format(args: argparse.Namespace) -> str:

@@ -1,6 +1,8 @@
-// sphinx-ethics answer form: keeps answers in this browser, counts progress,
-// downloads an answers YAML file. No network, no framework; text is only ever
-// set with .value and .textContent, never parsed as HTML.
+// sphinx-ethics answer form: counts progress, downloads an answers YAML file,
+// and keeps the answers in this browser only when the person ticks "Keep my
+// answers on this computer" (under this form's own key). No network, no
+// framework; text is only ever set with .value and .textContent, never parsed
+// as HTML.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("form-config").textContent);
@@ -77,20 +79,24 @@
     return plain ? id : quoted(id);
   }
 
-  // entries: [{id, state, text}] -> an answers file for ethics-review :answers:.
-  // Empty answers are left out; a "does not apply" without a reason is kept
-  // (the build then says that it needs one).
+  var CHOICES = ["yes", "no", "unsure"];
+
+  // entries: [{id, state, text, choice}] -> an answers file for ethics-review
+  // :answers:. Every entry says "format: text" (shown as typed, never parsed as
+  // markup) and a screening choice is "answer:". Empty answers (no text, no
+  // choice) are left out; a "does not apply" without a reason is kept (the
+  // build then says that it needs one).
   function toYaml(entries, header) {
     var out = (header || []).map(function (line) { return "# " + line; });
     entries.forEach(function (entry) {
-      var empty = !entry.text.trim();
-      if (empty && entry.state !== "not-applicable") return;
-      if (entry.state === "answered") {
-        out.push(key(entry.id) + ":" + scalar(entry.text, "  "));
-        return;
-      }
-      out.push(key(entry.id) + ":", "  status: " + entry.state);
-      out.push("  text:" + (empty ? " \"\"" : scalar(entry.text, "    ")));
+      var empty = !entry.text.trim(), choice = CHOICES.indexOf(entry.choice) >= 0 ? entry.choice : "";
+      if (empty && !choice && entry.state !== "not-applicable") return;
+      out.push(key(entry.id) + ":");
+      if (entry.state !== "answered") out.push("  status: " + entry.state);
+      if (choice) out.push("  answer: " + choice);
+      out.push("  format: text");
+      if (!empty) out.push("  text:" + scalar(entry.text, "    "));
+      else if (!choice) out.push("  text: \"\"");
     });
     return out.join("\n") + "\n";
   }
@@ -114,15 +120,38 @@
 
   function block(id) { return box(id).closest(".answer"); }
 
+  function choiceRadios(id) {
+    return Array.prototype.slice.call(document.getElementsByName("choice-" + id));
+  }
+
+  function choiceOf(id) {
+    var checked = choiceRadios(id).filter(function (radio) { return radio.checked; })[0];
+    return checked ? checked.value : "";
+  }
+
+  function setChoice(id, choice) {
+    choiceRadios(id).forEach(function (radio) { radio.checked = radio.value === choice; });
+  }
+
   function entries() {
     return config.boxes.map(function (id) {
-      return {id: id, state: stateOf(id), text: box(id).value};
+      return {id: id, state: stateOf(id), text: box(id).value, choice: choiceOf(id)};
     });
   }
 
-  // As the build classifies an answer (slots.classify_answer).
+  // As the build reads a screening answer (slots.screening_choice).
+  function chosen(entry) {
+    if (entry.choice) return entry.choice;
+    var word = entry.text.trim().replace(/[.!]+$/, "").toLowerCase();
+    return entry.text.trim().split(/\s+/).length === 1 && CHOICES.indexOf(word) >= 0 ? word : "";
+  }
+
+  function screening(entry) { return (config.choices || []).indexOf(entry.id) >= 0; }
+
+  // As the build classifies an answer (slots.classify_answer, classify_slots).
   function counts(entry) {
     var text = entry.text.split(/\s+/).join(" ").trim();
+    if (screening(entry) && entry.state === "answered") return Boolean(chosen(entry));
     if (!text) return false;
     if (entry.state === "not-applicable") return true;
     if (entry.state === "draft" || !/[\p{L}\p{N}]/u.test(text)) return false;
@@ -133,7 +162,8 @@
   function slotStatus(entry) {
     if (counts(entry)) return entry.state === "not-applicable" ? "Does not apply (reason given)" : "Answered";
     if (entry.state === "not-applicable") return "Does not apply: say why in the box";
-    if (entry.state === "draft" && entry.text.trim()) return "Draft: not counted yet";
+    if (entry.state === "draft" && (entry.text.trim() || entry.choice)) return "Draft: not counted yet";
+    if (screening(entry) && !chosen(entry)) return "Not yet answered: choose yes, no or unsure";
     return entry.text.trim() ? "Not counted: write a full answer" : "Not yet answered";
   }
 
@@ -156,34 +186,72 @@
 
   // ---------------------------------------------------------------- storage
 
+  // Only with the person's consent ("Keep my answers on this computer"), under
+  // this generated form's own key: another form never reads or overwrites them.
+  var WHERE = {
+    off: "Your answers are only in this page: they are gone when you close it, unless "
+      + "you download them or tick the box above.",
+    on: "Your answers are kept in this browser on this computer (its local storage, for "
+      + "this form only) until you press Clear my answers or untick the box. Anyone who "
+      + "uses this computer account, and other pages opened from files on it, could read "
+      + "them.",
+    none: "This browser cannot keep your answers: download them before you close the page."
+  };
+
   function storage() {
     try { return window.localStorage; } catch (error) { return null; }
   }
 
+  function keeping() { return document.getElementById("keep").checked; }
+
+  function tell(where) { document.getElementById("kept").textContent = WHERE[where]; }
+
   function save() {
+    if (!keeping()) return;
     var store = storage(), saved = document.getElementById("saved");
     var data = {saved: new Date().toISOString(), answers: {}};
-    entries().forEach(function (entry) { data.answers[entry.id] = {state: entry.state, text: entry.text}; });
+    entries().forEach(function (entry) {
+      data.answers[entry.id] = {state: entry.state, text: entry.text, choice: entry.choice};
+    });
     try {
       store.setItem(config.storageKey, JSON.stringify(data));
       saved.textContent = "Saved in this browser at " + new Date().toLocaleTimeString() + ".";
     } catch (error) {
-      saved.textContent = "This browser cannot keep your answers: download them before you close the page.";
+      tell("none");
+      saved.textContent = "";
     }
+  }
+
+  function removeStored() {
+    try { storage().removeItem(config.storageKey); } catch (error) { /* nothing kept */ }
   }
 
   function restore() {
     var store = storage(), data = null;
     try { data = JSON.parse(store.getItem(config.storageKey)); } catch (error) { data = null; }
     if (!data || typeof data.answers !== "object" || data.answers === null) return;
+    document.getElementById("keep").checked = true;  // kept before: the person opted in
+    tell("on");
     config.boxes.forEach(function (id) {
       var answer = data.answers[id];
       if (!answer || typeof answer.text !== "string") return;
       box(id).value = answer.text;
       setState(id, STATES.indexOf(answer.state) >= 0 ? answer.state : "answered");
+      setChoice(id, CHOICES.indexOf(answer.choice) >= 0 ? answer.choice : "");
     });
     document.getElementById("saved").textContent = "Answers restored from this browser (saved "
       + new Date(data.saved).toLocaleString() + ").";
+  }
+
+  function keepChanged() {
+    if (keeping()) {
+      tell("on");
+      save();
+    } else {
+      removeStored();
+      tell("off");
+      document.getElementById("saved").textContent = "Your answers are no longer kept in this browser.";
+    }
   }
 
   // ---------------------------------------------------------------- buttons
@@ -206,14 +274,18 @@
   }
 
   function forget() {
-    if (!window.confirm("Clear the answers kept in this browser and start again?")) return;
-    try { storage().removeItem(config.storageKey); } catch (error) { /* nothing kept */ }
+    if (!window.confirm("Clear your answers from this page and this browser, and start again?")) return;
+    removeStored();
+    document.getElementById("keep").checked = false;
+    tell("off");
     config.boxes.forEach(function (id) {
       box(id).value = box(id).defaultValue;  // as the form came (pre-filled or empty)
-      radios(id).forEach(function (radio) { radio.checked = radio.defaultChecked; });
+      radios(id).concat(choiceRadios(id)).forEach(function (radio) {
+        radio.checked = radio.defaultChecked;
+      });
     });
     refresh();
-    document.getElementById("saved").textContent = "Answers cleared from this browser.";
+    document.getElementById("saved").textContent = "Your answers were cleared from this page and this browser.";
   }
 
   function start() {
@@ -225,9 +297,20 @@
       mirror.className = "print-answer";
       slot.insertBefore(mirror, slot.querySelector(".state"));
     });
+    if (!storage()) {
+      document.getElementById("keep").disabled = true;
+      tell("none");
+    }
     restore();
+    // Saved at once on every keystroke and choice (never debounced), and again
+    // when the page is left, so a reload never loses the last word typed.
     document.getElementById("questions").addEventListener("input", function () { refresh(); save(); });
     document.getElementById("questions").addEventListener("change", function () { refresh(); save(); });
+    document.getElementById("keep").addEventListener("change", keepChanged);
+    window.addEventListener("pagehide", save);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") save();
+    });
     document.getElementById("download").addEventListener("click", download);
     document.getElementById("print").addEventListener("click", function () { window.print(); });
     document.getElementById("forget").addEventListener("click", forget);
@@ -237,6 +320,6 @@
     refresh();
   }
 
-  window.sphinxEthicsForm = {toYaml: toYaml, entries: entries};
+  window.sphinxEthicsForm = {toYaml: toYaml, entries: entries, storageKey: config.storageKey};
   start();
 }());

@@ -3,8 +3,11 @@
 One self-contained file: the questions are written here, as HTML (escaped
 with :func:`html.escape`), so the form reads and prints without JavaScript;
 a small inline script (``form/form.js``) adds what needs one: answers kept in
-the browser between visits, a live progress line, and a button that
-downloads an answers YAML file for ``ethics-review :answers:``.  The page
+the browser between visits (only when the person ticks "Keep my answers on
+this computer", under a key unique to this generated form), a live progress
+line, and a button that downloads an answers YAML file for
+``ethics-review :answers:`` (every entry ``format: text``; a screening
+question's yes / no / unsure as ``answer:``).  The page
 loads nothing from the network, and says so to the browser: its
 Content-Security-Policy allows only its own inline style and script (by
 hash), so a hostile pre-filled answer could not run code even if it escaped.
@@ -19,6 +22,7 @@ import base64
 import hashlib
 import html
 import json
+import secrets
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +31,7 @@ from importlib import resources
 from sphinx_ethics.answers.slots import placeholder_key
 from sphinx_ethics.catalogue import Attribution, Checklist, Question
 from sphinx_ethics.catalogue import attribution as wording
+from sphinx_ethics.catalogue.model import SCREENING_CHOICES
 from sphinx_ethics.version import __version__
 
 #: The states a slot can be given in the form, and their labels.
@@ -43,6 +48,7 @@ class Prefill:
 
     text: str
     status: str = "answered"
+    choice: str = ""  # a screening question's yes / no / unsure
 
 
 def _asset(name: str) -> str:
@@ -62,10 +68,14 @@ def script_json(data: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def storage_key(checklists: Sequence[Checklist], title: str) -> str:
-    """The browser storage key: two forms (other checklists, title or version) never mix."""
-    basis = "\n".join([*(c.id for c in checklists), title, __version__])
-    return "sphinx-ethics-form:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+#: Every generated form's storage key starts with this; a random id follows.
+STORAGE_PREFIX = "sphinx-ethics-form:"
+
+
+def new_form_id() -> str:
+    """A random id for one generated form: its stored answers are never another's
+    (two projects' forms with the same checklists and title included)."""
+    return secrets.token_hex(16)
 
 
 def download_name(checklists: Sequence[Checklist]) -> str:
@@ -83,15 +93,21 @@ def render_form(
     title: str,
     prefill: Mapping[str, Prefill] | None = None,
     placeholders: Iterable[str] = (),
+    form_id: str = "",
 ) -> str:
-    """The whole form page: questions, a box and a state per slot, the script."""
+    """The whole form page: questions, a box and a state per slot, the script.
+
+    ``form_id`` (a new random one unless given) names where the browser keeps
+    this form's answers, when the person asks it to."""
     prefill = prefill or {}
     css, script = _asset("form.css"), _asset("form.js")
     slots = [q.id for c in checklists for q in c.slots()]
+    boxed = [q for c in checklists for q in _boxed(c, prefill)]
     config = {
-        "storageKey": storage_key(checklists, title),
+        "storageKey": STORAGE_PREFIX + (form_id or new_form_id()),
         "slots": slots,
-        "boxes": [q.id for c in checklists for q in _boxed(c, prefill)],
+        "boxes": [q.id for q in boxed],
+        "choices": [q.id for q in boxed if q.screening],
         "placeholders": sorted({placeholder_key(p) for p in placeholders} - {""}),
         "fileName": download_name(checklists),
         "header": [
@@ -171,8 +187,10 @@ def _answer(question: Question, given: Prefill | None) -> list[str]:
     state = given.status if given else "answered"
     described = f"t-{qid} p-{qid}" if question.prompts else f"t-{qid}"
     optional = " (optional)" if question.is_group else ""
-    out = [
-        f'<div class="answer" data-slot="{qid}">',
+    out = [f'<div class="answer" data-slot="{qid}">']
+    if question.screening:
+        out += _choices(question, given.choice if given else "")
+    out += [
         f'<label class="box-label" for="a-{qid}">Your answer to {number}{optional}</label>',
         f'<textarea id="a-{qid}" name="{qid}" rows="5" spellcheck="true" '
         # The parser drops one newline right after <textarea>: this one, not the answer's.
@@ -187,3 +205,19 @@ def _answer(question: Question, given: Prefill | None) -> list[str]:
         )
     out += ["</fieldset>", f'<p class="slot-status" id="s-{qid}"></p>', "</div>"]
     return out
+
+
+def _choices(question: Question, chosen: str) -> list[str]:
+    """A screening question's yes / no / unsure: a radio group with a legend."""
+    qid, number = _h(question.id), _h(question.number)
+    out = [
+        f'<fieldset class="choice" id="c-{qid}"><legend>Yes, no or unsure: '
+        f"your choice for {number}</legend>"
+    ]
+    for value in SCREENING_CHOICES:
+        checked = " checked" if value == chosen else ""
+        out.append(
+            f'<label><input type="radio" name="choice-{qid}" value="{value}"{checked}> '
+            f"{value.capitalize()}</label>"
+        )
+    return [*out, "</fieldset>"]
