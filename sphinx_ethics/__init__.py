@@ -20,7 +20,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
 #: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 6
+ENV_VERSION = 7
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
@@ -55,8 +55,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_ethics.extension.builder import CheckBuilder
     from sphinx_ethics.extension.domain import EthicsDomain
     from sphinx_ethics.extension.expand import ExpandReviews, pending_review
+    from sphinx_ethics.nodes.i18n import add_catalog
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
 
+    add_catalog(app)
     config.add_config_values(app)
     app.add_domain(EthicsDomain)
     app.add_builder(CheckBuilder)
