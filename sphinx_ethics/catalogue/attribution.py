@@ -79,13 +79,14 @@ def checklist_sources(checklist: Checklist) -> list[Attribution]:
     return seen
 
 
+def added_words(source: str, _: Gettext = _same) -> str:
+    """'Added by SOURCE; not part of the checklist's source': how a team's question is marked."""
+    return str(_("Added by %(source)s; not part of the checklist's source")) % {"source": source}
+
+
 def added_mark(question: Question, _: Gettext = _same) -> str:
-    """'Added by TEAM (not part of the checklist's source)' for a team's question, else ''."""
-    if not question.added_by:
-        return ""
-    return str(_("Added by %(source)s (not part of the checklist's source)")) % {
-        "source": question.added_by
-    }
+    """:func:`added_words` for a team's question (``extends``), else ''."""
+    return added_words(question.added_by, _) if question.added_by else ""
 
 
 def added_notes(checklist: Checklist, ngettext: NGettext = _plural) -> list[str]:

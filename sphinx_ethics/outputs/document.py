@@ -113,7 +113,9 @@ def _shown(question: Question, slots: dict[str, dict[str, Any]]) -> bool:
 
 def _question(
     checklist: Checklist,
-    question: Question, slots: dict[str, dict[str, Any]], answers: dict[str, list[Any]]
+    question: Question,
+    slots: dict[str, dict[str, Any]],
+    answers: dict[str, list[Any]],
 ) -> dict[str, Any]:
     blocks = answers.get(question.id, [])
     source = wording.question_source(checklist, question)
