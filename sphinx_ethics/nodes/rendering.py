@@ -260,8 +260,12 @@ def overdue_note(review_by: str) -> nodes.paragraph:
     line = nodes.inline(classes=["ethics-overdue"])
     para += line
     line += nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
-    line += nodes.Text(_(": review was due "))
+    # One string with the date in it, so a translation can place the date.
+    before, _date, after = _(": review was due %(date)s").partition("%(date)s")
+    line += nodes.Text(before)
     line += nodes.inline(text=review_by, classes=["ethics-date"])
+    if after:
+        line += nodes.Text(after)
     return para
 
 
