@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,7 +127,8 @@ class Outputs:
         out = self.written("review", ".", "ward-plan-review", "--format", fmt)
         if fmt == "docx":
             with zipfile.ZipFile(out) as paper:
-                return html_text(paper.read("word/document.xml").decode("utf-8"))
+                xml = paper.read("word/document.xml").decode("utf-8")
+                return re.sub(r"<[^>]+>", " ", xml)
         return out.read_text("utf-8")
 
     def make_form(self) -> str:
