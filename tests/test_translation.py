@@ -22,7 +22,7 @@ import pytest
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from helpers import EXAMPLE, REPO, ROOTS
+from helpers import EXAMPLE, REPO, ROOTS, guide_words
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_ethics.catalogue import load_catalog
@@ -30,25 +30,6 @@ from sphinx_ethics.catalogue import load_catalog
 #: A sentence shorter than this is compared whole ("Ethics" is a defined term,
 #: and also a word of many of the team's own sentences); a longer one anywhere.
 WHOLE = 25
-
-
-def guide_words() -> set[str]:
-    """Every piece of text in the built-in data that a page can show."""
-    catalog = load_catalog()
-    words: set[str] = set()
-    for checklist in catalog.checklists.values():
-        words |= {checklist.title, *checklist.intro}
-        for question in checklist.iter_questions():
-            words |= {question.text, *question.prompts}
-    for tip in catalog.tips.values():
-        words |= {tip.title, tip.text}
-    for definition in catalog.definitions.values():
-        words |= {definition.term, *definition.text, *definition.items, *definition.closing}
-    for item in catalog.introductions.values():
-        words |= {item.title, *item.text}
-    for resource in catalog.resources.values():
-        words |= {resource.title}
-    return {w for w in words if w.strip()}
 
 
 def quoted(message: str, words: set[str]) -> list[str]:
