@@ -257,3 +257,49 @@ def test_the_page_new_writes_still_builds(outputs: Outputs, tmp_path: Path) -> N
     no_crash(result)
     text = (tmp_path / "text" / "new-review.txt").read_text("utf-8")
     assert "The questions quoted in the comments below" not in text
+
+
+# --------------------------------------------------------------------------
+# The guide's words as written, in the exports
+# --------------------------------------------------------------------------
+
+
+def test_exports_add_no_full_stop_to_tip_titles() -> None:
+    from sphinx_ethics.catalogue import load_catalog
+    from sphinx_ethics.outputs import blank
+
+    catalog = load_catalog()
+    plan = [catalog.checklists["plan"]]
+    markdown = blank.export(catalog, plan, "md")
+    page = blank.export(catalog, plan, "html")
+    for tip in catalog.tips.values():
+        assert f"- **{blank.md_escape(tip.title)}**\n" in markdown
+        assert f"<strong>{blank._h(tip.title)}</strong><br>" in page
+
+
+def test_review_markdown_puts_nothing_between_a_colon_and_its_list() -> None:
+    """'... For example, between:' is finished by its prompts: no label between."""
+    from sphinx_ethics.catalogue import load_catalog
+    from sphinx_ethics.outputs import document, writers
+
+    catalog = load_catalog()
+    checklist = catalog.checklists["healthcare-good"]
+    slots = [*checklist.slots(), *catalog.checklists["collaboration"].slots()]
+    review = {
+        "name": "r",
+        "checklists": ["healthcare-good", "collaboration"],
+        "answered": 0,
+        "required": 1,
+        "slots": [{"id": q.id, "state": "unanswered"} for q in slots],
+    }
+    text = writers.to_markdown(document.review_document(review, {}, catalog))
+    question = next(q for q in checklist.slots() if q.text.endswith(":"))
+    after = text.split(blank_md(question.text), 1)[1]
+    assert after.split("\n- ", 1)[0].count("To consider") == 0
+    assert "*To consider:*" in text  # still there for a question that does not end so
+
+
+def blank_md(text: str) -> str:
+    from sphinx_ethics.outputs.writers import md_escape
+
+    return md_escape(text)

@@ -88,7 +88,6 @@ class _Markup:
     heading: Callable[[str], list[str]]  # a checklist's, "Top tips", "Source"
     literal: str  # the inline literal's marker
     question: Callable[[Question, str], list[str]]
-    loose_tips: bool  # a blank line after every tip, not only after the list
     attribution: Callable[[Attribution], str]
 
 
@@ -106,8 +105,9 @@ def _text_document(catalog: Catalog, checklists: Sequence[Checklist], markup: _M
             out += markup.question(question, "")
     if tips:
         out += markup.heading("Top tips")
-        items = [f"- **{escape(tip.title)}.** {escape(tip.text)}" for tip in tips]
-        out += [x for item in items for x in (item, "")] if markup.loose_tips else [*items, ""]
+        # The title as written (no full stop added), its text a paragraph of its own.
+        for tip in tips:
+            out += [f"- **{escape(tip.title)}**", "", f"  {escape(tip.text)}", ""]
     found = sources(checklists, tips)
     if found:
         out += markup.heading("Source")
@@ -253,7 +253,6 @@ MARKDOWN = _Markup(
     heading=lambda text: [f"## {md_escape(text)}", ""],
     literal="`",
     question=_md_question,
-    loose_tips=False,
     attribution=lambda source: wording.write(
         source,
         _md_inline,
@@ -320,7 +319,6 @@ RST = _Markup(
     heading=lambda text: _rst_heading(text, "="),
     literal="``",
     question=_rst_question,
-    loose_tips=True,
     attribution=lambda source: wording.write(
         source,
         _rst_inline,
@@ -404,7 +402,7 @@ def to_html(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
         out.append("</section>")
     if tips:
         out.append('<section class="tips"><h2>Top tips</h2><ul>')
-        out += [f"<li><strong>{_h(t.title)}.</strong> {_h(t.text)}</li>" for t in tips]
+        out += [f"<li><strong>{_h(t.title)}</strong><br>{_h(t.text)}</li>" for t in tips]
         out.append("</ul></section>")
     found = sources(checklists, tips)
     if found:

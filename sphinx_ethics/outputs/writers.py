@@ -200,7 +200,9 @@ def _md_question(question: dict[str, Any]) -> list[str]:
     if question.get("added"):
         out += [f"*{md_escape(question['added'])}*", ""]
     if question["prompts"]:
-        out += ["*To consider:*", "", *(f"- {md_escape(p)}" for p in question["prompts"]), ""]
+        # A question ending in a colon is finished by its list: nothing between them.
+        label = [] if question["text"].rstrip().endswith(":") else ["*To consider:*", ""]
+        out += [*label, *(f"- {md_escape(p)}" for p in question["prompts"]), ""]
     if "state" in question:
         state = f"**{md_escape(question['state_words'])}**"
         choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
