@@ -151,6 +151,15 @@ def test_french_interface_english_guide(project: Path, tmp_path: Path) -> None:
     for english, french in guide.items():
         assert french not in page
         assert english in page
+    # The guide's words are marked as English on the French page; the rest is not.
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    title = soup.find(class_="ethics-checklist-title")
+    assert title is not None and title.get("lang") == "en"
+    assert all(q.get("lang") == "en" for q in soup.find_all(class_="ethics-question-text"))
+    own = soup.find("p", string="Cette phrase est celle des soignants.")
+    assert own is not None and own.get("lang") is None
     assert "Traceback" not in app.warning.getvalue()
 
 
@@ -159,6 +168,9 @@ def test_interface_plurals_in_english(tmp_path: Path, project: Path) -> None:
     text = (Path(app.outdir) / "index.txt").read_text("utf-8")
     assert "1 of 11 required questions answered." in text
     assert "0 of 1 required question answered." in text
+    html = build(project, tmp_path / "html", "html")
+    page = (Path(html.outdir) / "index.html").read_text("utf-8")
+    assert 'lang="en"' not in page.split("<body", 1)[1]  # an English page needs no mark
 
 
 def test_pot_is_up_to_date() -> None:

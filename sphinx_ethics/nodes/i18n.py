@@ -13,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docutils import nodes
 from sphinx.locale import get_translation, get_translator, is_translator_registered
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -38,3 +40,23 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def add_catalog(app: Sphinx) -> None:
     """Load the package's catalogs for the project's ``language``."""
     app.add_message_catalog(CATALOG, str(LOCALE_DIR))
+
+
+class GuideLanguage(SphinxPostTransform):
+    """In HTML, mark the guide's words ``lang="en"`` on a page in another language.
+
+    They are never translated, so a screen reader or a browser's translation
+    should know they are English.  docutils writes a ``language-xx`` class
+    as ``lang="xx"``.
+    """
+
+    default_priority = 950  # after the reviews are built (ExpandReviews)
+    formats = ("html",)
+
+    def run(self, **kwargs: object) -> None:
+        language = self.config.language or "en"
+        if language == "en" or language.startswith(("en_", "en-")):
+            return
+        for node in self.document.findall(nodes.Element):
+            if node.get("translatable") is False and "language-en" not in node["classes"]:
+                node["classes"].append("language-en")
