@@ -52,8 +52,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_ethics.extension.builder import CheckBuilder
     from sphinx_ethics.extension.domain import EthicsDomain, QuestionRole, unresolved_question
     from sphinx_ethics.extension.expand import ExpandReviews, pending_review
+    from sphinx_ethics.nodes.i18n import GuideLanguage, add_catalog
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
 
+    add_catalog(app)
     config.add_config_values(app)
     app.add_domain(EthicsDomain)
     app.add_builder(CheckBuilder)
@@ -71,6 +73,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ExpandReviews)
     app.add_post_transform(AnchorTargets)
     app.add_post_transform(BlankWorksheetRules)
+    app.add_post_transform(GuideLanguage)
     summary.setup_summary(app)
 
     app.connect("config-inited", config.resolve_checklists)

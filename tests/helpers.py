@@ -54,6 +54,27 @@ _TYPE = re.compile(r"^(?P<message>.*) \[(?P<type>[\w.-]+)\]$")
 # --------------------------------------------------------------------------
 
 
+def guide_words() -> set[str]:
+    """Every piece of text in the built-in data that a page can show."""
+    from sphinx_ethics.catalogue import load_catalog
+
+    catalog = load_catalog()
+    words: set[str] = set()
+    for checklist in catalog.checklists.values():
+        words |= {checklist.title, *checklist.intro}
+        for question in checklist.iter_questions():
+            words |= {question.text, *question.prompts}
+    for tip in catalog.tips.values():
+        words |= {tip.title, tip.text}
+    for definition in catalog.definitions.values():
+        words |= {definition.term, *definition.text, *definition.items, *definition.closing}
+    for item in catalog.introductions.values():
+        words |= {item.title, *item.text}
+    for resource in catalog.resources.values():
+        words |= {resource.title}
+    return {w for w in words if w.strip()}
+
+
 def strip_ansi(text: str) -> str:
     return ANSI.sub("", text)
 

@@ -436,9 +436,11 @@ def test_junit_path_prefix_config_value(repo: Path, tmp_path: Path) -> None:
 
 def test_junit_tree_keeps_source_paths_by_default() -> None:
     report = {
+        "checklists": [],
         "reviews": [
             {
                 "name": "r",
+                "checklists": [],
                 "docname": "r",
                 "file": "r.rst",
                 "line": 1,

@@ -400,6 +400,52 @@ def test_attribution_is_on_the_index_and_its_own_page(html: Path) -> None:
             assert needed in text, (page, needed)
 
 
+def test_every_page_that_quotes_the_guide_carries_the_notice(html: Path) -> None:
+    """A page that shows a sentence of the guide, or a picture of the form,
+    shows the attribution too (a directive's, or ``ethics-guide-notice``)."""
+    from bs4 import BeautifulSoup
+    from helpers import guide_words, norm
+
+    sentences = [norm(w) for w in guide_words() if len(w) >= 25]
+    quoting, unattributed = [], []
+    for page in sorted(html.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        main = soup.find("article") or soup
+        text = norm(main.get_text(" "))
+        pictures = [img for img in main.find_all("img") if "form-" in img.get("src", "")]
+        if pictures or any(s in text for s in sentences):
+            quoting.append(page.relative_to(html).as_posix())
+            if not all(n in text for n in ("THIS Institute", "10.1017/9781009325233")) or (
+                "Licensed under CC BY-NC-ND 4.0" not in text
+            ):
+                unattributed.append(quoting[-1])
+    assert {"tutorial.html", "howto/share.html", "reference/cli.html"} <= set(quoting)
+    assert unattributed == []
+
+
+def test_gettext_of_the_docs_extracts_none_of_the_guide(tmp_path: Path) -> None:
+    """The docs' own words are offered for translation; the guide's are not
+    (the titles of the works the docs cite, from its further reading, aside)."""
+    from babel.messages.pofile import read_po
+    from helpers import guide_words
+
+    from sphinx_ethics.catalogue import load_catalog
+
+    result = sphinx_build("-q", "-E", "-b", "gettext", DOCS, tmp_path)
+    assert result.returncode == 0, shown(result)
+    cited = {r.title for r in load_catalog().resources.values()}
+    words = guide_words() - cited
+    found = []
+    for pot in tmp_path.rglob("*.pot"):
+        with pot.open("rb") as handle:
+            messages = [m.id for m in read_po(handle) if isinstance(m.id, str) and m.id]
+        found += [
+            (pot.name, m) for m in messages for w in words if m == w or (len(w) >= 25 and w in m)
+        ]
+    assert len(list(tmp_path.rglob("*.pot"))) > 5
+    assert found == []
+
+
 def test_handbook_shows_the_guide_s_case_and_further_reading(html: Path) -> None:
     text = page_text(html, "handbook/index")
     from sphinx_ethics.catalogue import load_catalog

@@ -145,6 +145,7 @@ PACKAGE_DATA = (
     "sphinx_ethics/form/form.html",
     "sphinx_ethics/form/form.css",
     "sphinx_ethics/form/form.js",
+    "sphinx_ethics/locale/sphinx_ethics.pot",
 )
 LICENCE_FILES = ("LICENSE", f"LICENSES/{CC}.txt", "LICENSES/MIT.txt")
 

@@ -182,7 +182,7 @@ def test_default_placeholders_count_as_unanswered(make_app, tmp_path, syntax, an
     assert hits[0].where == f"index.{syntax}:{expected_line}"
     page = (Path(app.outdir) / "index.html").read_text("utf-8")
     assert "Not yet answered" in page
-    assert "0 of 1 required questions answered" in page
+    assert "0 of 1 required question answered" in page
 
 
 @pytest.mark.sphinx(

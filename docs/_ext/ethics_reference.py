@@ -315,7 +315,12 @@ class BuiltinIdsDirective(GeneratedDirective):
             lines += [f"   * - ``{tip.id}``", f"     - {tip.title}"]
         for definition in catalog.definitions.values():
             lines += [f"   * - ``{definition.id}``", f"     - {definition.term}"]
-        return self.emit(lines)
+        out = self.emit(lines)
+        # The titles and terms are the guide's: not for translation (see licence).
+        for node in out:
+            for element in node.findall(nodes.TextElement):
+                element["translatable"] = False
+        return out
 
 
 # --------------------------------------------------------------------------
@@ -432,6 +437,31 @@ def check_complete(app: Sphinx, env: BuildEnvironment) -> None:
             )
 
 
+class GuideNoticeDirective(GeneratedDirective):
+    """The notice on a page that quotes the guide outside the extension's
+    directives (examples, command output, screenshots): whose words they are,
+    under which licence, in the one wording the extension uses."""
+
+    def run(self) -> list[nodes.Node]:
+        from sphinx_ethics.catalogue import load_catalog
+        from sphinx_ethics.outputs.blank import RST
+
+        source = load_catalog().checklists["plan"].attribution
+        assert source is not None
+        return self.emit(
+            [
+                ".. admonition:: Quoted from THIS Institute's guide",
+                "   :class: ethics-guide-notice",
+                "",
+                "   The questions, prompts and other words of the built-in checklists",
+                "   shown on this page (in examples, command output or pictures) are",
+                "   THIS Institute's, quoted unchanged; see :doc:`/licence`.",
+                "",
+                f"   {RST.attribution(source)}",
+            ]
+        )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_object_type(
         "warning-subtype",
@@ -445,6 +475,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ethics-slot-states", SlotStatesDirective)
     app.add_directive("ethics-builtin-ids", BuiltinIdsDirective)
     app.add_directive("ethics-cli", CliDirective)
+    app.add_directive("ethics-guide-notice", GuideNoticeDirective)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-check-consistency", check_complete)

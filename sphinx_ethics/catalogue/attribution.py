@@ -29,10 +29,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sphinx_ethics.catalogue.model import Attribution, OriginalWork
+from sphinx_ethics.catalogue.model import Attribution, Checklist, OriginalWork, Question
 
 Kind = Literal["text", "emphasis", "link"]
 Gettext = Callable[[str], str]
+NGettext = Callable[[str, str, int], str]
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,77 @@ def _same(message: str) -> str:
     return message
 
 
+def _plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+# --------------------------------------------------------------------------
+# Which attribution covers a question (the one rule every output follows)
+# --------------------------------------------------------------------------
+
+
+def question_source(checklist: Checklist, question: Question) -> Attribution | None:
+    """The attribution that covers ``question``: the adding file's for a
+    question a team added with ``extends``, its checklist's otherwise.
+
+    A team's question is never shown under the checklist's source alone:
+    that would attribute the team's words to the guide's authors.
+    """
+    if question.added_by:
+        return question.added_source
+    return checklist.attribution
+
+
+def checklist_sources(checklist: Checklist) -> list[Attribution]:
+    """Every source of the words in ``checklist``, its own first, then each
+    team's that added questions to it, in first-seen order."""
+    seen: list[Attribution] = []
+    for source in [checklist.attribution, *(q.added_source for q in checklist.iter_questions())]:
+        if source is not None and source not in seen:
+            seen.append(source)
+    return seen
+
+
+def added_words(source: str, _: Gettext = _same) -> str:
+    """'Added by SOURCE; not part of the checklist's source': how a team's question is marked."""
+    return str(_("Added by %(source)s; not part of the checklist's source")) % {"source": source}
+
+
+def added_mark(question: Question, _: Gettext = _same) -> str:
+    """:func:`added_words` for a team's question (``extends``), else ''."""
+    return added_words(question.added_by, _) if question.added_by else ""
+
+
+def added_notes(checklist: Checklist, ngettext: NGettext = _plural) -> list[str]:
+    """One sentence per team that added questions to ``checklist``, naming them."""
+    by_source: dict[str, list[str]] = {}
+    for question in checklist.questions:
+        if question.added_by:
+            by_source.setdefault(question.added_by, []).append(question.number)
+    return [
+        str(
+            ngettext(
+                "Question %(numbers)s was added by %(source)s; "
+                "it is not part of the checklist's source.",
+                "Questions %(numbers)s were added by %(source)s; "
+                "they are not part of the checklist's source.",
+                len(numbers),
+            )
+        )
+        % {"numbers": ", ".join(numbers), "source": source}
+        for source, numbers in by_source.items()
+    ]
+
+
 def doi_url(doi: str) -> str:
     return f"https://doi.org/{doi}"
 
 
-def names(people: Sequence[str], _: Gettext = _same) -> str:
+def names(people: Sequence[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
     if len(people) <= 1:
         return "".join(people)
-    return ", ".join(people[:-1]) + str(_(" and ")) + people[-1]
+    return ", ".join(people[:-1]) + " and " + people[-1]
 
 
 def _addresses(urls: Sequence[str]) -> list[Segment]:
@@ -70,24 +133,24 @@ def _addresses(urls: Sequence[str]) -> list[Segment]:
     return [*out, Segment(")")]
 
 
-def _adaptation(source: Attribution, original: OriginalWork, _: Gettext) -> list[Segment]:
+def _adaptation(source: Attribution, original: OriginalWork) -> list[Segment]:
     """'the SERIES resource *TITLE* by PUBLISHER (URL), adapted from *TITLE* by
     AUTHORS, in the series *SERIES* (DOI)'."""
-    out = [Segment(str(_("the %s resource ")) % source.series)] if source.series else []
+    out = [Segment(f"the {source.series} resource ")] if source.series else []
     out.append(Segment(source.title, "emphasis"))
-    by = names(source.authors, _) or source.publisher
+    by = names(source.authors) or source.publisher
     if by:
-        out.append(Segment(str(_(" by %s")) % by))
+        out.append(Segment(f" by {by}"))
     out += _addresses([source.url, doi_url(source.doi) if source.doi else ""])
-    out += [Segment(str(_(", adapted from "))), Segment(original.title, "emphasis")]
+    out += [Segment(", adapted from "), Segment(original.title, "emphasis")]
     if original.authors:
-        out.append(Segment(str(_(" by %s")) % names(original.authors, _)))
+        out.append(Segment(f" by {names(original.authors)}"))
     if original.series:
-        out += [Segment(str(_(", in the series "))), Segment(original.series, "emphasis")]
+        out += [Segment(", in the series "), Segment(original.series, "emphasis")]
     return out + _addresses([doi_url(original.doi) if original.doi else "", original.url])
 
 
-def _work(source: Attribution, _: Gettext) -> list[Segment]:
+def _work(source: Attribution) -> list[Segment]:
     """'*TITLE* (SERIES, PUBLISHER, URL), by AUTHORS, adapted from ..., DOI'."""
     out = [Segment(source.title, "emphasis")]
     where = ", ".join(filter(None, [source.series, source.publisher]))
@@ -96,9 +159,9 @@ def _work(source: Attribution, _: Gettext) -> list[Segment]:
         out += [Segment(source.url, "link")] if source.url else []
         out.append(Segment(")"))
     if source.authors:
-        out.append(Segment(str(_(", by %s")) % names(source.authors, _)))
+        out.append(Segment(f", by {names(source.authors)}"))
     if source.adapted_from:
-        out.append(Segment(str(_(", adapted from %s")) % source.adapted_from))
+        out.append(Segment(f", adapted from {source.adapted_from}"))
     if source.doi:
         out += [Segment(", "), Segment(doi_url(source.doi), "link")]
     return out
@@ -109,15 +172,19 @@ def _sentence(text: str) -> str:
     return text if text[-1:] in ".?!" else f"{text}."
 
 
-def segments(source: Attribution, _: Gettext = _same) -> list[Segment]:
-    """The attribution sentence(s), in pieces; ``_`` translates the words around them."""
-    out = [Segment(str(_("Source: ")))]
-    out += _adaptation(source, source.original, _) if source.original else _work(source, _)
+def segments(source: Attribution) -> list[Segment]:
+    """The attribution sentence(s), in pieces.
+
+    Never translated: it is the licensor's notice over words that are shown
+    in their language, English (a translation would be an adaptation).
+    """
+    out = [Segment("Source: ")]
+    out += _adaptation(source, source.original) if source.original else _work(source)
     out.append(Segment("."))
     if source.changes:
         out.append(Segment(" " + _sentence(source.changes)))
     if source.licence:
-        out.append(Segment(" " + str(_("Licensed under %s")) % source.licence))
+        out.append(Segment(f" Licensed under {source.licence}"))
         out += _addresses([source.licence_url])
         out.append(Segment("."))
     return out

@@ -105,7 +105,11 @@ def _refer(data: dict[str, Any] | None) -> ReferRule | None:
 
 
 def _questions(
-    checklist_id: str, items: list[dict[str, Any]], added_by: str = "", screening: bool = False
+    checklist_id: str,
+    items: list[dict[str, Any]],
+    added_by: str = "",
+    screening: bool = False,
+    added_source: Attribution | None = None,
 ) -> tuple[Question, ...]:
     questions = []
     for item in items:
@@ -120,6 +124,7 @@ def _questions(
                 prompts=tuple(sub.get("prompts", ())),
                 parent=parent_id,
                 added_by=added_by,
+                added_source=added_source,
                 screening=screening,
                 refer=_refer(sub.get("refer")),
             )
@@ -134,6 +139,7 @@ def _questions(
                 prompts=tuple(item.get("prompts", ())),
                 subquestions=subs,
                 added_by=added_by,
+                added_source=added_source,
                 screening=screening,
                 refer=_refer(item.get("refer")),
             )
@@ -232,7 +238,9 @@ class _FileAdder:
         """``base`` with the questions of ``extends`` entry ``index`` added."""
         # Added questions are marked, so they are never shown as the source's words.
         added_by = self.attribution.title if self.attribution else Path(self.name).name
-        extra = _questions(base.id, item["questions"], added_by, base.kind == "screening")
+        extra = _questions(
+            base.id, item["questions"], added_by, base.kind == "screening", self.attribution
+        )
         for qi, question in enumerate(item["questions"]):
             if base.kind != "screening" and _has_refer(question):
                 path = ["extends", index, "questions", qi, "number"]

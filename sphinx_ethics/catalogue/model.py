@@ -109,6 +109,9 @@ class Question:
     parent: str | None = None
     #: Who added the question through ``extends`` (empty for the checklist's own).
     added_by: str = ""
+    #: The attribution of the file that added it (``extends``); see
+    #: :func:`sphinx_ethics.catalogue.attribution.question_source`.
+    added_source: Attribution | None = None
     #: A screening question is answered yes, no or unsure (``kind: screening``).
     screening: bool = False
     refer: ReferRule | None = None

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx_ethics.catalogue import attribution as wording
 from sphinx_ethics.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -42,9 +43,14 @@ def _as_json(checklist: Checklist) -> dict[str, Any]:
                 "prompts": list(q.prompts),
                 "group": q.is_group,
                 "parent": q.parent,
+                "added_by": q.added_by,
+                "source": wording.text(src)
+                if (src := wording.question_source(checklist, q))
+                else "",
             }
             for q in checklist.iter_questions()
         ],
+        "sources": [wording.text(s) for s in wording.checklist_sources(checklist)],
     }
 
 
@@ -70,6 +76,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         f"\n{len(catalog.tips)} top tips, {len(catalog.definitions)} definitions. "
         f"'{PROG} list CHECKLIST' shows a checklist's questions and ids."
     )
+    sources: list[Any] = []
+    for checklist in chosen:
+        sources += [s for s in wording.checklist_sources(checklist) if s not in sources]
+    for source in sources:
+        print(f"\n{wording.text(source)}")
     return EXIT_OK
 
 
@@ -82,6 +93,10 @@ def _print_questions(checklist: Checklist) -> None:
         print(f"  {question.id:<{width}}{pad}{question.number}. {question.text}{note}")
         for prompt in question.prompts:
             print(f"  {'':<{width}}{pad}   - {prompt}")
+        if question.added_by:
+            print(f"  {'':<{width}}{pad}   ({wording.added_mark(question)})")
+    for source in wording.checklist_sources(checklist):
+        print(f"\n{wording.text(source)}")
 
 
 # --------------------------------------------------------------------------

@@ -286,6 +286,7 @@ class DefinitionsDirective(EthicsDirective):
                     None,
                     self.state.document,
                 )
+            rendering.guide_text(term)
             dlist += nodes.definition_list_item("", term, rendering.definition_body(definition))
         glossary += dlist
         box = nodes.container(

@@ -19,7 +19,7 @@ from docutils.parsers.rst import directives
 
 from sphinx_ethics.catalogue import Introduction, Resource, unknown_id
 from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
-from sphinx_ethics.nodes.rendering import attributions
+from sphinx_ethics.nodes.rendering import attributions, guide_text
 from sphinx_ethics.problems import Subtype
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ def introductions_block(
     for item in items:
         part = nodes.container(classes=["ethics-introduction"])
         part += nodes.target("", "", ids=[anchors[item.id]])
-        part += nodes.rubric(text=item.title, classes=["ethics-introduction-title"])
-        part += [nodes.paragraph(text=p) for p in item.text]
+        part += guide_text(nodes.rubric(text=item.title, classes=["ethics-introduction-title"]))
+        part += [guide_text(nodes.paragraph(text=p)) for p in item.text]
         box += part
     box += attributions(i.attribution for i in items)
     return box
@@ -48,7 +48,7 @@ def resources_block(items: Sequence[Resource], anchors: Mapping[str, str]) -> no
     box = nodes.container(classes=["ethics-resources"])
     bullets = nodes.bullet_list(classes=["ethics-resource-list"])
     for item in items:
-        para = nodes.paragraph(classes=["ethics-resource"])
+        para = guide_text(nodes.paragraph(classes=["ethics-resource"]))
         para += nodes.target("", "", ids=[anchors[item.id]])
         para += nodes.strong(text=item.publisher, classes=["ethics-resource-publisher"])
         para += nodes.Text(". " + (f"{item.authors}, " if item.authors else ""))

@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from sphinx_ethics import files
 from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, today
+from sphinx_ethics.catalogue import attribution as wording
 from sphinx_ethics.extension.checks import all_problems, is_overdue
 from sphinx_ethics.extension.config import (
     junit_path,
@@ -114,6 +115,12 @@ def checklists_data(reviews: list[ReviewRecord], catalog: Catalog) -> list[dict[
             "title": checklist.title,
             "version": checklist.version,
             "attribution": checklist.attribution.as_dict() if checklist.attribution else None,
+            "sources": [wording.text(s) for s in wording.checklist_sources(checklist)],
+            "added_questions": [
+                {"id": q.id, "added_by": q.added_by, "source": wording.text(q.added_source)}
+                for q in checklist.iter_questions()
+                if q.added_by and q.added_source
+            ],
         }
         for checklist in catalog.checklists.values()
         if checklist.id in used
@@ -207,6 +214,7 @@ def junit_tree(report: dict[str, Any], repo_path: Callable[[str], str] = str) ->
             ET.SubElement(properties, "property", name=key, value=xml_text(value))
         failed = 0
         file = repo_path(review["file"])
+        attribution = _junit_attribution(report, review, properties)
         for name, line, failure in cases:
             case = ET.SubElement(
                 suite,
@@ -221,6 +229,8 @@ def junit_tree(report: dict[str, Any], repo_path: Callable[[str], str] = str) ->
                 kind, message = failure
                 element = ET.SubElement(case, "failure", message=xml_text(message), type=kind)
                 element.text = xml_text(f"{file}:{line}: {message}")
+        if attribution:  # after the test cases, as the JUnit schema orders them
+            ET.SubElement(suite, "system-out").text = attribution
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(failed))
         suite.set("errors", "0")
@@ -232,6 +242,25 @@ def junit_tree(report: dict[str, Any], repo_path: Callable[[str], str] = str) ->
     root.set("errors", "0")
     ET.indent(root)
     return ET.ElementTree(root)
+
+
+def _junit_attribution(
+    report: dict[str, Any], review: dict[str, Any], properties: ET.Element
+) -> str:
+    """The test names quote the checklists' questions: say whose words they are
+    (a property, and the sentences in system-out), and which are a team's."""
+    used = [c for c in report["checklists"] if c["id"] in review["checklists"]]
+    sources: list[str] = []
+    for checklist in used:
+        sources += [s for s in checklist.get("sources", []) if s not in sources]
+    added = [
+        f"{q['id']}: {wording.added_words(q['added_by'])}"
+        for checklist in used
+        for q in checklist.get("added_questions", [])
+    ]
+    if sources:
+        ET.SubElement(properties, "property", name="attribution", value=xml_text(" ".join(sources)))
+    return xml_text("\n".join([*sources, *added]))
 
 
 Case = tuple[str, int, "tuple[str, str] | None"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from docutils import nodes
-from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, SlotRecord
@@ -28,8 +27,7 @@ from sphinx_ethics.catalogue import (
     Tip,
 )
 from sphinx_ethics.catalogue import attribution as wording
-
-_ = get_translation("sphinx_ethics")
+from sphinx_ethics.nodes.i18n import _, ngettext
 
 WORKSHEET_LINES = 5
 #: Sphinx's class for what the search index skips (Sphinx 8.2 and later):
@@ -63,7 +61,7 @@ def attribution_paragraph(attribution: Attribution) -> nodes.paragraph:
     # The classed inline carries the style to LaTeX (which ignores paragraph classes).
     para = nodes.inline(classes=["ethics-attribution"])
     outer += para
-    para += segment_nodes(wording.segments(attribution, _))
+    para += segment_nodes(wording.segments(attribution))
     return outer
 
 
@@ -91,26 +89,29 @@ def attributions(items: Iterable[Attribution | None]) -> list[nodes.paragraph]:
 
 def added_questions_note(checklist: Checklist) -> list[nodes.paragraph]:
     """Say which questions a team added, so they are not taken for the source's."""
-    by_source: dict[str, list[str]] = {}
-    for question in checklist.questions:
-        if question.added_by:
-            by_source.setdefault(question.added_by, []).append(question.number)
     notes = []
-    for source, numbers in by_source.items():
-        text = _(
-            "Question(s) %(numbers)s added from %(source)s; not part of the checklist's source."
-        )
+    for text in wording.added_notes(checklist, ngettext):
         para = nodes.paragraph(classes=["ethics-attribution", "ethics-added-note"])
-        para += nodes.inline(
-            text=text % {"numbers": ", ".join(numbers), "source": source},
-            classes=["ethics-attribution"],
-        )
+        para += nodes.inline(text=text, classes=["ethics-attribution"])
         notes.append(para)
     return notes
 
 
+def guide_text(node: nodes.Element) -> nodes.Element:
+    """Mark ``node`` (words of a checklist file) as not for translation.
+
+    Sphinx's gettext builder and its Locale transform skip an element whose
+    ``translatable`` is false (``sphinx.util.nodes.is_translatable``); without
+    it, titles, terms and headings (which Sphinx gives a source) would be
+    offered for translation, and a translation of the guide is an adaptation,
+    which its licence (CC BY-NC-ND 4.0) does not allow.
+    """
+    node["translatable"] = False
+    return node
+
+
 def question_text(question: Question) -> nodes.paragraph:
-    para = nodes.paragraph(classes=["ethics-question-text"])
+    para = guide_text(nodes.paragraph(classes=["ethics-question-text"]))
     para += nodes.strong(text=f"{question.number}.", classes=["ethics-number"])
     # Then the id, small, so the ids in warnings and reports can be found on
     # the page (one text node for the text and the space: nodes cost time).
@@ -124,7 +125,7 @@ def prompts_list(question: Question) -> nodes.bullet_list | None:
         return None
     bullets = nodes.bullet_list(classes=["ethics-prompts"])
     for prompt in question.prompts:
-        bullets += nodes.list_item("", nodes.paragraph(text=prompt))
+        bullets += nodes.list_item("", guide_text(nodes.paragraph(text=prompt)))
     return bullets
 
 
@@ -172,8 +173,8 @@ def checklist_box(
 ) -> nodes.container:
     """A checklist's box (anchored) with its title and introduction."""
     box = nodes.container(classes=["ethics-checklist", *classes], ids=[anchor])
-    box += nodes.rubric(text=checklist.title, classes=["ethics-checklist-title"])
-    box += [nodes.paragraph(text=p, classes=["ethics-intro"]) for p in checklist.intro]
+    box += guide_text(nodes.rubric(text=checklist.title, classes=["ethics-checklist-title"]))
+    box += [guide_text(nodes.paragraph(text=p, classes=["ethics-intro"])) for p in checklist.intro]
     return box
 
 
@@ -187,7 +188,7 @@ def blank_checklist(
     box = checklist_box(checklist, anchors[checklist.id], classes)
     for question in checklist.questions:
         box += _blank_question(question, anchors, with_worksheet)
-    box += attributions([checklist.attribution])
+    box += attributions(wording.checklist_sources(checklist))
     box += added_questions_note(checklist)
     return box
 
@@ -208,8 +209,9 @@ def tips_block(tips: Sequence[Tip], anchors: Mapping[str, str]) -> nodes.contain
     for tip in tips:
         item = nodes.container(classes=["ethics-tip"])
         item += nodes.target("", "", ids=[anchors[tip.id]])
-        item += nodes.paragraph("", "", nodes.strong(text=tip.title), classes=["ethics-tip-title"])
-        item += nodes.paragraph(text=tip.text)
+        title = nodes.paragraph("", "", nodes.strong(text=tip.title), classes=["ethics-tip-title"])
+        item += guide_text(title)
+        item += guide_text(nodes.paragraph(text=tip.text))
         box += item
     box += attributions(t.attribution for t in tips)
     return box
@@ -217,25 +219,28 @@ def tips_block(tips: Sequence[Tip], anchors: Mapping[str, str]) -> nodes.contain
 
 def definition_body(definition: Definition) -> nodes.definition:
     body = nodes.definition()
-    body += [nodes.paragraph(text=p) for p in definition.text]
+    body += [guide_text(nodes.paragraph(text=p)) for p in definition.text]
     if definition.items:
         bullets = nodes.bullet_list()
         for item in definition.items:
-            bullets += nodes.list_item("", nodes.paragraph(text=item))
+            bullets += nodes.list_item("", guide_text(nodes.paragraph(text=item)))
         body += bullets
-    body += [nodes.paragraph(text=p) for p in definition.closing]
+    body += [guide_text(nodes.paragraph(text=p)) for p in definition.closing]
     return body
 
 
 def progress_line(answered: int, required: int, problems: int = 0) -> nodes.paragraph:
-    text = _("%(answered)d of %(required)d required questions answered.") % {
-        "answered": answered,
-        "required": required,
-    }
+    text = ngettext(
+        "%(answered)d of %(required)d required question answered.",
+        "%(answered)d of %(required)d required questions answered.",
+        required,
+    ) % {"answered": answered, "required": required}
     if problems:
-        text += " " + _("Not complete: %(count)d problem(s) to fix, listed below.") % {
-            "count": problems
-        }
+        text += " " + ngettext(
+            "Not complete: %(count)d problem to fix, listed below.",
+            "Not complete: %(count)d problems to fix, listed below.",
+            problems,
+        ) % {"count": problems}
     complete = "complete" if answered == required and not problems else "incomplete"
     para = nodes.paragraph(classes=["ethics-progress", f"ethics-progress-{complete}", NO_SEARCH])
     para += nodes.inline(text=text, classes=["ethics-progress"])
@@ -255,8 +260,12 @@ def overdue_note(review_by: str) -> nodes.paragraph:
     line = nodes.inline(classes=["ethics-overdue"])
     para += line
     line += nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
-    line += nodes.Text(_(": review was due "))
+    # One string with the date in it, so a translation can place the date.
+    before, _date, after = _(": review was due %(date)s").partition("%(date)s")
+    line += nodes.Text(before)
     line += nodes.inline(text=review_by, classes=["ethics-date"])
+    if after:
+        line += nodes.Text(after)
     return para
 
 
@@ -384,7 +393,7 @@ def review_block(
         box += section
     if strays:
         box += _stray_answers(strays)
-    box += attributions(c.attribution for c in checklists)
+    box += attributions(s for c in checklists for s in wording.checklist_sources(c))
     return box
 
 

@@ -65,7 +65,10 @@ def document_title(checklists: Sequence[Checklist]) -> str:
 def sources(checklists: Sequence[Checklist], tips: Iterable[Tip]) -> list[Attribution]:
     """Each distinct source of the words exported, in first-seen order."""
     seen: list[Attribution] = []
-    for item in [*(c.attribution for c in checklists), *(t.attribution for t in tips)]:
+    for item in [
+        *(s for c in checklists for s in wording.checklist_sources(c)),
+        *(t.attribution for t in tips),
+    ]:
         if item is not None and item not in seen:
             seen.append(item)
     return seen
@@ -85,7 +88,6 @@ class _Markup:
     heading: Callable[[str], list[str]]  # a checklist's, "Top tips", "Source"
     literal: str  # the inline literal's marker
     question: Callable[[Question, str], list[str]]
-    loose_tips: bool  # a blank line after every tip, not only after the list
     attribution: Callable[[Attribution], str]
 
 
@@ -103,8 +105,9 @@ def _text_document(catalog: Catalog, checklists: Sequence[Checklist], markup: _M
             out += markup.question(question, "")
     if tips:
         out += markup.heading("Top tips")
-        items = [f"- **{escape(tip.title)}.** {escape(tip.text)}" for tip in tips]
-        out += [x for item in items for x in (item, "")] if markup.loose_tips else [*items, ""]
+        # The title as written (no full stop added), its text a paragraph of its own.
+        for tip in tips:
+            out += [f"- **{escape(tip.title)}**", "", f"  {escape(tip.text)}", ""]
     found = sources(checklists, tips)
     if found:
         out += markup.heading("Source")
@@ -118,8 +121,8 @@ def slot_rows(checklists: Sequence[Checklist]) -> list[dict[str, str]]:
     rows = []
     for checklist in checklists:
         groups = {q.id: q for q in checklist.questions if q.is_group}
-        source = attribution_text(checklist.attribution) if checklist.attribution else ""
         for question in checklist.slots():
+            source = wording.question_source(checklist, question)
             group = groups.get(question.parent or "")
             rows.append(
                 {
@@ -129,7 +132,7 @@ def slot_rows(checklists: Sequence[Checklist]) -> list[dict[str, str]]:
                     "question": question.text,
                     "prompts": "\n".join(question.prompts),
                     "group": group.text if group else "",
-                    "source": source,
+                    "source": attribution_text(source) if source else "",
                 }
             )
     return rows
@@ -170,6 +173,9 @@ def _question_json(question: Question) -> dict[str, object]:
         "prompts": list(question.prompts),
         "group": question.is_group,
         "subquestions": [_question_json(s) for s in question.subquestions],
+        # A team's question (extends): whose it is and its own source.
+        "added_by": question.added_by,
+        "source": attribution_text(question.added_source) if question.added_source else "",
     }
 
 
@@ -229,6 +235,8 @@ def _md_question(question: Question, indent: str) -> list[str]:
     head = f"**{question.number}.** {md_escape(question.text)} (`{question.id}`)"
     out = [f"{indent}- {head}" if indent else head, ""]
     inner = indent + "  " if indent else ""
+    if question.added_by:
+        out += [f"{inner}*{_md_inline(wording.added_mark(question))}*", ""]
     out += [f"{inner}- {md_escape(p)}" for p in question.prompts]
     if question.prompts:
         out.append("")
@@ -245,7 +253,6 @@ MARKDOWN = _Markup(
     heading=lambda text: [f"## {md_escape(text)}", ""],
     literal="`",
     question=_md_question,
-    loose_tips=False,
     attribution=lambda source: wording.write(
         source,
         _md_inline,
@@ -295,6 +302,8 @@ def _rst_question(question: Question, indent: str) -> list[str]:
     head = f"**{question.number}.** {rst_escape(question.text)} (``{question.id}``)"
     out = [f"{indent}- {head}" if indent else head, ""]
     inner = indent + "  " if indent else ""
+    if question.added_by:
+        out += [f"{inner}*{_rst_inline(wording.added_mark(question))}*", ""]
     for prompt in question.prompts:
         out += [f"{inner}- {rst_escape(prompt)}"]
     if question.prompts:
@@ -310,7 +319,6 @@ RST = _Markup(
     heading=lambda text: _rst_heading(text, "="),
     literal="``",
     question=_rst_question,
-    loose_tips=True,
     attribution=lambda source: wording.write(
         source,
         _rst_inline,
@@ -387,12 +395,14 @@ def to_html(catalog: Catalog, checklists: Sequence[Checklist]) -> str:
         out += [f'<p class="intro">{_h(p)}</p>' for p in checklist.intro]
         for question in checklist.questions:
             out += _html_question(question)
-        if checklist.attribution:
-            out.append(f'<p class="source">{_html_attribution(checklist.attribution)}</p>')
+        out += [
+            f'<p class="source">{_html_attribution(s)}</p>'
+            for s in wording.checklist_sources(checklist)
+        ]
         out.append("</section>")
     if tips:
         out.append('<section class="tips"><h2>Top tips</h2><ul>')
-        out += [f"<li><strong>{_h(t.title)}.</strong> {_h(t.text)}</li>" for t in tips]
+        out += [f"<li><strong>{_h(t.title)}</strong><br>{_h(t.text)}</li>" for t in tips]
         out.append("</ul></section>")
     found = sources(checklists, tips)
     if found:
@@ -422,6 +432,8 @@ def _html_question(question: Question) -> list[str]:
         f'<p><span class="number">{_h(question.number)}.</span>{_h(question.text)}'
         f'<span class="qid">{_h(question.id)}</span></p>'
     )
+    if question.added_by:
+        out.append(f'<p class="added"><em>{_h(wording.added_mark(question))}</em></p>')
     if question.prompts:
         out.append('<ul class="prompts">')
         out += [f"<li>{_h(p)}</li>" for p in question.prompts]

@@ -55,8 +55,7 @@ def review_document(
     checklists = [catalog.checklists[c] for c in review["checklists"] if c in catalog.checklists]
     sources = []
     for checklist in checklists:
-        if checklist.attribution is not None and checklist.attribution not in sources:
-            sources.append(checklist.attribution)
+        sources += [s for s in wording.checklist_sources(checklist) if s not in sources]
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": f"sphinx-ethics {__version__}",
@@ -98,7 +97,9 @@ def _checklist(
         "title": checklist.title,
         "version": checklist.version,
         "questions": [
-            _question(q, slots, answers) for q in checklist.iter_questions() if _shown(q, slots)
+            _question(checklist, q, slots, answers)
+            for q in checklist.iter_questions()
+            if _shown(q, slots)
         ],
     }
 
@@ -111,9 +112,13 @@ def _shown(question: Question, slots: dict[str, dict[str, Any]]) -> bool:
 
 
 def _question(
-    question: Question, slots: dict[str, dict[str, Any]], answers: dict[str, list[Any]]
+    checklist: Checklist,
+    question: Question,
+    slots: dict[str, dict[str, Any]],
+    answers: dict[str, list[Any]],
 ) -> dict[str, Any]:
     blocks = answers.get(question.id, [])
+    source = wording.question_source(checklist, question)
     item: dict[str, Any] = {
         "id": question.id,
         "number": question.number,
@@ -123,6 +128,10 @@ def _question(
         "parent": question.parent or "",
         "blocks": blocks,
         "answer": plain_text(blocks),
+        # A team's question (extends) is marked as theirs, with its own source.
+        "added_by": question.added_by,
+        "added": wording.added_mark(question),
+        "source": wording.text(source) if source else "",
     }
     slot = slots.get(question.id)
     if slot is None:  # a group: its own note, if the team wrote one

@@ -87,6 +87,8 @@ def _question(paper: Document, question: dict[str, Any]) -> None:
     level = 3 if question["parent"] else 2
     heading = paper.add_heading(clean(f"{question['number']}. {question['text']}"), level)
     heading.add_run(clean(f"  [{question['id']}]")).italic = True
+    if question.get("added"):
+        paper.add_paragraph().add_run(clean(question["added"])).italic = True
     for prompt in question["prompts"]:
         paper.add_paragraph(clean(prompt), style="List Bullet").runs[0].italic = True
     if "state" in question:

@@ -147,8 +147,9 @@ def _section(checklist: Checklist, prefill: Mapping[str, Prefill]) -> str:
     out += [f'<p class="intro">{_h(p)}</p>' for p in checklist.intro]
     for question in checklist.questions:
         out += _question(question, prefill, level=3)
-    if checklist.attribution:
-        out.append(f'<p class="source">{_attribution(checklist.attribution)}</p>')
+    out += [
+        f'<p class="source">{_attribution(s)}</p>' for s in wording.checklist_sources(checklist)
+    ]
     out.append("</section>")
     return "\n".join(out)
 
@@ -169,6 +170,8 @@ def _question(question: Question, prefill: Mapping[str, Prefill], level: int) ->
         f"{_h(question.number)}.</span> {_h(question.text)} "
         f'<span class="qid">{qid}</span></h{level}>',
     ]
+    if question.added_by:
+        out.append(f'<p class="added"><em>{_h(wording.added_mark(question))}</em></p>')
     if question.prompts:
         out.append(f'<ul class="prompts" id="p-{qid}">')
         out += [f"<li>{_h(p)}</li>" for p in question.prompts]

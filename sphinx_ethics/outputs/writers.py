@@ -76,7 +76,6 @@ def to_csv(document: dict[str, Any]) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     review = document["review"]
-    source = " ".join(s["text"] for s in document["sources"])
     for checklist in document["checklists"]:
         groups = {q["id"]: q for q in checklist["questions"] if q["group"]}
         for question in checklist["questions"]:
@@ -98,7 +97,7 @@ def to_csv(document: dict[str, Any]) -> str:
                 "referrals": _referrals_of(document, question["id"]),
                 "file": question.get("file", ""),
                 "line": str(question.get("line", "") or ""),
-                "source": source,
+                "source": question.get("source", ""),
             }
             writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return out.getvalue()
@@ -198,8 +197,12 @@ def _md_question(question: dict[str, Any]) -> list[str]:
     level = "###" if not question["parent"] else "####"
     head = f"{md_escape(question['number'])}. {md_escape(question['text'])}"
     out = [f"{level} {head} ({md_escape(question['id'])})", ""]
+    if question.get("added"):
+        out += [f"*{md_escape(question['added'])}*", ""]
     if question["prompts"]:
-        out += ["*To consider:*", "", *(f"- {md_escape(p)}" for p in question["prompts"]), ""]
+        # A question ending in a colon is finished by its list: nothing between them.
+        label = [] if question["text"].rstrip().endswith(":") else ["*To consider:*", ""]
+        out += [*label, *(f"- {md_escape(p)}" for p in question["prompts"]), ""]
     if "state" in question:
         state = f"**{md_escape(question['state_words'])}**"
         choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
@@ -347,6 +350,8 @@ def _html_question(question: dict[str, Any]) -> str:
         f"<{tag}>{_h(question['number'])}. {_h(question['text'])}"
         f'<span class="qid">{_h(question["id"])}</span></{tag}>',
     ]
+    if question.get("added"):
+        out.append(f'<p class="added"><em>{_h(question["added"])}</em></p>')
     if question["prompts"]:
         out.append(
             '<ul class="prompts">'

@@ -20,6 +20,7 @@ from typing import Literal
 
 from sphinx_ethics import files
 from sphinx_ethics.catalogue import Checklist, Question
+from sphinx_ethics.catalogue import attribution as wording
 
 Format = Literal["rst", "md"]
 FORMATS: tuple[Format, ...] = ("rst", "md")
@@ -88,6 +89,8 @@ def question_note(question: Question, width: int) -> list[str]:
     lines = _wrap(f"{question.id}: {question.text}", width, "", "  ")
     for prompt in question.prompts:
         lines += _wrap(prompt, width, "  - ", "    ")
+    if question.added_by:
+        lines += _wrap(f"({wording.added_mark(question)}.)", width, "  ", "  ")
     if question.is_group:
         note = f"(Answer its lettered parts below; an answer to {question.id} is optional.)"
         lines += _wrap(note, width, "  ", "  ")
@@ -167,6 +170,17 @@ HOW_TO = (
 )
 
 
+def source_note(checklists: Sequence[Checklist], width: int) -> list[str]:
+    """Whose words the comments below quote: each source's attribution and licence."""
+    lines = ["The questions quoted in the comments below are from:"]
+    sources = []
+    for checklist in checklists:
+        sources += [s for s in wording.checklist_sources(checklist) if s not in sources]
+    for source in sources:
+        lines += _wrap(wording.text(source), width, "  ", "  ")
+    return lines
+
+
 def render_page(
     checklists: Sequence[Checklist], fmt: Format, meta: ReviewMeta, colon_fence: bool = True
 ) -> str:
@@ -183,12 +197,14 @@ def render_page(
         how = HOW_TO.format(where=" (before its closing fence)", status=" as an option line")
         outer, fence = ("::::", ":::") if colon_fence else ("````", "```")
         out += [_md_title(title), "", *comment(_wrap(how, WIDTH - 2), "md"), ""]
+        out += [*comment(source_note(checklists, WIDTH - 2), "md"), ""]
         out += [f"{outer}{{ethics-review}} {ids}"]
         out += [f":{key}: {_myst_value(value)}" for key, value in meta.options()]
         indent = ""
     else:
         how = HOW_TO.format(where=", indented, after a blank line", status=" under that line")
         out += [*_rst_title(title), "", *comment(_wrap(how, WIDTH - 3), "rst"), ""]
+        out += [*comment(source_note(checklists, WIDTH - 3), "rst"), ""]
         out += [f".. ethics-review:: {ids}"]
         out += [f"{RST_INDENT}:{key}: {value}" for key, value in meta.options()]
         indent, fence, outer = RST_INDENT, "", ""
