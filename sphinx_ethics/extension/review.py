@@ -214,7 +214,7 @@ class ReviewDirective(EthicsDirective):
         record = ReviewRecord(
             name=name,
             docname=self.env.docname,
-            line=self.lineno,
+            line=self.page_line(self.lineno),
             anchor=self.anchors[""],
             title=self.option("title") or self.section_title or "Ethics review",
             checklists=tuple(c.id for c in checklists),
