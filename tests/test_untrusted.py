@@ -17,6 +17,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from helpers import ethics_warnings, line_of, no_crash, norm, soup, sphinx_build, write_project
 
 from sphinx_ethics.answers.file import answers_in_text
@@ -336,7 +338,9 @@ def test_ethics_check_then_html_with_one_doctree_dir_publishes_the_new_answer(
 
 
 def test_parallel_reading_equals_serial_with_answers_files(tmp_path: Path) -> None:
-    pages = {"index.rst": "Index\n=====\n\n.. toctree::\n\n" + "".join(f"   p{i}\n" for i in range(6))}
+    pages = {
+        "index.rst": "Index\n=====\n\n.. toctree::\n\n" + "".join(f"   p{i}\n" for i in range(6))
+    }
     for i in range(6):
         pages[f"p{i}.rst"] = RST_PAGE.replace("answers.yaml", f"a{i}.yaml")
         pages[f"a{i}.yaml"] = entry(f"Answer {i} with :ref:`genindex`.\n\n.. image:: x.png", "")
@@ -349,3 +353,103 @@ def test_parallel_reading_equals_serial_with_answers_files(tmp_path: Path) -> No
         build(src, out, "ethics-check", "-E", "-j", jobs, "-d", str(tmp_path / f"d{jobs}"))
         reports.append((out / "ethics-report.json").read_text("utf-8"))
     assert reports[0] == reports[1]
+
+
+# --------------------------------------------------------------------------
+# Property: any text, as the form writes it, is shown as the words typed
+# --------------------------------------------------------------------------
+
+
+def _printable(c: int) -> bool:
+    """form.js ``printable``: what YAML may hold as written."""
+    return (
+        (0x20 <= c <= 0x7E)
+        or (0xA0 <= c <= 0xD7FF and c not in (0x2028, 0x2029))
+        or (0xE000 <= c <= 0xFFFD and c != 0xFEFF)
+        or (0x10000 <= c <= 0x10FFFF)
+    )
+
+
+def _quoted(text: str) -> str:
+    """form.js ``quoted``."""
+    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    out = ""
+    for ch in text:
+        c = ord(ch)
+        if ch in escapes:
+            out += escapes[ch]
+        elif _printable(c):
+            out += ch
+        elif c <= 0xFF:
+            out += f"\\x{c:02X}"
+        elif c <= 0xFFFF:
+            out += f"\\u{c:04X}"
+        else:
+            out += f"\\U{c:08X}"
+    return f'"{out}"'
+
+
+def form_scalar(text: str, indent: str) -> str:
+    """form.js ``scalar``: a block scalar where it keeps the text exactly, else quoted."""
+    safe = bool(re.match(r"^\S", text)) and not re.search(r" (\n|$)", text)
+    safe = safe and all(ch == "\n" or _printable(ord(ch)) for ch in text)
+    if not safe:
+        return " " + _quoted(text)
+    body = text.rstrip("\n")
+    trailing = len(text) - len(body)
+    chomp = "-" if trailing == 0 else "" if trailing == 1 else "+"
+    lines = [indent + line if line else "" for line in body.split("\n")]
+    lines += [""] * max(trailing - 1, 0)
+    return f" |{chomp}\n" + "\n".join(lines)
+
+
+MARKER = re.compile(r"^[ \t]*(?:[-*]|\d{1,9}[.)])[ \t]+(?=\S)", re.M)
+WORDS = (
+    st.lists(
+        st.sampled_from(list("ab Z9 \n\n\t*_`|{}[]()<>#:.-+=!?/\\'\"~^$%&@;,"))
+        | st.sampled_from(["http://x.org/a", ".. image:: /etc/passwd", ":ref:`x`", "{{ y }}"])
+        | st.sampled_from(["\n- ", "\n1. ", "\n\n", "\n  ", "<b>", "&amp;"])
+        | st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs"]),
+        min_size=1,
+        max_size=40,
+    )
+    .map("".join)
+    .filter(lambda text: any(char.isalnum() for char in text))
+)
+
+
+@pytest.fixture(scope="module")
+def typed_app(tmp_path_factory: pytest.TempPathFactory):
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    src = write_project(tmp_path_factory.mktemp("typed"), {"index.rst": RST_PAGE}, CONF)
+    (src / "answers.yaml").write_text("collaboration-1: x\n", "utf-8")
+    app = SphinxTestApp(
+        "html", srcdir=src, builddir=src.parent / "build", status=StringIO(), warning=StringIO()
+    )
+    yield app
+    app.cleanup()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(WORDS)
+@example("Please:\n- one *two*\n* three `x`\n1) four |y|\n\n.. raw:: html\n\n   <b>x</b>")
+def test_any_typed_text_is_shown_as_the_words_typed(typed_app, text: str) -> None:
+    from sphinx_ethics.extension.untrusted import ALLOWED
+    from sphinx_ethics.nodes.typed import typed_text
+
+    answers = "collaboration-1:\n  format: text\n  text:" + form_scalar(text, "    ") + "\n"
+    (typed_app.srcdir / "answers.yaml").write_text(answers, "utf-8")
+    typed_app.build()
+    page = soup(Path(typed_app.outdir) / "index.html")
+    answer = page.select_one(".ethics-answer")
+    shown = " ".join(answer.get_text().split())
+    assert shown == " ".join(MARKER.sub("", text).split())
+    tags = {tag.name for tag in answer.find_all(True)}
+    assert tags <= {"p", "ul", "ol", "li", "a", "div"}, tags
+    for link in answer.find_all("a"):
+        assert link["href"] == link.get_text() and link["href"].startswith("http")
+    for node in typed_text(text):
+        assert all(isinstance(n, ALLOWED) for n in node.findall())
