@@ -17,9 +17,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from helpers import ethics_warnings, line_of, no_crash, norm, soup, sphinx_build, write_project
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from helpers import ethics_warnings, line_of, no_crash, norm, soup, sphinx_build, write_project
 
 from sphinx_ethics.answers.file import answers_in_text
 
