@@ -21,7 +21,6 @@ from helpers import ethics_warnings, line_of, no_crash, norm, soup, sphinx_build
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sphinx_ethics.answers.file import answers_in_text
 
 CONF = 'extensions = ["sphinx_ethics"]\nethics_today = "2026-11-01"\n'
 MYST_CONF = 'extensions = ["sphinx_ethics", "myst_parser"]\nethics_today = "2026-11-01"\n'
@@ -247,6 +246,8 @@ def test_markup_format_keeps_the_allowed_markup(tmp_path: Path, myst: bool) -> N
 
 def test_unknown_keys_and_formats_are_named_with_a_suggestion() -> None:
     text = "collaboration-1:\n  txt: x\n  format: texy\n  by: A carer\n  received: 2026-11-02\n"
+    from sphinx_ethics.answers.file import answers_in_text
+
     answers, problems = answers_in_text(text, "a.yaml")
     assert [p.message for p in problems] == [
         "collaboration-1: unknown key 'txt' (did you mean \"text\"?); it is ignored "
@@ -268,6 +269,8 @@ def test_unknown_keys_and_formats_are_named_with_a_suggestion() -> None:
 
 def test_control_characters_are_replaced_before_yaml_keeping_lines() -> None:
     text = "collaboration-1: |\n  One\x1b[31m.\n  Two\x08\x7f\x85.\nco-production-1: fine\n"
+    from sphinx_ethics.answers.file import answers_in_text
+
     answers, problems = answers_in_text(text, "a.yaml")
     assert [(p.subtype, p.location) for p in problems] == [
         ("untrusted", "a.yaml:2"),
@@ -279,6 +282,8 @@ def test_control_characters_are_replaced_before_yaml_keeping_lines() -> None:
 
 
 def test_escaped_control_characters_are_replaced_too() -> None:
+    from sphinx_ethics.answers.file import answers_in_text
+
     answers, problems = answers_in_text('collaboration-1: "a\\x1bb"\n', "a.yaml")
     assert answers[0].text == "a\ufffdb" and problems[0].subtype == "untrusted"
 
