@@ -21,7 +21,6 @@ from helpers import ethics_warnings, line_of, no_crash, norm, soup, sphinx_build
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-
 CONF = 'extensions = ["sphinx_ethics"]\nethics_today = "2026-11-01"\n'
 MYST_CONF = 'extensions = ["sphinx_ethics", "myst_parser"]\nethics_today = "2026-11-01"\n'
 RST_PAGE = "Review\n======\n\n.. ethics-review:: collaboration\n   :answers: answers.yaml\n"
