@@ -227,20 +227,41 @@ def test_text_format_is_shown_as_typed(tmp_path: Path, myst: bool) -> None:
     assert link["href"] == "https://nhs.uk/a" and link.get_text() == "https://nhs.uk/a"
 
 
+MARKUP_RST = """Some **strong**, *em*, ``code`` and `a link <https://ok.example>`_.
+
+- one
+- two
+
+See :ref:`genindex`.
+
+=====  =====
+Head   Cols
+=====  =====
+one    two
+=====  ====="""
+MARKUP_MYST = """Some **strong**, *em*, `code` and [a link](https://ok.example).
+
+- one
+- two
+
+See {ref}`genindex`.
+
+| Head | Cols |
+|------|------|
+| one  | two  |"""
+
+
 @pytest.mark.parametrize("myst", [False, True], ids=["rst", "myst"])
 def test_markup_format_keeps_the_allowed_markup(tmp_path: Path, myst: bool) -> None:
-    text = (
-        "Some **strong** and *em* and [a link](https://ok.example).\n\n- one\n- two"
-        if myst
-        else "Some **strong** and *em* and `a link <https://ok.example>`_.\n\n- one\n- two"
-    )
-    src = make(tmp_path, entry(text, "markup"), myst=myst)
+    src = make(tmp_path, entry(MARKUP_MYST if myst else MARKUP_RST, "markup"), myst=myst)
     result = build(src, tmp_path / "out", "html", "-W")
     assert result.returncode == 0, result.stderr
     answer = soup(tmp_path / "out" / "index.html").select_one(".ethics-answer")
     assert answer.find("strong").get_text() == "strong" and answer.find("em")
-    assert answer.find("a")["href"] == "https://ok.example"
+    assert answer.find("code").get_text() == "code"
+    assert [a["href"] for a in answer.find_all("a")] == ["https://ok.example", "genindex.html"]
     assert len(answer.select("ul > li")) == 2
+    assert [td.get_text().strip() for td in answer.select("table td")] == ["one", "two"]
 
 
 def test_unknown_keys_and_formats_are_named_with_a_suggestion() -> None:
@@ -280,10 +301,12 @@ def test_control_characters_are_replaced_before_yaml_keeping_lines() -> None:
     assert answers[1].location == "a.yaml:4"
 
 
-def test_escaped_control_characters_are_replaced_too() -> None:
-    from sphinx_ethics.answers.file import answers_in_text
+def test_escaped_control_characters_are_replaced_in_what_is_shown() -> None:
+    from sphinx_ethics.answers.file import answers_in_text, shown_answers
 
-    answers, problems = answers_in_text('collaboration-1: "a\\x1bb"\n', "a.yaml")
+    read, problems = answers_in_text('collaboration-1: "a\\x1bb"\n', "a.yaml")
+    assert read[0].text == "a\x1bb" and not problems  # merge keeps it (as an escape)
+    answers, problems = shown_answers(read)
     assert answers[0].text == "a\ufffdb" and problems[0].subtype == "untrusted"
 
 

@@ -30,6 +30,7 @@ the file and line, and the answers that can be read are still used.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +106,31 @@ def answers_in_text(text: str, display: str) -> tuple[list[FileAnswer], list[Fil
     return answers, controls + problems
 
 
+def shown_answers(
+    answers: list[FileAnswer],
+) -> tuple[list[FileAnswer], list[FileProblem]]:
+    """The answers as a page may show them: control characters that YAML escapes
+    wrote (``"\\x1b"``) replaced by U+FFFD, with a problem for each answer.
+
+    Kept apart from :func:`answers_of`, which ``merge`` uses to keep every
+    character of an entry as it was (it writes them back as escapes).
+    """
+    shown, problems = [], []
+    for answer in answers:
+        fields = ("text", "choice", "by", "received")
+        found = sorted({c for name in fields for c in CONTROLS.findall(getattr(answer, name))})
+        if not found:
+            shown.append(answer)
+            continue
+        names = ", ".join(f"U+{ord(c):04X}" for c in found)
+        msg = f"{answer.question_id}: control character(s) {names} (written as escapes) "
+        msg += "replaced by U+FFFD; no output can show them: retype that text"
+        problems.append(FileProblem("untrusted", msg, answer.location))
+        clean = {name: CONTROLS.sub("\ufffd", getattr(answer, name)) for name in fields}
+        shown.append(dataclasses.replace(answer, **clean))
+    return shown, problems
+
+
 #: C0 controls but tab, LF and CR; DEL; C1 controls.  No output format
 #: takes them (XML and EPUB are ill-formed, pdflatex stops).
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -160,7 +186,7 @@ def _answer(
     location = f"{display}:{key.start_mark.line + 1}"
     question_id = str(key.value)
     if isinstance(value, yaml.ScalarNode):
-        text = _escaped_controls(scalar_text(value), question_id, location, problems)
+        text = scalar_text(value)
         return FileAnswer(question_id, "answered", text, location, text_line=text_start(value))
     if not isinstance(value, yaml.MappingNode):
         msg = f"{question_id}: expected answer text or a mapping with 'text' and 'status'"
@@ -178,7 +204,6 @@ def _answer(
         problems.append(FileProblem("status", msg + ", ".join(ANSWER_STATUSES), location))
         status = "answered"
     text = scalar_text(text_node) if isinstance(text_node, yaml.ScalarNode) else ""
-    text = _escaped_controls(text, question_id, location, problems)
     choice_node = fields.get("answer")
     choice = str(choice_node.value) if isinstance(choice_node, yaml.ScalarNode) else ""
     return FileAnswer(
@@ -188,8 +213,8 @@ def _answer(
         location,
         choice,
         format=_format(question_id, fields.get("format"), location, problems),
-        by=_escaped_controls(_kept(fields.get("by")), question_id, location, problems),
-        received=_escaped_controls(_kept(fields.get("received")), question_id, location, problems),
+        by=_kept(fields.get("by")),
+        received=_kept(fields.get("received")),
         text_line=text_start(text_node) if isinstance(text_node, yaml.ScalarNode) else 0,
     )
 
@@ -208,20 +233,6 @@ def _format(
     msg += "'text' (shown as typed) or 'markup'; the text is shown as typed"
     problems.append(FileProblem("answers-file", msg, location))
     return "text"
-
-
-def _escaped_controls(
-    text: str, question_id: str, location: str, problems: list[FileProblem]
-) -> str:
-    """A value with control characters written as YAML escapes (``"\\x1b"``) replaced."""
-    found = sorted(set(CONTROLS.findall(text)))
-    if not found:
-        return text
-    names = ", ".join(f"U+{ord(c):04X}" for c in found)
-    msg = f"{question_id}: control character(s) {names} (written as escapes) replaced by "
-    msg += "U+FFFD; no output can show them: retype that text"
-    problems.append(FileProblem("untrusted", msg, location))
-    return CONTROLS.sub("\ufffd", text)
 
 
 def _kept(node: yaml.Node | None) -> str:

@@ -159,6 +159,8 @@ class ReviewDirective(EthicsDirective):
             self.problem("answers-file", f":answers: file {name!r} not found", review=review)
             return []
         items, problems = answers_file.read_answers(path, str(path))
+        items, hidden = answers_file.shown_answers(items)
+        problems += hidden
         for problem in problems:
             file, line = split_location(problem.location)
             self.problem(problem.subtype, problem.message, line=line, file=file, review=review)  # type: ignore[arg-type]
