@@ -144,7 +144,8 @@ class ReviewDirective(EthicsDirective):
                     answer.markup = msg
 
     def file_answers(self, review: str) -> list[Answer]:
-        """Answers from the ``:answers:`` YAML file, parsed in the page's markup."""
+        """Answers from the ``:answers:`` YAML file: data, shown as typed or as
+        allow-listed markup (:meth:`entry_nodes`), never parsed as the page is."""
         name = self.options.get("answers")
         if not name:
             return []
@@ -186,8 +187,8 @@ class ReviewDirective(EthicsDirective):
             item.text, self.state.document, path, line, myst=myst
         )
         for where, message in refusals.found:
-            where_msg = f"{item.question_id}: {message}"
-            self.problem("untrusted", where_msg, line=where, file=path, review=review)
+            msg = f"{item.question_id}: {message}"
+            self.problem("untrusted", msg, line=where, file=path, review=review)
         return content
 
     def parse_ignored(self, stack: list[AnswerCollector]) -> list[Node]:
