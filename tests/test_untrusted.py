@@ -480,3 +480,16 @@ def test_any_typed_text_is_shown_as_the_words_typed(typed_app, text: str) -> Non
         assert link["href"] == link.get_text() and link["href"].startswith("http")
     for node in typed_text(text):
         assert all(isinstance(n, ALLOWED) for n in node.findall())
+
+
+def test_a_section_title_is_text_and_the_section_keeps_its_allowed_content(
+    tmp_path: Path,
+) -> None:
+    src = make(tmp_path, entry("Intro.\n\nTitle\n=====\n\n- a *b*\n- c\n\n.. comment"))
+    result = build(src, tmp_path / "out")
+    answer = soup(tmp_path / "out" / "index.html").select_one(".ethics-answer")
+    assert answer.select_one("pre").get_text().startswith("Title\n")
+    assert [norm(li.get_text()) for li in answer.select("ul > li")] == ["a b", "c"]
+    assert answer.find("em").get_text() == "b" and not answer.find(["h1", "h2", "h3"])
+    found = [w.message.split(" is not")[0] for w in untrusted(result)]
+    assert found == ["collaboration-1: a section title", "collaboration-1: a comment"]

@@ -193,10 +193,8 @@ def _clean(parent: nodes.Element, refusals: Refusals) -> None:
                 for key in ("ids", "names", "dupnames", "backrefs"):
                     child[key] = []
                 _clean(child, refusals)
-        elif replacement == []:
-            del parent[index]
         else:
-            parent[index] = replacement[0]
+            parent[index : index + 1] = replacement
 
 
 def _replacement(
@@ -218,12 +216,30 @@ def _replacement(
         return [shown_inline(child.rawsource or child.astext())]
     if isinstance(child, ALLOWED):
         return None
+    if isinstance(child, nodes.section) and child.children:
+        return _unsectioned(child, refusals)
     refusals.add(_describe(child), getattr(child, "line", None) or _line_of(parent))
     text = child.rawsource if isinstance(child, nodes.Element) and child.rawsource else ""
     text = text or child.astext()
     if isinstance(parent, nodes.TextElement):
         return [shown_inline(text)]
     return [shown_block(text)]
+
+
+def _unsectioned(section: nodes.section, refusals: Refusals) -> list[nodes.Node]:
+    """A section title as literal text, then the section's content (held to the list)."""
+    title, *rest = section.children
+    refusals.add("a section title", title.line or section.line)
+    text = title.astext()
+    holder = nodes.container()
+    holder += [shown_block(f"{text}\n{'-' * len(text)}")]
+    holder.extend(rest if isinstance(title, nodes.title) else section.children)
+    _clean(holder, refusals)
+    found = list(holder.children)
+    holder.children = []
+    for node in found:
+        node.parent = None
+    return found
 
 
 def _embedded(parent: nodes.Element, index: int, target: nodes.target) -> bool:
