@@ -19,7 +19,7 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 
-from sphinx_ethics.extension.untrusted import Refusals, shown_block, shown_inline
+from sphinx_ethics.extension.untrusted import ROLES, Refusals, shown_block, shown_inline
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -66,6 +66,14 @@ class _Renderer(DocutilsRenderer):
 
     def render_html_block(self, token: SyntaxTreeNode) -> None:
         self.current_node.append(shown_block(token.content))
+
+    def render_myst_role(self, token: SyntaxTreeNode) -> None:
+        name = str(token.meta.get("name", ""))
+        if name.lower() in ROLES:
+            super().render_myst_role(token)  # looked up through Restricted
+            return
+        self.refusals.add(f"the role {{{name}}}", self._line(token))
+        self.current_node.append(shown_inline(f"{{{name}}}`{token.content}`"))
 
     def render_link(self, token: SyntaxTreeNode) -> None:
         self.render_link_url(token)  # a plain link: never a cross-reference or download
