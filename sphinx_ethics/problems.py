@@ -46,6 +46,7 @@ Subtype = Literal[
     "field",
     "screening",
     "referral",
+    "untrusted",
 ]
 
 #: Every warning subtype, with what it means. ``suppress_warnings =
@@ -89,6 +90,11 @@ SUBTYPES: dict[Subtype, str] = {
     "(or gives none): the slot is not answered.",
     "referral": "A review is marked ``approved`` while a screening referral has no "
     "recorded outcome (an ``ethics-signoff`` by the body referred to).",
+    "untrusted": "Text in an answers file that is not allowed there (see "
+    ":doc:`/security`): a directive, a role or markup outside the allow-list, or a "
+    "control character. It is shown as literal text (control characters as U+FFFD) "
+    "and never runs; the build fails until it is removed, or the answer is moved "
+    "into the page.",
 }
 assert set(SUBTYPES) == set(get_args(Subtype)), "SUBTYPES and Subtype must agree"
 

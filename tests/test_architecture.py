@@ -115,7 +115,8 @@ MAY_IMPORT = {
     "pages": {"answers", "catalogue", "shared"},
     "outputs": {"answers", "catalogue", "shared"},
     "nodes": {"answers", "catalogue", "shared"},
-    "extension": {"nodes", "answers", "catalogue", "shared"},
+    "untrusted": {"answers", "catalogue", "shared"},
+    "extension": {"nodes", "untrusted", "answers", "catalogue", "shared"},
     "cli": {"extension", "outputs", "pages", "answers", "catalogue", "shared"},
     "package": {"extension", "nodes", "shared"},  # setup() wires in the extension
     "__main__": {"cli"},

@@ -449,7 +449,7 @@ def test_junit_tree_keeps_source_paths_by_default() -> None:
                 "referrals": [],
                 "problems": [],
             }
-        ]
+        ],
     }
     assert {c.get("file") for c in junit_tree(report).getroot().iter("testcase")} == {"r.rst"}
     prefixed = junit_tree(report, RepoPaths(Path("/x"), None, "docs/")).getroot()

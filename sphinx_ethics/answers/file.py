@@ -17,6 +17,12 @@ in the page's own markup (reStructuredText or MyST)::
 A screening question (``kind: screening``) takes ``yes``, ``no`` or
 ``unsure``: as the whole value, or as ``answer:`` beside an explanation.
 
+A mapping may also say how its text is written (``format: text``, shown
+as typed, or ``format: markup``, the page's markup held to an allow-list:
+SPEC §10) and who gave it and when (``by``, ``received``, kept as given).
+The text is not trusted: control characters are replaced by U+FFFD before
+the YAML is parsed, each with an ``untrusted`` problem.
+
 Reading is plain Python (no Sphinx), shared by the extension and the
 command line: every entry that cannot be used comes back as a problem with
 the file and line, and the answers that can be read are still used.
@@ -24,13 +30,20 @@ the file and line, and the answers that can be read are still used.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from sphinx_ethics.answers.slots import ANSWER_STATUSES
-from sphinx_ethics.catalogue import yaml_reading
+from sphinx_ethics.catalogue import did_you_mean, yaml_reading
+
+#: The keys of an entry written as a mapping (SPEC §10, §12).
+ENTRY_KEYS = ("text", "status", "answer", "format", "by", "received")
+#: How an entry's text is written: shown as typed, or parsed (allow-listed).
+FORMATS = ("text", "markup")
 
 
 @dataclass(frozen=True)
@@ -40,14 +53,20 @@ class FileAnswer:
     text: str
     location: str  # "path:line", for warnings
     choice: str = ""  # ``answer:`` of a screening question (yes / no / unsure)
-    format: str = ""
-    by: str = ""
-    received: str = ""
+    format: str = ""  # "text", "markup", or "" (not given: read as markup)
+    by: str = ""  # who gave the answer (kept as given)
+    received: str = ""  # when it was received (kept as given)
+    text_line: int = 0  # the file's line of the text's first line (0: unknown)
+
+    @property
+    def is_text(self) -> bool:
+        """Shown as typed (``format: text``), never parsed as markup."""
+        return self.format == "text"
 
 
 @dataclass(frozen=True)
 class FileProblem:
-    subtype: str  # "answers-file" or "status"
+    subtype: str  # "answers-file", "status" or "untrusted"
     message: str
     location: str  # "path:line"
 
@@ -67,13 +86,73 @@ def resolve(srcdir: str | Path, document_dir: str | Path, name: str) -> Path | N
 def read_answers(path: Path, display: str) -> tuple[list[FileAnswer], list[FileProblem]]:
     """The answers in ``path``, and a problem (with line) for each entry it cannot use."""
     try:
-        document = yaml_reading.read_yaml(path)
+        text = yaml_reading.read_text(path)
     except yaml_reading.MissingFile:
         return [], [FileProblem("answers-file", f"answers file {display} not found", display)]
     except yaml_reading.YamlReadError as err:
         message = f"answers file {display} {err.message}" if err.about_file else err.message
         return [], [FileProblem("answers-file", message, f"{display}:{err.line}")]
-    return answers_of(document, display)
+    return answers_in_text(text, display)
+
+
+def answers_in_text(text: str, display: str) -> tuple[list[FileAnswer], list[FileProblem]]:
+    """The answers in an answers file's decoded text (control characters replaced)."""
+    text, controls = without_controls(text, display)
+    try:
+        document = yaml_reading.compose(text)
+    except yaml_reading.YamlReadError as err:
+        return [], [*controls, FileProblem("answers-file", err.message, f"{display}:{err.line}")]
+    answers, problems = answers_of(document, display)
+    return answers, controls + problems
+
+
+def shown_answers(
+    answers: list[FileAnswer],
+) -> tuple[list[FileAnswer], list[FileProblem]]:
+    """The answers as a page may show them: control characters that YAML escapes
+    wrote (``"\\x1b"``) replaced by U+FFFD, with a problem for each answer.
+
+    Kept apart from :func:`answers_of`, which ``merge`` uses to keep every
+    character of an entry as it was (it writes them back as escapes).
+    """
+    shown, problems = [], []
+    for answer in answers:
+        fields = ("text", "choice", "by", "received")
+        found = sorted({c for name in fields for c in CONTROLS.findall(getattr(answer, name))})
+        if not found:
+            shown.append(answer)
+            continue
+        names = ", ".join(f"U+{ord(c):04X}" for c in found)
+        msg = f"{answer.question_id}: control character(s) {names} (written as escapes) "
+        msg += "replaced by U+FFFD; no output can show them: retype that text"
+        problems.append(FileProblem("untrusted", msg, answer.location))
+        clean = {name: CONTROLS.sub("\ufffd", getattr(answer, name)) for name in fields}
+        shown.append(dataclasses.replace(answer, **clean))
+    return shown, problems
+
+
+#: C0 controls but tab, LF and CR; DEL; C1 controls.  No output format
+#: takes them (XML and EPUB are ill-formed, pdflatex stops).
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str, display: str) -> tuple[str, list[FileProblem]]:
+    """``text`` with each control character replaced by U+FFFD, and a problem per line.
+
+    Done before the YAML is parsed (which would refuse the whole file); a
+    replacement never adds or removes a line, so line numbers stay right.
+    """
+    if not CONTROLS.search(text):
+        return text, []
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = sorted(set(CONTROLS.findall(line)))
+        if found:
+            names = ", ".join(f"U+{ord(c):04X}" for c in found)
+            msg = f"control character(s) {names} in answers file {display} replaced by "
+            msg += "U+FFFD; no output can show them: retype that text"
+            problems.append(FileProblem("untrusted", msg, f"{display}:{number}"))
+    return CONTROLS.sub("\ufffd", text), problems
 
 
 def answers_of(
@@ -107,16 +186,16 @@ def _answer(
     location = f"{display}:{key.start_mark.line + 1}"
     question_id = str(key.value)
     if isinstance(value, yaml.ScalarNode):
-        return FileAnswer(question_id, "answered", scalar_text(value), location)
+        text = scalar_text(value)
+        return FileAnswer(question_id, "answered", text, location, text_line=text_start(value))
     if not isinstance(value, yaml.MappingNode):
         msg = f"{question_id}: expected answer text or a mapping with 'text' and 'status'"
         problems.append(FileProblem("answers-file", msg, location))
         return None
     fields = {str(k.value): v for k, v in value.value}
-    unknown = sorted(set(fields) - {"text", "status", "answer", "format", "by", "received"})
-    if unknown:
-        msg = f"{question_id}: unknown key(s) {', '.join(unknown)}; use 'text' and 'status' "
-        msg += "(and 'answer' for a screening question)"
+    for key in (k for k in fields if k not in ENTRY_KEYS):
+        msg = f"{question_id}: unknown key {key!r}{did_you_mean(key, ENTRY_KEYS)}; it is "
+        msg += f"ignored (keys: {', '.join(ENTRY_KEYS)})"
         problems.append(FileProblem("answers-file", msg, location))
     status_node, text_node = fields.get("status"), fields.get("text")
     status = str(status_node.value) if isinstance(status_node, yaml.ScalarNode) else "answered"
@@ -127,7 +206,43 @@ def _answer(
     text = scalar_text(text_node) if isinstance(text_node, yaml.ScalarNode) else ""
     choice_node = fields.get("answer")
     choice = str(choice_node.value) if isinstance(choice_node, yaml.ScalarNode) else ""
-    return FileAnswer(question_id, status, text, location, choice)
+    return FileAnswer(
+        question_id,
+        status,
+        text,
+        location,
+        choice,
+        format=_format(question_id, fields.get("format"), location, problems),
+        by=_kept(fields.get("by")),
+        received=_kept(fields.get("received")),
+        text_line=text_start(text_node) if isinstance(text_node, yaml.ScalarNode) else 0,
+    )
+
+
+def _format(
+    question_id: str, node: yaml.Node | None, location: str, problems: list[FileProblem]
+) -> str:
+    """``text`` or ``markup``; an unknown format is a problem and shown as typed (text)."""
+    if node is None:
+        return ""
+    value = str(node.value).strip().lower() if isinstance(node, yaml.ScalarNode) else ""
+    if value in FORMATS:
+        return value
+    shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
+    msg = f"{question_id}: unknown format {shown!r}{did_you_mean(value, FORMATS)}; use "
+    msg += "'text' (shown as typed) or 'markup'; the text is shown as typed"
+    problems.append(FileProblem("answers-file", msg, location))
+    return "text"
+
+
+def _kept(node: yaml.Node | None) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) and node.value else ""
+
+
+def text_start(node: yaml.ScalarNode) -> int:
+    """The 1-based line of a scalar's first line of text (a block scalar starts below ``|``)."""
+    line = node.start_mark.line + 1
+    return line + 1 if node.style in ("|", ">") else line
 
 
 #: Plain YAML scalars that are not answers: ``null``, ``~``, an empty value,

@@ -100,7 +100,8 @@ class AnswerDirective(EthicsDirective):
             msg = f"{question_id}: unknown answer status {status!r}; use one of: "
             self.problem("status", msg + ", ".join(ANSWER_STATUSES), review=review)
             status = "answered"
-        answer = Answer(question_id, status, self.lineno, self.parse_content_to_nodes())
+        line = self.page_line(self.lineno)
+        answer = Answer(question_id, status, line, self.parse_content_to_nodes())
         answer.choice = self.options.get("answer", "")
         question = self.catalog.questions.get(question_id)
         if answer.choice and question is not None and not question.screening:

@@ -32,8 +32,12 @@ class CheckBuilder(DummyBuilder):
         """Keep no doctree, on disk or in memory: no page is ever written.
 
         (Sphinx would pickle each one and hold it for the writing phase; on
-        800 pages that is most of this builder's memory.)
+        800 pages that is most of this builder's memory.)  A doctree another
+        builder left in the same ``-d`` folder is now out of date: it is
+        removed, so that builder reads the page again instead of publishing
+        the old one (Sphinx re-reads a page whose doctree file is missing).
         """
+        Path(self.doctreedir, f"{docname}.doctree").unlink(missing_ok=True)
 
     def write_documents(self, docnames: Set[str]) -> None:
         pass  # the report is all this builder produces

@@ -13,10 +13,12 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.statemachine import StateMachine
 from sphinx import addnodes
 from sphinx.domains.std import make_glossary_term
 from sphinx.locale import get_translation
@@ -143,6 +145,8 @@ class EthicsDirective(SphinxDirective):
         self, subtype: Subtype, message: str, *, line: int = 0, file: str = "", review: str = ""
     ) -> None:
         """Log a problem and record it in the domain (unless suppressed), for the gate."""
+        if not file:
+            file, line = self.source_line(line or self.lineno)
         found = Problem(
             subtype,
             message,
@@ -154,6 +158,37 @@ class EthicsDirective(SphinxDirective):
         log(found)
         if not is_suppressed(subtype, self.config):
             EthicsDomain.get(self.env).add_problem(self.env.docname, found)
+
+    def source_line(self, line: int) -> tuple[str, int]:
+        """Where line ``line`` of the parsed input is: ``("", page line)``, or an
+        included file and its line (a page's line numbers run on through what
+        ``.. include::`` inserts)."""
+        try:
+            source, where = self.state_machine.get_source_and_line(line)
+        except (AttributeError, IndexError, TypeError):
+            return "", line
+        if not where:
+            return "", line
+        page = Path(self.env.doc2path(self.env.docname)).resolve()
+        same = not source or Path(source).resolve() == page
+        return ("" if same else str(source)), where
+
+    def page_line(self, line: int) -> int:
+        """The page's own line for line ``line`` of the input: for a line an
+        ``.. include::`` inserted, the line of that include in the page."""
+        machine = self.state_machine
+        if not isinstance(machine, StateMachine):  # MyST's mock: no included lines
+            return line
+        lines = machine.input_lines
+        page = Path(self.env.doc2path(self.env.docname)).resolve()
+        offset = line - machine.input_offset - 1
+        for index in range(min(offset, len(lines) - 1), -1, -1):
+            source, where = lines.info(index)
+            if not lines[index].strip() or not source or where is None:
+                continue
+            if Path(source).resolve() == page:
+                return where + 1
+        return line
 
     def lookup_checklists(self, names: list[str]) -> tuple[list[Checklist], list[str]]:
         """The checklists named that exist (each once), and the names that do not."""

@@ -52,6 +52,8 @@ from sphinx_ethics.extension.answer import (
 from sphinx_ethics.extension.config import placeholders, review_fields
 from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.extension.domain import EthicsDomain, QuestionTarget
+from sphinx_ethics.untrusted import parse as entry_parse
+from sphinx_ethics.untrusted.typed import typed_text
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -143,7 +145,8 @@ class ReviewDirective(EthicsDirective):
                     answer.markup = msg
 
     def file_answers(self, review: str) -> list[Answer]:
-        """Answers from the ``:answers:`` YAML file, parsed in the page's markup."""
+        """Answers from the ``:answers:`` YAML file: data, shown as typed or as
+        allow-listed markup (:meth:`entry_nodes`), never parsed as the page is."""
         name = self.options.get("answers")
         if not name:
             return []
@@ -158,6 +161,8 @@ class ReviewDirective(EthicsDirective):
             self.problem("answers-file", f":answers: file {name!r} not found", review=review)
             return []
         items, problems = answers_file.read_answers(path, str(path))
+        items, hidden = answers_file.shown_answers(items)
+        problems += hidden
         for problem in problems:
             file, line = split_location(problem.location)
             self.problem(problem.subtype, problem.message, line=line, file=file, review=review)  # type: ignore[arg-type]
@@ -166,31 +171,25 @@ class ReviewDirective(EthicsDirective):
                 item.question_id,
                 item.status,
                 split_location(item.location)[1],
-                self.parse_untrusted(item.text),
+                self.entry_nodes(item, str(path), review),
                 str(path),
                 choice=item.choice,
             )
             for item in items
         ]
 
-    def parse_untrusted(self, text: str) -> list[Node]:
-        """Parse answers-file text with raw output and file insertion disabled.
-
-        Such files come from forms and surveys: ``.. raw:: html`` or
-        ``.. include:: /etc/passwd`` in them must neither reach the page nor
-        read a file.  Markdown's raw HTML (MyST) is shown as text.
-        """
-        settings = self.state.document.settings
-        saved = (settings.raw_enabled, settings.file_insertion_enabled)
-        settings.raw_enabled = settings.file_insertion_enabled = False
-        try:
-            content = self.parse_text_to_nodes(text)
-        finally:
-            settings.raw_enabled, settings.file_insertion_enabled = saved
-        for container in content:
-            for raw in list(container.findall(nodes.raw)):
-                shown = nodes.literal_block(raw.astext(), raw.astext(), language="text")
-                raw.replace_self(shown)
+    def entry_nodes(self, item: answers_file.FileAnswer, path: str, review: str) -> list[Node]:
+        """An entry's text as nodes: as typed, or parsed under the allow-list (SPEC §10)."""
+        if item.is_text:
+            return typed_text(item.text)
+        line = item.text_line or split_location(item.location)[1]
+        myst = type(self.state).__module__.startswith("myst_parser")
+        content, refusals = entry_parse.parse_entry(
+            item.text, self.state.document, path, line, myst=myst
+        )
+        for where, message in refusals.found:
+            msg = f"{item.question_id}: {message}"
+            self.problem("untrusted", msg, line=where, file=path, review=review)
         return content
 
     def parse_ignored(self, stack: list[AnswerCollector]) -> list[Node]:
@@ -219,7 +218,7 @@ class ReviewDirective(EthicsDirective):
         record = ReviewRecord(
             name=name,
             docname=self.env.docname,
-            line=self.lineno,
+            line=self.page_line(self.lineno),
             anchor=self.anchors[""],
             title=self.option("title") or self.section_title or "Ethics review",
             checklists=tuple(c.id for c in checklists),
