@@ -150,7 +150,7 @@ class TableBuilder:
         if not reviews:
             return nodes.paragraph(text=_("No ethics reviews match."), classes=classes)
         headings = [_("Review"), _("Status"), _("Answered"), _("Review by")]
-        widths = [28, 11, 14, 12]
+        widths = [24, 15, 13, 15]
         extra = signoff.summary_columns(self.config, reviews, fields)  # governance
         headings += [heading for heading, _width, _cell in extra]
         widths += [width for _heading, width, _cell in extra]
