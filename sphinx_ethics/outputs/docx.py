@@ -2,12 +2,15 @@
 
 Uses python-docx, an optional dependency (``pip install
 "sphinx-ethics[docx]"``), imported only here and only when a ``.docx`` is
-asked for.  The paper has a title, a details table, a heading per checklist
-and per numbered question, the prompts, the state, the team's answer as
-real Word paragraphs and list paragraphs (bulleted or numbered, each
-numbered list starting at 1), a sign-off table, referrals, problems and the
-attribution.  Text that XML cannot hold (control characters) is replaced,
-never passed on.
+asked for.  The paper is A4 with 2 cm margins (a UK board's paper, not
+python-docx's US Letter).  An incomplete review opens with a banner, "NOT
+COMPLETE: N problems", and its problems; then come a title, a details
+table, a heading per checklist and per numbered question, the prompts, the
+state, the team's answer as real Word paragraphs and list paragraphs
+(bulleted or numbered, each numbered list starting at 1) with links as
+real hyperlinks, a sign-off table, referrals and the attribution.  The
+footer has the title, the date the paper was made and "Page N of M".  Text
+that XML cannot hold (control characters) is replaced, never passed on.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """A completed review as Markdown, printable HTML, CSV or JSON (Word: review_docx).
 
-Each renders the document of :mod:`sphinx_ethics.outputs.document`: the
-review's details, every question in order with its prompts, the team's
-answer with its lists, links and tables, the slot's state in words,
-sign-offs, referrals, progress, problems and the attribution.  All text
+Each renders the document of :mod:`sphinx_ethics.outputs.document`: for
+an incomplete review first "NOT COMPLETE: N problems" and the problems,
+then the review's details, every question in order with its prompts, the
+team's answer with its lists, links and tables, the slot's state in words,
+sign-offs, referrals, progress and the attribution.  All text
 comes from a team or a form, so it is escaped for each format: it never
 becomes HTML, Markdown markup or a spreadsheet formula.
 """
