@@ -429,3 +429,87 @@ def test_overdue_is_seen_in_the_summary_without_scrolling(tab, sites, theme):
         )
     ]
     assert not hidden, f"overdue badges cut off or scrolled away at {DESKTOP}px: {hidden}"
+
+
+# --------------------------------------------------------------------------
+# The summary: governance columns seen at 1280 px, stacked rows on a phone (SPEC 11)
+# --------------------------------------------------------------------------
+
+#: Each summary table: its box and its container's, what scrolls, and each column.
+SUMMARY_LAYOUT_JS = """(() => [...document.querySelectorAll("table.ethics-summary")].map((t) => {
+  const table = t;
+  const box = table.parentElement, r = table.getBoundingClientRect();
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.innerText.trim());
+  const rows = [...table.querySelectorAll("tbody tr")].map((tr) =>
+    [...tr.children].map((cell) => {
+      const c = cell.getBoundingClientRect(), s = getComputedStyle(cell);
+      return {tag: cell.localName, scope: cell.getAttribute("scope"),
+              label: cell.dataset.label ?? null, display: s.display,
+              before: getComputedStyle(cell, "::before").content,
+              left: c.left, right: c.right, top: c.top, bottom: c.bottom};
+    }));
+  const columns = [...table.querySelectorAll("thead th")].map((th) => {
+    const c = th.getBoundingClientRect();
+    return {name: th.innerText.trim(), left: c.left, right: c.right, shown: c.width > 0};
+  });
+  const b = box.getBoundingClientRect();
+  return {heads, rows, columns, left: r.left, right: r.right,
+          scrollWidth: table.scrollWidth, clientWidth: table.clientWidth,
+          boxScrollWidth: box.scrollWidth, boxClientWidth: box.clientWidth,
+          boxLeft: b.left + box.clientLeft, boxRight: b.left + box.clientLeft + box.clientWidth,
+          innerWidth: window.innerWidth, pageWidth: document.documentElement.scrollWidth};
+}))()"""
+
+GOVERNANCE = ("Status", "QI registration number", "Signed off", "Referral")
+
+
+def summary_layout(tab: Page, sites: dict[str, Path], page: str, theme: str, width: int) -> list:
+    project, name = page.split("/")
+    tab.resize(width, HEIGHT)
+    tab.goto((sites[f"{project}-{theme}"] / f"{name}.html").as_uri())
+    tab.screenshot(ARTIFACTS / f"summary-{project}-{name}-{theme}-{width}.png")
+    return tab.evaluate(SUMMARY_LAYOUT_JS)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("page", SUMMARIES)
+def test_summary_columns_fit_a_desktop_column(tab, sites, page, theme):
+    tables = summary_layout(tab, sites, page, theme, DESKTOP)
+    assert tables
+    if page == "example/review-status":
+        assert set(GOVERNANCE) <= set(tables[0]["heads"]), tables[0]["heads"]
+    for table in tables:
+        assert table["pageWidth"] <= table["innerWidth"]
+        # Nothing to scroll sideways: not the table, not the box around it.
+        assert table["scrollWidth"] <= table["clientWidth"], table
+        assert table["boxScrollWidth"] <= table["boxClientWidth"], table
+        for column in table["columns"]:
+            assert column["shown"], column
+            assert column["right"] <= min(table["boxRight"], table["innerWidth"]) + 0.5, (
+                f"{column['name']} ends at {column['right']:.0f}px, past the text column "
+                f"({table['boxRight']:.0f}px) in {theme}"
+            )
+        # The review names its row (a row header) and each cell its column.
+        for row in table["rows"]:
+            assert (row[0]["tag"], row[0]["scope"]) == ("th", "row")
+            assert [cell["label"] for cell in row[1:]] == table["heads"][1:]
+            assert {cell["display"] for cell in row} == {"table-cell"}
+
+
+@pytest.mark.parametrize("width", [PHONE, 390])
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("page", SUMMARIES)
+def test_summary_rows_stack_on_a_phone(tab, sites, page, theme, width):
+    tables = summary_layout(tab, sites, page, theme, width)
+    for table in tables:
+        assert table["pageWidth"] <= width
+        assert table["scrollWidth"] <= table["clientWidth"], table
+        assert table["boxScrollWidth"] <= table["boxClientWidth"], table
+        for row in table["rows"]:
+            # One cell under another, each as wide as the table, each labelled.
+            tops = [cell["top"] for cell in row]
+            assert tops == sorted(tops) and len(set(tops)) == len(tops), row
+            assert all(cell["right"] <= table["boxRight"] + 0.5 for cell in row), row
+            assert {cell["display"] for cell in row} == {"block"}
+            labels = [cell["before"] for cell in row[1:]]
+            assert labels == [f'"{head}: "' for head in table["heads"][1:]], labels

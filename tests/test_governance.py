@@ -189,7 +189,9 @@ def test_summary_has_signed_off_referral_and_field_columns(built: Built) -> None
     table = built.html("status").select_one("table")
     headings = [norm(th.get_text()) for th in table.select("thead th")]
     assert headings[-3:] == ["QI registration number", "Signed off", "Referral"]
-    rows = {norm(r.select("td")[0].get_text(" ")): r for r in table.select("tbody tr")}
+    rows = {
+        norm(r.select_one("th[scope=row] p").get_text(" ")): r for r in table.select("tbody tr")
+    }
     row = rows["A complete, approved screening review (clean)"]
     clean = [norm(td.get_text(" ")) for td in row.select("td")]
     assert clean[-3] == "QI-3"

@@ -193,7 +193,7 @@ def test_pdf_summary_does_not_hyphenate_dates_or_headings(overdue_pdf):
     # The summary is the last chapter: from its (upper-case) title on.
     start = max(i for i, w in enumerate(words[:-1]) if (w, words[i + 1]) == ("REVIEW", "STATUS"))
     summary = words[start:]
-    for word in ("Answered", "Unanswered", "2027-01-01", "2027-11-20", "2027-06-01"):
+    for word in ("Answered", "Unanswered:", "2027-01-01", "2027-11-20", "2027-06-01"):
         assert word in summary, (word, summary)
     assert summary.count("Overdue") == 2  # in the Status and the Review by columns
     assert summary.count("in-review") == 1

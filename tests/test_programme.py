@@ -44,7 +44,7 @@ def summary_tables(out: Path) -> list[list[dict[str, object]]]:
         heads = [th.get_text(strip=True) for th in table.select("thead th")]
         rows = []
         for tr in table.select("tbody tr"):
-            cells = tr.find_all("td")
+            cells = tr.find_all(["th", "td"])
             rows.append({h: c for h, c in zip(heads, cells, strict=True)})
         tables.append(rows)
     return tables
@@ -74,17 +74,16 @@ def test_summary_lists_every_review_with_counts_and_status(built):
         for name, row in by_name.items()
     }
     assert cell["falls"]["Answered"] == "11 / 11"
-    assert cell["falls"]["Unanswered"] == "none"
     assert cell["falls"]["Status"] == "approved"
-    assert cell["falls"]["Owner"] == "Ward 7 team"
-    assert cell["sepsis"]["Answered"] == "9 / 11"
-    assert cell["sepsis"]["Unanswered"] == "plan-2d , plan-8"
+    assert cell["falls"]["Review"].endswith("· Owner: Ward 7 team")
+    assert cell["sepsis"]["Answered"] == "9 / 11 Unanswered: plan-2d , plan-8"
     assert cell["sepsis"]["Review by"] == "2026-06-30 Overdue"
     assert cell["falls"]["Review by"] == "2027-03-01"
-    assert cell["pressure"]["Answered"] == "9 / 10"
+    assert cell["pressure"]["Answered"] == "9 / 10 Unanswered: healthcare-good-8"
     assert cell["discharge"]["Answered"] == "6 / 6"  # answers file + nested answer
     assert cell["wards-nutrition-collaboration"]["Status"] == "not set"
-    assert cell["coproduction"]["Document"] == "Co-production"
+    where = by_name["coproduction"]["Review"].select_one("p.ethics-summary-where")
+    assert where.a.get_text() == "Co-production"  # the page the review is on, linked
 
 
 def test_summary_links_resolve_to_the_right_anchors(built):
@@ -92,7 +91,7 @@ def test_summary_links_resolve_to_the_right_anchors(built):
     rows = summary_tables(out)[0]
     checked = 0
     for row in rows:
-        for column in ("Review", "Document", "Unanswered"):
+        for column in ("Review", "Answered"):
             for link in row[column].find_all("a"):  # type: ignore[attr-defined]
                 page, _, anchor = link["href"].partition("#")
                 target = out / page
@@ -100,7 +99,7 @@ def test_summary_links_resolve_to_the_right_anchors(built):
                 if anchor:
                     element = soup(target).find(id=anchor)
                     assert element is not None, link["href"]
-                    if column == "Unanswered":
+                    if column == "Answered":
                         # the anchor is on the question, next to its placeholder
                         question = block_with(element, "ethics-question")
                         assert question.select_one(
@@ -365,11 +364,11 @@ def states_everywhere(out: Path, review: str, slot: str) -> tuple[str, bool, str
     row = dict(zip(review_names(summary_tables(out)[0]), summary_tables(out)[0], strict=True))[
         review
     ]
-    in_summary = slot in row["Unanswered"].get_text()  # type: ignore[attr-defined]
+    in_summary = slot in row["Answered"].get_text()  # type: ignore[attr-defined]
     junit = ET.parse(out / "reports" / "ethics-junit.xml").getroot()
     suite = next(s for s in junit.findall("testsuite") if s.get("name") == review)
     case = next(c for c in suite.findall("testcase") if c.get("name").startswith(f"{slot}:"))
-    counts = row["Answered"].get_text()  # type: ignore[attr-defined]
+    counts = row["Answered"].select_one(".ethics-summary-count").get_text()  # type: ignore[attr-defined]
     return json_state, in_summary, case.find("failure") is not None, counts
 
 
@@ -420,7 +419,7 @@ def test_summary_in_latex(tmp_path):
     # -W fails on the unanswered slots, but the LaTeX is still written in full
     assert "Traceback" not in result.stderr
     tex = next(tmp_path.glob("*.tex")).read_text("utf-8")
-    headers = re.findall(r"\\sphinxstyletheadfamily\s*\\sphinxAtStartPar\s*Unanswered", tex)
+    headers = re.findall(r"\\sphinxstyletheadfamily\s*\\sphinxAtStartPar\s*Review by", tex)
     assert len(headers) == 4  # one table per ethics-summary
     assert "wards/sepsis:sepsis-plan-2d" in tex  # hyperref to the placeholder
     assert "Overdue" in tex

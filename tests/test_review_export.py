@@ -322,7 +322,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProce
 
 
 def test_structure_of_lists_links_literals_tables(small: subprocess.CompletedProcess[str]) -> None:
-    assert small.returncode == 0, small.stderr
+    assert small.returncode == 1, small.stderr  # written, but not complete
     found = questions(json.loads(small.stdout))
     kinds = [b["type"] for b in found["plan-1"]["blocks"]]
     assert kinds == ["paragraph", "list", "literal", "table", "list"]
@@ -342,14 +342,18 @@ def test_structure_of_lists_links_literals_tables(small: subprocess.CompletedPro
     ]
 
 
-def test_incomplete_review_still_exports_with_a_note(
+def test_incomplete_review_still_exports_with_the_verdict(
     small: subprocess.CompletedProcess[str],
 ) -> None:
     document = json.loads(small.stdout)
-    assert document["review"]["complete"] is False
+    assert document["review"]["complete"] is document["complete"] is False
+    assert document["verdict"] == "NOT COMPLETE: 11 problems"
     assert questions(document)["plan-2a"]["state_words"] == "Not answered"
-    notes = [line for line in small.stderr.splitlines() if line.startswith("sphinx-ethics: note:")]
-    assert notes == ["sphinx-ethics: note: review 'small' is not complete: " + document["progress"]]
+    notes = [line for line in small.stderr.splitlines() if line.startswith("sphinx-ethics:")]
+    assert notes == [
+        "sphinx-ethics: review 'small': NOT COMPLETE: 11 problems (status 1; written all the "
+        "same, the verdict first: --allow-incomplete makes the status 0)"
+    ]
     assert document["progress"].startswith("2/11 required questions answered; not complete (")
 
 

@@ -267,8 +267,14 @@ def _review_arguments(review: argparse.ArgumentParser) -> None:
     review.add_argument(
         "--format",
         choices=REVIEW_FORMATS,
-        help="output format (default: from the -o extension, else md); docx needs "
+        help="output format (default: from the -o suffix, md on stdout; a suffix that "
+        "names no format needs --format); docx needs "
         'python-docx (pip install "sphinx-ethics[docx]")',
+    )
+    review.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="exit 0 for an incomplete review too (it still says NOT COMPLETE first)",
     )
     review.add_argument(
         "-o",

@@ -4,9 +4,14 @@ It reads the project the way ``check`` does (``-b ethics-check`` into a
 temporary directory: fast, no HTML written), takes the review's record
 from ``ethics-report.json`` and its answers' structure from
 ``ethics-answers.json``, joins them with the catalogue
-(:mod:`sphinx_ethics.outputs.document`) and writes one format.  An
-incomplete review is still written, its states saying so, with a one-line
-note on stderr; the exit code is 0 once the file is written.
+(:mod:`sphinx_ethics.outputs.document`) and writes one format.
+
+An incomplete review (a problem, or a required question unanswered, as the
+build judged it) is still written, but "NOT COMPLETE: N problems" comes
+first in every format, and the exit status is 1 unless
+``--allow-incomplete``.  The format comes from ``--format`` or else from
+the ``-o`` suffix; a suffix that names no format (``board.pdf``), or
+another format than ``--format``, is refused before anything is built.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_ethics.cli.check import project_build
-from sphinx_ethics.cli.common import EXIT_OK, PROG, CommandError, load
+from sphinx_ethics.cli.common import EXIT_OK, EXIT_PROBLEMS, PROG, CommandError, load
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -42,7 +47,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     report, answers = project.run(REPORT_NAME, ANSWERS_NAME)
     review = find_review(report, args.name)
     stored = _answers_of(answers, review)
-    document = review_document.review_document(review, stored, load(project.files))
+    document = review_document.review_document(review, stored, load(project.files), _made())
     if fmt == "docx":
         from sphinx_ethics.outputs.docx import to_docx
 
@@ -55,12 +60,18 @@ def cmd_review(args: argparse.Namespace) -> int:
         # A FIFO or a device (/dev/stdout, /dev/null) is written in place, never replaced.
         files.write_atomic(target, data, refuse_read_only=True)
         print(f"Wrote {target} ({fmt}).", file=sys.stderr)
-    if not review["complete"]:
-        print(
-            f"{PROG}: note: review {review['name']!r} is not complete: {document['progress']}",
-            file=sys.stderr,
-        )
-    return EXIT_OK
+    if document["complete"]:
+        return EXIT_OK
+    # The problems are listed in the output, under the verdict, and above as warnings.
+    if args.allow_incomplete:
+        print(f"{PROG}: note: review {review['name']!r}: {document['verdict']}", file=sys.stderr)
+        return EXIT_OK
+    print(
+        f"{PROG}: review {review['name']!r}: {document['verdict']} (status 1; written all "
+        "the same, the verdict first: --allow-incomplete makes the status 0)",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEMS
 
 
 def protect_sources(target: Path, folders: list[Path], sources: list[Path]) -> None:
@@ -82,12 +93,64 @@ def protect_sources(target: Path, folders: list[Path], sources: list[Path]) -> N
 
 
 def _format(args: argparse.Namespace) -> str:
-    from sphinx_ethics.outputs.writers import SUFFIXES
+    """``--format``, else the format the ``-o`` suffix names; nothing else is guessed.
 
+    Writing Markdown into ``board.pdf`` or Word into ``x.html`` makes a
+    file that opens as garbage, so an unknown suffix needs ``--format``
+    and a suffix naming another format than ``--format`` is refused.
+    FIFOs and devices (``/dev/stdout``) have no suffix to judge: Markdown.
+    """
+    from sphinx_ethics.outputs.writers import FORMATS, SUFFIXES
+
+    output = args.output if args.output and args.output != "-" else ""
+    suffix = Path(output).suffix.lower()
+    named = SUFFIXES.get(suffix)
     if args.format:
+        if named is not None and named != args.format:
+            raise CommandError(
+                f"-o {output}: {suffix} is for --format {named}, not {args.format}; name it "
+                f"{Path(output).with_suffix(_suffix_of(args.format)).name}, or leave out --format"
+            )
         return str(args.format)
-    suffix = Path(args.output).suffix.lower() if args.output else ""
-    return SUFFIXES.get(suffix, "md")
+    if not output or named is not None or _special(output):
+        return named or "md"
+    if suffix == ".pdf":
+        raise CommandError(
+            f"-o {output}: review does not write PDF; write HTML "
+            f"(-o {Path(output).with_suffix('.html').name}, or --format html) "
+            "and print it to PDF from the browser"
+        )
+    what = f"{suffix} is not a format review writes" if suffix else "the name has no suffix"
+    raise CommandError(
+        f"-o {output}: {what}; name it .md, .html, .docx, .csv or .json, "
+        f"or give --format ({', '.join(FORMATS)})"
+    )
+
+
+def _suffix_of(fmt: str) -> str:
+    return {"md": ".md", "html": ".html", "docx": ".docx", "csv": ".csv", "json": ".json"}[fmt]
+
+
+def _special(output: str) -> bool:
+    """An existing FIFO or device, written in place (``/dev/stdout``)."""
+    import stat
+
+    try:
+        mode = Path(output).stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def _made() -> str:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` for reproducible papers."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()
 
 
 def _docx_available() -> None:

@@ -15,7 +15,7 @@ for the same reason: "today" can change while no page is read again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -140,82 +140,86 @@ class TableBuilder:
     def table(
         self, reviews: Sequence[ReviewRecord], classes: list[str], fields: Sequence[str] = ()
     ) -> nodes.Node:
+        """Few, dense columns, so the governance ones fit a desktop column.
+
+        The review is the row header (its document and owner under its
+        title); the answered count and the unanswered ids share a cell.  In
+        HTML each other cell carries its column's name, shown only when a
+        phone stacks the row's cells (see ``sphinx-ethics.css``).
+        """
         if not reviews:
             return nodes.paragraph(text=_("No ethics reviews match."), classes=classes)
-        headings = [
-            _("Review"),
-            _("Document"),
-            _("Owner"),
-            _("Status"),
-            _("Answered"),
-            _("Unanswered"),
-            _("Review by"),
-        ]
-        widths = [20, 13, 12, 13, 11, 17, 14]
+        headings = [_("Review"), _("Status"), _("Answered"), _("Review by")]
+        widths = [24, 15, 13, 15]
         extra = signoff.summary_columns(self.config, reviews, fields)  # governance
         headings += [heading for heading, _width, _cell in extra]
         widths += [width for _heading, width, _cell in extra]
-        # Given widths keep LaTeX from squeezing seven columns (p{} columns).
+        # Given widths keep LaTeX from squeezing the columns (p{} columns).
         table = nodes.table(classes=[*classes, "colwidths-given"])
         group = nodes.tgroup(cols=len(headings))
         table += group
         group += [nodes.colspec(colwidth=w) for w in widths]
+        group[0]["stub"] = 1  # the review names its row (a th in HTML)
         head = nodes.thead()
         head += self.row([nodes.paragraph(text=h) for h in headings])
         group += head
         body = nodes.tbody()
         for review in reviews:
-            body += self.row(self.cells(review) + [cell(review) for _h, _w, cell in extra])
+            cells = self.cells(review) + [cell(review) for _h, _w, cell in extra]
+            body += self.row(cells, headings)
         group += body
         # LaTeX ignores a table's own classes; a container reaches the
         # ``sphinxethics.sty`` environment that stops words hyphenating.
         return nodes.container("", table, classes=["ethics-summary-table"])
 
     @staticmethod
-    def row(cells: Sequence[nodes.Node]) -> nodes.row:
+    def row(cells: Sequence[nodes.Node], labels: Sequence[str] | None = None) -> nodes.row:
+        """The header row, or a review's row (``labels``: the column names)."""
         row = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            entry += (
-                cell
-                if isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline)
-                else nodes.paragraph("", "", cell)
-            )
+        for index, cell in enumerate(cells):
+            entry = nodes.entry() if labels is None else summary_cell(label=str(labels[index]))
+            if isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline):
+                entry += cell
+            else:
+                entry += nodes.paragraph("", "", cell)
             row += entry
         return row
 
     def cells(self, review: ReviewRecord) -> list[nodes.Node]:
+        return [self.review(review), self.status(review), self.answered(review),
+                self.review_by(review)]  # fmt: skip
+
+    def review(self, review: ReviewRecord) -> nodes.Node:
+        """Title (name), then the page it is on and its owner."""
         title = nodes.paragraph("", "", self.link(review.title, review.docname, review.anchor))
         # plain text, not a literal, so a long name can break at its hyphens
         title += nodes.inline(text=f" ({review.name})", classes=["ethics-review-name"])
         doc_title = self.env.titles.get(review.docname)
         doc_text = doc_title.astext() if doc_title else review.docname
-        document = nodes.paragraph("", "", self.link(doc_text, review.docname, None))
+        where = nodes.paragraph("", "", self.link(doc_text, review.docname, None))
+        where["classes"].append("ethics-summary-where")
+        if review.owner:
+            where += nodes.Text(" · " + _("Owner: %s") % review.owner)
+        return nodes.container("", title, where)
+
+    def answered(self, review: ReviewRecord) -> nodes.paragraph:
+        """'9 / 11', then the unanswered ids, each linked to its question."""
         complete = review.answered == review.required
-        counts = nodes.paragraph(
-            text=f"{review.answered} / {review.required}",
-            classes=["ethics-complete" if complete else "ethics-incomplete"],
-        )
-        missing = nodes.paragraph()
-        for index, slot in enumerate(review.unanswered_slots()):
-            if index:
-                missing += nodes.Text(", ")
-            missing += self.link(slot.id, review.docname, slot.anchor)
-        if not len(missing):
-            missing += nodes.Text(_("none"))
-        return [
-            title,
-            document,
-            nodes.paragraph(text=review.owner),
-            self.status(review),
-            counts,
-            missing,
-            self.review_by(review),
-        ]
+        para = nodes.paragraph(classes=["ethics-complete" if complete else "ethics-incomplete"])
+        para += nodes.inline(text=f"{review.answered} / {review.required}",
+                             classes=["ethics-summary-count"])  # fmt: skip
+        missing = review.unanswered_slots()
+        if missing:
+            para += nodes.Text(" ")
+            para += nodes.inline(text=_("Unanswered:"), classes=["ethics-summary-unanswered"])
+        for index, slot in enumerate(missing):
+            para += nodes.Text(", " if index else " ")
+            para += self.link(slot.id, review.docname, slot.anchor)
+        return para
 
     def status(self, review: ReviewRecord) -> nodes.paragraph:
         """The status, and "Overdue" in this column too: the review-by column
-        is the last one, which a narrow window may have to scroll to."""
+        is further right, which a narrow window may have to scroll to."""
         para = nodes.paragraph(text=review.status or _("not set"))
         if is_overdue(review, self.today):
             para += nodes.Text(" ")
@@ -227,10 +231,37 @@ class TableBuilder:
         if review.review_by:
             # classed, so LaTeX keeps the date whole (\mbox)
             para += nodes.inline(text=review.review_by, classes=["ethics-date"])
+        else:
+            para += nodes.Text(_("none"))
         if is_overdue(review, self.today):
             para += nodes.Text(" ")
             para += overdue_badge()
         return para
+
+
+class summary_cell(nodes.entry):
+    """A cell of a review's row; in HTML it carries its column's name.
+
+    The first is the row header (``th scope="row"``); the others get
+    ``data-label``, which ``sphinx-ethics.css`` shows before the content
+    when a phone stacks the cells.  Every other builder writes the
+    ``entry`` it is (Sphinx's translators fall back along the bases).
+    """
+
+    tagname = "entry"
+
+
+def visit_summary_cell(self: Any, node: summary_cell) -> None:
+    self.visit_entry(node)
+    if self.body[-1].startswith("<th "):
+        self.body[-1] = self.body[-1].replace("<th ", '<th scope="row" ', 1)
+    else:
+        label = self.attval(node["label"])
+        self.body[-1] = self.body[-1].replace("<td", f'<td data-label="{label}"', 1)
+
+
+def depart_summary_cell(self: Any, node: summary_cell) -> None:
+    self.depart_entry(node)
 
 
 def overdue_badge() -> nodes.inline:
@@ -292,6 +323,7 @@ def outdated_summaries(
 
 def setup_summary(app: Sphinx) -> None:
     app.add_node(summary_placeholder)
+    app.add_node(summary_cell, html=(visit_summary_cell, depart_summary_cell))
     app.add_node(overdue_placeholder)
     app.add_directive("ethics-summary", SummaryDirective)
     app.connect("doctree-resolved", resolve_summaries)

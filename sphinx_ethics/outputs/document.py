@@ -12,6 +12,7 @@ it is.  Plain Python, no Sphinx.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from sphinx_ethics.answers.text import plain_text
@@ -21,7 +22,7 @@ from sphinx_ethics.version import __version__
 if TYPE_CHECKING:
     from sphinx_ethics.catalogue import Catalog, Checklist, Question
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: A slot's state in words; anything not listed reads as not answered.
 STATE_WORDS = {
@@ -47,18 +48,28 @@ def state_words(slot: dict[str, Any]) -> str:
 
 
 def review_document(
-    review: dict[str, Any], answers: dict[str, list[Any]], catalog: Catalog
+    review: dict[str, Any], answers: dict[str, list[Any]], catalog: Catalog, made: str = ""
 ) -> dict[str, Any]:
-    """The review with every question in order, its answer as blocks, and attribution."""
+    """The review with every question in order, its answer as blocks, and attribution.
+
+    First come the verdict (``complete``, the "NOT COMPLETE: N problems"
+    line, the problems) and ``made``, the date the paper was made
+    (``YYYY-MM-DD``, today unless given).
+    """
     slots = {slot["id"]: slot for slot in review.get("slots", [])}
     record = {key: value for key, value in review.items() if key != "slots"}
     checklists = [catalog.checklists[c] for c in review["checklists"] if c in catalog.checklists]
     sources = []
     for checklist in checklists:
         sources += [s for s in wording.checklist_sources(checklist) if s not in sources]
+    complete, problems = verdict(review)
     return {
+        "complete": complete,
+        "verdict": verdict_line(complete, problems),
+        "problems": problems,
         "schema_version": SCHEMA_VERSION,
         "generator": f"sphinx-ethics {__version__}",
+        "made": made or dt.date.today().isoformat(),
         "review": record,
         "progress": progress(review),
         "checklists": [_checklist(c, slots, answers) for c in checklists],
@@ -72,6 +83,39 @@ def review_document(
             for source in sources
         ],
     }
+
+
+def verdict(review: dict[str, Any]) -> tuple[bool, list[dict[str, Any]]]:
+    """Whether the review is complete, and what keeps it from being so.
+
+    Judged as the build judged it (the report's ``complete`` and
+    ``problems``), failing closed: a required question left unanswered
+    counts even when its warning was suppressed, and a review the report
+    calls incomplete is never complete here, problems listed or not.
+    """
+    problems = [
+        {key: p.get(key, "") for key in ("subtype", "message", "file", "line")}
+        for p in review.get("problems") or []
+    ]
+    answered, required = int(review.get("answered", 0)), int(review.get("required", 0))
+    where = {"file": review.get("file", ""), "line": review.get("line", 0)}
+    if answered < required and not any(p["subtype"] == "unanswered" for p in problems):
+        missing = required - answered
+        text = f"{missing} required question{'' if missing == 1 else 's'} not answered"
+        problems.append({"subtype": "unanswered", "message": text, **where})
+    complete = review.get("complete") is True and not problems
+    if not complete and not problems:
+        text = "the build reported this review as not complete"
+        problems.append({"subtype": "incomplete", "message": text, **where})
+    return complete, problems
+
+
+def verdict_line(complete: bool, problems: list[dict[str, Any]]) -> str:
+    """'NOT COMPLETE: 3 problems', the first line of every format; '' when complete."""
+    if complete:
+        return ""
+    count = len(problems)
+    return f"NOT COMPLETE: {count} problem{'' if count == 1 else 's'}"
 
 
 def progress(review: dict[str, Any]) -> str:
@@ -168,14 +212,24 @@ def metadata_rows(document: dict[str, Any]) -> list[tuple[str, str]]:
         ("Checklists", ", ".join(c["title"] for c in document["checklists"])),
         ("Owner", str(meta.get("owner", ""))),
         ("Reviewers", "; ".join(meta.get("reviewers", []))),
-        ("Status", STATUS_WORDS.get(str(meta.get("status", "")), str(meta.get("status", "")))),
+        ("Status", status_words(document)),
         ("Date", str(meta.get("date", ""))),
         ("Review by", str(meta.get("review_by", ""))),
     ]
     fields = review.get("fields") or {}
     rows += [(str(f.get("label") or name), str(f.get("value", ""))) for name, f in fields.items()]
     rows.append(("Progress", document["progress"]))
+    rows.append(("Made", str(document.get("made", ""))))
     return [(label, value) for label, value in rows if value]
+
+
+def status_words(document: dict[str, Any]) -> str:
+    """The review's status; never a bare "Approved" for an incomplete review."""
+    status = str(document["review"].get("metadata", {}).get("status", ""))
+    words = STATUS_WORDS.get(status, status)
+    if document.get("complete") is True:
+        return words
+    return f"{words} (NOT COMPLETE)" if words else "NOT COMPLETE"
 
 
 SIGNOFF_COLUMNS = ("Role", "By", "Date", "Decision", "Comment")
@@ -212,7 +266,7 @@ def problem_lines(document: dict[str, Any]) -> list[str]:
     """What keeps the review from being complete, one line each."""
     return [
         f"{p.get('file', '')}:{p.get('line', '')}: {p.get('message', '')}"
-        for p in document["review"].get("problems") or []
+        for p in document.get("problems") or []
     ]
 
 
@@ -221,4 +275,5 @@ def title(document: dict[str, Any]) -> str:
 
 
 def generator_line(document: dict[str, Any]) -> str:
-    return f"Exported by {document.get('generator') or 'sphinx-ethics'}."
+    made = f" on {document['made']}" if document.get("made") else ""
+    return f"Exported by {document.get('generator') or 'sphinx-ethics'}{made}."

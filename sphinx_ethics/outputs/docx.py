@@ -2,12 +2,15 @@
 
 Uses python-docx, an optional dependency (``pip install
 "sphinx-ethics[docx]"``), imported only here and only when a ``.docx`` is
-asked for.  The paper has a title, a details table, a heading per checklist
-and per numbered question, the prompts, the state, the team's answer as
-real Word paragraphs and list paragraphs (bulleted or numbered, each
-numbered list starting at 1), a sign-off table, referrals, problems and the
-attribution.  Text that XML cannot hold (control characters) is replaced,
-never passed on.
+asked for.  The paper is A4 with 2 cm margins (a UK board's paper, not
+python-docx's US Letter).  An incomplete review opens with a banner, "NOT
+COMPLETE: N problems", and its problems; then come a title, a details
+table, a heading per checklist and per numbered question, the prompts, the
+state, the team's answer as real Word paragraphs and list paragraphs
+(bulleted or numbered, each numbered list starting at 1) with links as
+real hyperlinks, a sign-off table, referrals and the attribution.  The
+footer has the title, the date the paper was made and "Page N of M".  Text
+that XML cannot hold (control characters) is replaced, never passed on.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx_ethics.answers.text import Block, block_text, span_text
 from sphinx_ethics.outputs import document as doc
+from sphinx_ethics.outputs.writers import SAFE_URL
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -47,6 +51,8 @@ def to_docx(document: dict[str, Any]) -> bytes:
     paper = docx.Document()
     paper.core_properties.title = clean(doc.title(document))
     paper.core_properties.author = clean(document["review"].get("metadata", {}).get("owner", ""))
+    _a4(paper, document)
+    _banner(paper, document)
     paper.add_heading(clean(doc.title(document)), 0)
     _table(paper, None, [list(row) for row in doc.metadata_rows(document)])
     for checklist in document["checklists"]:
@@ -66,18 +72,69 @@ def to_docx(document: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
+def _a4(paper: Document, document: dict[str, Any]) -> None:
+    """A4 with 2 cm margins (python-docx's template is US Letter); the
+    footer says when the paper was made and numbers its pages."""
+    from docx.shared import Mm, Pt
+
+    for section in paper.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(20)
+        footer = section.footer.paragraphs[0]
+        made = f"Made {document['made']} · " if document.get("made") else ""
+        footer.add_run(clean(f"{doc.title(document)} · {made}Page "))
+        _field(footer, "PAGE")
+        footer.add_run(" of ")
+        _field(footer, "NUMPAGES")
+        for run in footer.runs:
+            run.font.size = Pt(9)
+
+
+def _field(paragraph: Paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(element)
+
+    char("begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f" {code} "
+    paragraph.add_run()._r.append(instruction)
+    char("separate")
+    paragraph.add_run("1")
+    char("end")
+
+
+def _banner(paper: Document, document: dict[str, Any]) -> None:
+    """First in the paper of an incomplete review: the verdict, then its problems."""
+    if not document.get("verdict"):
+        return
+    from docx.shared import Pt, RGBColor
+
+    run = paper.add_paragraph().add_run(clean(document["verdict"]))
+    run.bold = True
+    run.font.size = Pt(16)
+    run.font.color.rgb = RGBColor(0x8A, 0x1C, 0x00)
+    for line in doc.problem_lines(document):
+        paper.add_paragraph(clean(line), style="List Bullet")
+
+
 def _closing(paper: Document, document: dict[str, Any]) -> None:
-    """Problems, then the attribution (titles in italics), then the generator."""
-    problems = doc.problem_lines(document)
-    if problems:
-        paper.add_heading("Problems", 1)
-        for line in problems:
-            paper.add_paragraph(clean(line), style="List Bullet")
+    """The attribution (titles in italics, addresses linked), then the generator."""
     if document["sources"]:
         paper.add_heading("Source", 1)
         for source in document["sources"]:
             paragraph = paper.add_paragraph()
             for piece in source["segments"]:
+                if piece["kind"] == "link" and SAFE_URL.match(piece["text"]):
+                    _hyperlink(paragraph, piece["text"], piece["text"])
+                    continue
                 run = paragraph.add_run(clean(piece["text"]))
                 run.italic = piece["kind"] == "emphasis"
     paper.add_paragraph(clean(doc.generator_line(document)))
@@ -119,8 +176,35 @@ def _blocks(paper: Document, blocks: Sequence[Block], depth: int, quote: bool) -
 
 
 def _spans(paragraph: Paragraph, block: Block) -> None:
+    """Text runs; a link to an http(s) or mailto address is a real Word hyperlink."""
     for span in block["spans"]:
-        paragraph.add_run(clean(span_text(span)))
+        url = span.get("url", "")
+        if url and SAFE_URL.match(url):
+            _hyperlink(paragraph, span["text"] or url, url)
+        else:
+            paragraph.add_run(clean(span_text(span)))
+
+
+def _hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
+    """A ``w:hyperlink`` to ``url`` (an external relationship), blue and underlined."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rel = paragraph.part.relate_to(clean(url), RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = paragraph.add_run(clean(text))  # styled by python-docx, then moved into the link
+    run.font.underline = True
+    run.font.color.rgb = _link_colour()
+    link.append(run._r)
+    paragraph._p.append(link)
+
+
+def _link_colour() -> Any:
+    from docx.shared import RGBColor
+
+    return RGBColor(0x05, 0x63, 0xC1)
 
 
 def _list(paper: Document, block: Block, depth: int, quote: bool) -> None:

@@ -1,9 +1,10 @@
 """A completed review as Markdown, printable HTML, CSV or JSON (Word: review_docx).
 
-Each renders the document of :mod:`sphinx_ethics.outputs.document`: the
-review's details, every question in order with its prompts, the team's
-answer with its lists, links and tables, the slot's state in words,
-sign-offs, referrals, progress, problems and the attribution.  All text
+Each renders the document of :mod:`sphinx_ethics.outputs.document`: for
+an incomplete review first "NOT COMPLETE: N problems" and the problems,
+then the review's details, every question in order with its prompts, the
+team's answer with its lists, links and tables, the slot's state in words,
+sign-offs, referrals, progress and the attribution.  All text
 comes from a team or a form, so it is escaped for each format: it never
 becomes HTML, Markdown markup or a spreadsheet formula.
 """
@@ -72,7 +73,14 @@ CSV_COLUMNS = (
 
 
 def to_csv(document: dict[str, Any]) -> str:
+    """An incomplete review's CSV starts with "NOT COMPLETE: N problems" and a
+    row per problem, then a blank row; then the header row and the slots."""
     out = io.StringIO()
+    if document.get("verdict"):
+        lines = csv.writer(out, lineterminator="\n")
+        lines.writerow([csv_cell(document["verdict"])])
+        lines.writerows([csv_cell(line)] for line in doc.problem_lines(document))
+        lines.writerow([])
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     review = document["review"]
@@ -171,7 +179,11 @@ def _md_table(rows: list[list[str]], header: Sequence[str] | None = None) -> lis
 
 
 def to_markdown(document: dict[str, Any]) -> str:
-    out = [f"# {md_escape(doc.title(document))}", ""]
+    out = []
+    if document.get("verdict"):  # the first line, then the problems
+        out += [md_escape(document["verdict"]), ""]
+        out += [f"- {md_escape(p)}" for p in doc.problem_lines(document)] + [""]
+    out += [f"# {md_escape(doc.title(document))}", ""]
     out += [
         f"- **{md_escape(label)}:** {md_escape(value)}"
         for label, value in doc.metadata_rows(document)
@@ -183,9 +195,6 @@ def to_markdown(document: dict[str, Any]) -> str:
             out += _md_question(question)
     out += _md_section("Sign-offs", doc.SIGNOFF_COLUMNS, doc.signoff_rows(document))
     out += _md_section("Referrals", doc.REFERRAL_COLUMNS, doc.referral_rows(document))
-    problems = doc.problem_lines(document)
-    if problems:
-        out += ["## Problems", "", *(f"- {md_escape(p)}" for p in problems), ""]
     if document["sources"]:
         out += ["## Source", ""]
         out += [line for s in document["sources"] for line in (md_escape(s["text"]), "")]
@@ -238,6 +247,9 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; 
 dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
 .question { break-inside: avoid-page; page-break-inside: avoid; }
 .source, footer { font-size: .9em; color: #333; }
+.not-complete { border: 3px solid #8a1c00; padding: .4em 1em; margin: 0 0 1.2em; }
+.not-complete > p { font: bold 1.3em system-ui, sans-serif; color: #8a1c00; margin: .2em 0; }
+.not-complete ul { margin: .3em 0; }
 @page { size: A4; margin: 18mm 16mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
@@ -308,6 +320,7 @@ def to_html(document: dict[str, Any]) -> str:
         f"<style>\n{CSS}\n</style>",
         "</head>",
         "<body>",
+        *_html_banner(document),
         f"<header>\n<h1>{_h(title)}</h1>",
         '<dl class="meta">',
         *(f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in doc.metadata_rows(document)),
@@ -324,10 +337,6 @@ def to_html(document: dict[str, Any]) -> str:
     ):
         if rows:
             out.append(f"<section>\n<h2>{heading}</h2>\n{_html_table([columns], rows)}</section>")
-    problems = doc.problem_lines(document)
-    if problems:
-        items = "".join(f"<li>{_h(p)}</li>" for p in problems)
-        out.append(f"<section>\n<h2>Problems</h2>\n<ul>{items}</ul>\n</section>")
     if document["sources"]:
         out.append("<section>\n<h2>Source</h2>")
         out += [
@@ -341,6 +350,19 @@ def to_html(document: dict[str, Any]) -> str:
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _html_banner(document: dict[str, Any]) -> list[str]:
+    """At the very top of an incomplete review: the verdict and its problems."""
+    if not document.get("verdict"):
+        return []
+    items = "".join(f"<li>{_h(p)}</li>" for p in doc.problem_lines(document))
+    return [
+        '<div class="not-complete" role="alert">',
+        f"<p>{_h(document['verdict'])}</p>",
+        f"<ul>{items}</ul>",
+        "</div>",
+    ]
 
 
 def _html_question(question: dict[str, Any]) -> str:
