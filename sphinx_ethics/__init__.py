@@ -20,7 +20,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LATEX_PACKAGE = Path(__file__).parent / "texinputs" / "sphinxethics.sty"
 
 #: Bump when the shape of what is stored in the environment changes.
-ENV_VERSION = 6
+ENV_VERSION = 7
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
@@ -55,6 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_ethics.extension.builder import CheckBuilder
     from sphinx_ethics.extension.domain import EthicsDomain
     from sphinx_ethics.extension.expand import ExpandReviews, pending_review
+    from sphinx_ethics.extension.seen import JudgeSeenAnswers
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
 
     config.add_config_values(app)
@@ -71,6 +72,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("ethics-question", directives.QuestionRole())
     app.add_latex_package("sphinxethics")
     app.add_node(pending_review)
+    app.add_transform(JudgeSeenAnswers)
     app.add_post_transform(ExpandReviews)
     app.add_post_transform(AnchorTargets)
     app.add_post_transform(BlankWorksheetRules)
@@ -85,6 +87,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", builder.pages_without_blocks)
     app.connect("env-get-updated", checks.relink_pages)
     app.connect("env-get-updated", checks.pages_gone_overdue)
+    app.connect("env-before-read-docs", checks.note_pages_read)
     app.connect("write-started", checks.check_project)
     app.connect("missing-reference", directives.unresolved_question)
     app.connect("build-finished", checks.check_if_skipped)
