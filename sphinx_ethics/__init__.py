@@ -57,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_ethics.extension.expand import ExpandReviews, pending_review
     from sphinx_ethics.extension.seen import JudgeSeenAnswers
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
+    from sphinx_ethics.nodes.signoffs import NestedSignoffTables
 
     config.add_config_values(app)
     app.add_domain(EthicsDomain)
@@ -74,6 +75,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(pending_review)
     app.add_transform(JudgeSeenAnswers)
     app.add_post_transform(ExpandReviews)
+    app.add_post_transform(NestedSignoffTables)
     app.add_post_transform(AnchorTargets)
     app.add_post_transform(BlankWorksheetRules)
     summary.setup_summary(app)

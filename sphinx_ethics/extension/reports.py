@@ -217,11 +217,31 @@ def junit_tree(report: dict[str, Any]) -> ET.ElementTree:
         suite.set("skipped", "0")
         total += len(cases)
         failures += failed
+    failures += project_suite(root, report["problems"])
+    total += 1
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", "0")
     ET.indent(root)
     return ET.ElementTree(root)
+
+
+def project_suite(root: ET.Element, problems: list[dict[str, Any]]) -> int:
+    """A suite for the problems that belong to no review (orphan answers, markup,
+    configuration): one case, failing while there is any (SPEC §11)."""
+    suite = ET.SubElement(root, "testsuite", name="(project)", tests="1", errors="0", skipped="0")
+    suite.set("failures", str(int(bool(problems))))
+    case = ET.SubElement(
+        suite, "testcase", classname="ethics.project", name="no problems outside reviews"
+    )
+    if problems:
+        lines = [
+            f"{p['file']}:{p['line']}: [ethics.{p['subtype']}] {p['message']}" for p in problems
+        ]
+        message = f"{len(problems)} problem(s) outside any review"
+        element = ET.SubElement(case, "failure", message=message, type="problems")
+        element.text = xml_text("\n".join(lines))
+    return int(bool(problems))
 
 
 Case = tuple[str, int, "tuple[str, str] | None"]
