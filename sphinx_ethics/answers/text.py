@@ -39,6 +39,11 @@ INVISIBLE = (
     nodes.pending,
 )
 
+#: Nodes whose content depends on the builder or the configuration
+#: (``.. only::``, ``.. ifconfig::``): an answer that holds one is a markup slip.
+#: Known by name, so this layer needs no Sphinx.
+BUILDER_DEPENDENT = frozenset({"only", "ifconfig"})
+
 
 def blocks(content: Iterable[nodes.Node]) -> list[Block]:
     """The blocks of an answer's content, in order."""
@@ -49,8 +54,8 @@ def blocks(content: Iterable[nodes.Node]) -> list[Block]:
 
 
 def _block(node: nodes.Node) -> list[Block]:  # noqa: C901 - one branch per node kind
-    if isinstance(node, INVISIBLE):
-        return []
+    if isinstance(node, INVISIBLE) or type(node).__name__ in BUILDER_DEPENDENT:
+        return []  # not seen, or seen in some builds only (a markup problem)
     if isinstance(node, nodes.paragraph | nodes.rubric | nodes.title):
         return _paragraph(spans(node))
     if isinstance(node, nodes.Text):
@@ -235,11 +240,6 @@ def plain_text(answer: list[Block]) -> str:
 # --------------------------------------------------------------------------
 # The seen text: what an answer is judged by (SPEC §11)
 # --------------------------------------------------------------------------
-
-#: Nodes whose content depends on the builder or the configuration
-#: (``.. only::``, ``.. ifconfig::``): an answer that holds one is a markup slip.
-#: Known by name, so this layer needs no Sphinx.
-BUILDER_DEPENDENT = frozenset({"only", "ifconfig"})
 
 
 def builder_dependent(content: Iterable[nodes.Node]) -> str:

@@ -66,7 +66,10 @@ class JudgeSeenAnswers(SphinxTransform):
                 continue
             question_id, kept = child[SLOT], dict(child.get(GIVEN) or {})
             content: list[nodes.Node] = list(child.children)
-            found = blocks[question_id] = answer_text.blocks(content)
+            found = answer_text.blocks(content)
+            words = answer_text.words(found)
+            # Nothing to see (a zero-width space): nothing to export either.
+            found = blocks[question_id] = found if words else []
             markup = kept.get("markup", "")
             directive = answer_text.builder_dependent(content)
             if directive and not markup:
@@ -83,7 +86,7 @@ class JudgeSeenAnswers(SphinxTransform):
                 kept.get("file", ""),
                 markup,
                 kept.get("choice", ""),
-                words=answer_text.words(found),
+                words=words,
             )
         return given, blocks
 
