@@ -251,6 +251,7 @@ Review
         ("notes.md", ORPHAN_MD, "orphan-answer"),
         ("review.rst", ONLY_ANSWER, "markup"),
     ],
+    ids=["orphan-rst", "orphan-md", "only-in-answer-rst"],
 )
 def test_reading_problems_fail_every_build(
     tmp_path: Path, page: str, text: str, subtype: str

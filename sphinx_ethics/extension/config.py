@@ -70,9 +70,9 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         (list, tuple),
         "Literal strings; an answer whose seen text equals one counts as unanswered "
         "(case, surrounding whitespace and a trailing ``.`` ``!`` ``:`` or ``…`` are "
-        "ignored, so ``TBD.`` and ``tbc`` match), and so does one followed by `` - ``, "
-        "``:``, ``,`` or ``(`` and more words (``TBC - awaiting finance``; but ``To do "
-        "this we…`` and ``None yet identified`` are answers). Text with no letter or "
+        "ignored, so ``TBD.`` and ``tbc`` match), and so does one followed by a dash "
+        "between spaces, a colon, a comma or a bracket and more words (``TBC - awaiting "
+        "finance``; but ``To do this we…`` and ``None yet identified`` are answers). Text with no letter or "
         "digit, and ``Not applicable`` as a whole answer, are never answers, whatever "
         "the list. A placeholder that means not applicable (``N/A``, ``Not applicable``) "
         "is reported with a hint to use ``:status: not-applicable``. The same rules "
