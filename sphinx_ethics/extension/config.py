@@ -77,7 +77,7 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "the list. A placeholder that means not applicable (``N/A``, ``Not applicable``) "
         "is reported with a hint to use ``:status: not-applicable``. The same rules "
         "judge not-applicable reasons, the fields of ``ethics_review_fields`` and "
-        "sign-offs' ``:by:`` and comments.",
+        "the ``:by:`` and comment of each sign-off.",
     ),
     ConfigValue(
         "ethics_report",
