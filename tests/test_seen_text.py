@@ -322,9 +322,11 @@ def test_page_shows_the_placeholder_as_not_answered(seen: dict) -> None:
     page = soup(seen["html"] / "seen.html")
     block = page.find(id="seen-plan-2a")
     assert block is not None
-    text = norm(block.get_text())
-    assert "TBD" in text
-    assert "Answer" not in text.split("TBD")[0].split()[-1:]  # not labelled answered
+    assert "ethics-slot-placeholder" in block["class"]
+    assert norm(block.select_one(".ethics-badge").get_text()) == "Not yet answered"
+    assert norm(block.select_one(".ethics-answer").get_text()) == "TBD"  # the seen text
+    for empty in ("seen-plan-1", "seen-plan-2b"):  # a zero-width space, a no-break space
+        assert "ethics-slot-unanswered" in page.find(id=empty)["class"]
     progress = norm(page.select_one(".ethics-progress").get_text())
     assert progress.startswith("1 of 11 required questions answered")
 
