@@ -73,11 +73,11 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "ignored, so ``TBD.`` and ``tbc`` match), and so does one followed by a dash "
         "between spaces, a colon, a comma or a bracket and more words (``TBC - awaiting "
         "finance``; but ``To do this we…`` and ``None yet identified`` are answers). "
-        "Text with no letter or digit, and ``Not applicable`` as a whole answer, are never answers, whatever "
-        "the list. A placeholder that means not applicable (``N/A``, ``Not applicable``) "
-        "is reported with a hint to use ``:status: not-applicable``. The same rules "
-        "judge not-applicable reasons, the fields of ``ethics_review_fields`` and "
-        "the ``:by:`` and comment of each sign-off.",
+        "Text with no letter or digit, and ``Not applicable`` as a whole answer, are "
+        "never answers, whatever the list. A placeholder that means not applicable "
+        "(``N/A``, ``Not applicable``) is reported with a hint to use ``:status: "
+        "not-applicable``. The same rules judge not-applicable reasons, the fields of "
+        "``ethics_review_fields`` and the ``:by:`` and comment of each sign-off.",
     ),
     ConfigValue(
         "ethics_report",
