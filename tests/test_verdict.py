@@ -346,14 +346,26 @@ def test_review_in_a_table_makes_a_pdf(tmp_path: Path, latexmk: None) -> None:
 # --------------------------------------------------------------------------
 
 
-def test_check_without_index_is_one_line(tmp_path: Path) -> None:
-    src = write_project(
-        tmp_path, {"other.rst": "Other\n=====\n"}, 'extensions = ["sphinx_ethics"]\n'
-    )
+@pytest.mark.parametrize(
+    ("pages", "conf", "words"),
+    [
+        ({"other.rst": "Other\n=====\n"}, 'extensions = ["sphinx_ethics"]\n', "index.rst"),
+        (
+            {"index.rst": "Home\n====\n"},
+            'extensions = ["sphinx_ethics", "no_such_extension"]\n',
+            "no_such_extension",
+        ),
+    ],
+    ids=["no-index", "missing-extension"],
+)
+def test_check_that_cannot_build_says_so_in_one_line(
+    tmp_path: Path, pages: dict[str, str], conf: str, words: str
+) -> None:
+    src = write_project(tmp_path, pages, conf)
     result = check(src)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("sphinx-ethics: error: Sphinx could not build")
-    assert "index.rst" in lines[0]
+    assert words in lines[0]
     assert "Versions" not in result.stderr and "sphinx-err-" not in result.stderr
