@@ -154,8 +154,9 @@ def placeholder_reason(text: str, placeholders: Iterable[str], what: str = "the 
 
     A placeholder is text with no letter or digit ("...", "?"), or the whole
     text equal to a pattern (ignoring case, spacing, trailing ``.!:…``), or
-    a pattern followed by `` - ``, ``:``, ``,`` or ``(`` and more text: the
-    words after it say why the answer is missing, not what it is.
+    a pattern followed by a spaced dash, a colon, a comma or an opening
+    bracket and more text ("TBC - awaiting finance"): the words after it say
+    why the answer is missing, not what it is.
     """
     shown = visible(text)
     if not shown:
