@@ -52,8 +52,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_ethics.extension.builder import CheckBuilder
     from sphinx_ethics.extension.domain import EthicsDomain, QuestionRole, unresolved_question
     from sphinx_ethics.extension.expand import ExpandReviews, pending_review
+    from sphinx_ethics.extension.page_checks import JudgeSeenAnswers
     from sphinx_ethics.nodes.i18n import GuideLanguage, add_catalog
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
+    from sphinx_ethics.nodes.signoffs import NestedSignoffTables
 
     add_catalog(app)
     config.add_config_values(app)
@@ -70,7 +72,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("ethics-question", QuestionRole())
     app.add_latex_package("sphinxethics")
     app.add_node(pending_review)
+    app.add_transform(JudgeSeenAnswers)
     app.add_post_transform(ExpandReviews)
+    app.add_post_transform(NestedSignoffTables)
     app.add_post_transform(AnchorTargets)
     app.add_post_transform(BlankWorksheetRules)
     app.add_post_transform(GuideLanguage)
@@ -85,6 +89,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", builder.pages_without_blocks)
     app.connect("env-get-updated", checks.relink_pages)
     app.connect("env-get-updated", checks.pages_gone_overdue)
+    app.connect("env-before-read-docs", checks.note_pages_read)
     app.connect("write-started", checks.check_project)
     app.connect("missing-reference", unresolved_question, priority=900)
     app.connect("build-finished", checks.check_if_skipped)

@@ -53,8 +53,10 @@ Subtype = Literal[
 #: ["ethics.<subtype>"]`` silences one; the reference docs list this table.
 SUBTYPES: dict[Subtype, str] = {
     "unanswered": "A required slot has no answer, an empty one, a draft, or only a "
-    "placeholder (see ``ethics_placeholder_patterns``).",
-    "not-applicable": "An answer is marked ``:status: not-applicable`` but gives no reason.",
+    "placeholder (see ``ethics_placeholder_patterns``), judged by the text a reader sees: "
+    "after substitutions, without invisible characters.",
+    "not-applicable": "An answer is marked ``:status: not-applicable`` but gives no reason, "
+    "or only a placeholder (``TBC``, ``?``, ``...``).",
     "unknown-question": "An answer or ``:optional:`` names an id that is not in the "
     "review's checklists.",
     "unknown-checklist": "A review or checklist directive names an unknown checklist, "
@@ -79,17 +81,21 @@ SUBTYPES: dict[Subtype, str] = {
     "(the directive still counts), or could not be read at all.",
     "markup": "A markup slip that could hide an answer or a question: an option line "
     "inside an answer's text, answer text not indented under its directive, MyST "
-    "fences that close a review early, or colon fences without ``colon_fence``. The "
+    "fences that close a review early, colon fences without ``colon_fence``, or "
+    "``only`` / ``ifconfig`` inside an answer (what it shows depends on the builder). The "
     "slot is not counted as answered until it is fixed.",
     "signoff": "An ``ethics-signoff`` without ``:by:``, a valid ``:date:`` or ``:decision:`` "
     "(it is not counted); an ``approved`` review without an approving sign-off from each "
     "role of ``ethics_signoff_roles``, or whose role's latest sign-off requests changes; "
-    "a sign-off dated in the future or after the review's ``:review-by:``.",
-    "field": "A review lacks a field of ``ethics_review_fields`` (or leaves it empty).",
+    "a sign-off dated in the future, before the review's ``:date:`` or after its "
+    "``:review-by:``; a ``:by:`` or comment that is only a placeholder (``TBD``, ``?``).",
+    "field": "A review lacks a field of ``ethics_review_fields``, leaves it empty (or "
+    "invisible), or gives only a placeholder (``:registration: TBD``).",
     "screening": "A screening question's answer is not ``yes``, ``no`` or ``unsure`` "
-    "(or gives none): the slot is not answered.",
-    "referral": "A review is marked ``approved`` while a screening referral has no "
-    "recorded outcome (an ``ethics-signoff`` by the body referred to).",
+    "(or gives none), or it is marked not-applicable (screening questions always "
+    "apply): the slot is not answered.",
+    "referral": "A screening referral has no recorded outcome (an ``ethics-signoff`` by "
+    "the body referred to): the review is incomplete, whatever its ``:status:``.",
     "untrusted": "Text in an answers file that is not allowed there (see "
     ":doc:`/security`): a directive, a role or markup outside the allow-list, or a "
     "control character. It is shown as literal text (control characters as U+FFFD) "

@@ -18,25 +18,34 @@ referral" state them:
 - no sign-off is dated after today (``ethics_today``) or after the
   review's ``:review-by:``;
 - every field of ``ethics_review_fields`` has a value;
+- no sign-off is dated before the review's ``:date:``;
+- ``:by:``, a sign-off's comment and a field's value are not placeholders
+  (``TBD``, ``?``), judged as answers are;
 - a fired referral is open until a sign-off whose role is the body referred
-  to (any decision) records its outcome, and an ``approved`` review may not
-  have an open referral.
+  to (any decision) records its outcome, and a review with an open referral
+  is incomplete whatever its status (SPEC §11).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sphinx_ethics.answers.slots import (
     APPROVING,
+    NOT_APPLICABLE_HINT,
     SIGNOFF_DECISIONS,
+    GivenAnswer,
     ReferralRecord,
     ReviewRecord,
     SignoffRecord,
     SlotRecord,
+    classify_slots,
     parse_date,
+    placeholder_reason,
+    visible,
 )
 from sphinx_ethics.problems import Problem
 
@@ -49,13 +58,33 @@ def role_key(role: str) -> str:
     return " ".join(role.split()).casefold()
 
 
-def signoff_faults(role: str, by: str, date: str, decision: str) -> list[str]:
-    """What makes one sign-off unusable as written (read-time checks)."""
+def signoff_faults(
+    role: str,
+    by: str,
+    date: str,
+    decision: str,
+    comment: str = "",
+    placeholders: Sequence[str] = (),
+) -> list[str]:
+    """What makes one sign-off unusable as written (read-time checks).
+
+    ``:by:`` and the comment obey the answers' placeholder rules
+    (:func:`~sphinx_ethics.answers.slots.placeholder_reason`): ``:by: TBD``
+    names nobody, and a comment ``TBC`` states no conditions.
+    """
     faults = []
+    by, comment = visible(by), visible(comment)
     if not role:
         faults.append("ethics-signoff names no role (ethics-signoff:: Clinical lead)")
     if not by:
         faults.append(f"sign-off by {role or '?'!r} has no :by: (who signed)")
+    elif why := placeholder_reason(by, placeholders, ":by:"):
+        faults.append(f"sign-off by {role or '?'!r}: {why}, not the name of who signed")
+    if comment and (why := placeholder_reason(comment, placeholders, "its comment")):
+        faults.append(
+            f"sign-off by {role or '?'!r}: {why}; write the comment or conditions, or leave "
+            "the content out"
+        )
     if not date:
         faults.append(f"sign-off by {role or '?'!r} has no :date: (YYYY-MM-DD)")
     elif parse_date(date) is None:
@@ -109,12 +138,17 @@ def referrals(
     return tuple(found)
 
 
-def review_problems(review: ReviewRecord, when: dt.date, roles: Sequence[str]) -> list[Problem]:
+def review_problems(
+    review: ReviewRecord,
+    when: dt.date,
+    roles: Sequence[str],
+    placeholders: Sequence[str] = (),
+) -> list[Problem]:
     """Sign-off, field and referral problems of one review, judged today."""
     return (
         _missing_roles(review, roles)
         + _signoff_dates(review, when)
-        + _missing_fields(review)
+        + _missing_fields(review, placeholders)
         + _open_referrals(review)
     )
 
@@ -150,12 +184,17 @@ def _missing_roles(review: ReviewRecord, roles: Sequence[str]) -> list[Problem]:
 
 def _signoff_dates(review: ReviewRecord, when: dt.date) -> list[Problem]:
     review_by = parse_date(review.review_by) if review.review_by else None
+    started = parse_date(review.date) if review.date else None
     problems = []
     for signoff in review.signoffs:
         date = parse_date(signoff.date)
         if date is None:
             continue
-        if date > when:
+        if started is not None and date < started:
+            msg = f"sign-off by {signoff.role!r} is dated {signoff.date}, before the review's "
+            msg += f":date: {review.date}: a decision cannot come before the review"
+            problems.append(_problem(review, "signoff", msg, signoff.line))
+        elif date > when:
             msg = f"sign-off by {signoff.role!r} is dated {signoff.date}, in the future "
             msg += f"(today is {when})"
             problems.append(_problem(review, "signoff", msg, signoff.line))
@@ -166,24 +205,52 @@ def _signoff_dates(review: ReviewRecord, when: dt.date) -> list[Problem]:
     return problems
 
 
-def _missing_fields(review: ReviewRecord) -> list[Problem]:
+def _missing_fields(review: ReviewRecord, placeholders: Sequence[str]) -> list[Problem]:
     problems = []
     for name, label, value in review.fields:
-        if not value:
+        shown = visible(value)
+        if not shown:
             msg = f"review {review.name!r} has no :{name}: ({label}), which "
             msg += "ethics_review_fields requires"
+            problems.append(_problem(review, "field", msg))
+            continue
+        why = placeholder_reason(shown, placeholders, f":{name}:")
+        if why:
+            msg = f"review {review.name!r}: {why.removesuffix(NOT_APPLICABLE_HINT)}, not a "
+            msg += f"{label} (ethics_review_fields requires one)"
             problems.append(_problem(review, "field", msg))
     return problems
 
 
 def _open_referrals(review: ReviewRecord) -> list[Problem]:
-    if review.status != "approved":
-        return []
+    """An open referral leaves the review incomplete, whatever its status (SPEC §11)."""
     problems = []
     for referral in review.referrals:
         if referral.open:
-            msg = f"review {review.name!r} is marked approved but its referral to "
-            msg += f"{referral.to!r} ({referral.question} is {referral.answer}) has no "
-            msg += f"outcome: record it with 'ethics-signoff:: {referral.to}'"
+            marked = f"is marked {review.status} but " if review.status else ""
+            msg = f"review {review.name!r} {marked}has an open referral to "
+            msg += f"{referral.to!r} ({referral.question} is {referral.answer}): record its "
+            msg += f"outcome with 'ethics-signoff:: {referral.to}'"
             problems.append(_problem(review, "referral", msg))
     return problems
+
+
+def rejudge(
+    review: ReviewRecord,
+    questions: Sequence[Question],
+    given: Mapping[str, GivenAnswer],
+    placeholders: Sequence[str],
+) -> ReviewRecord:
+    """The review's slots classified again from ``given`` (the answers' seen text),
+    and the referrals those slots fire; everything else as recorded."""
+    slots = classify_slots(
+        questions,
+        given,
+        {s.id for s in review.slots if not s.required},
+        placeholders,
+        {s.id: s.anchor for s in review.slots},
+    )
+    by_id = {q.id: q for q in questions}
+    return dataclasses.replace(
+        review, slots=tuple(slots), referrals=referrals(slots, by_id, review.signoffs)
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -121,6 +122,21 @@ class ReviewRecord:
 
 #: Placeholders that mean "not applicable": the reason tells how to say so.
 NOT_APPLICABLE_WORDS = frozenset({"n/a", "na", "not applicable"})
+#: "Not applicable" as a whole answer is never an answer, whatever the patterns.
+ALWAYS_PLACEHOLDERS = ("Not applicable",)
+NOT_APPLICABLE_HINT = (
+    "; if the question does not apply, say why and mark the answer ':status: not-applicable'"
+)
+
+#: Characters that show nothing: zero-width spaces and joiners, soft hyphens,
+#: byte-order marks (Unicode "format" characters), and blank fillers.
+_BLANK_FILLERS = {"\u115f", "\u1160", "\u2800", "\u3164", "\uffa0"}
+
+
+def visible(text: str) -> str:
+    """``text`` without characters a reader cannot see, white space made one space."""
+    shown = "".join(c for c in text if unicodedata.category(c) != "Cf" and c not in _BLANK_FILLERS)
+    return " ".join(shown.split())
 
 
 def placeholder_key(text: str) -> str:
@@ -128,28 +144,63 @@ def placeholder_key(text: str) -> str:
     return " ".join(text.split()).casefold().rstrip(".!:…").strip()
 
 
+#: What may follow a placeholder and still leave it a placeholder ("TBC - awaiting
+#: finance", "TBD: ask the board", "TBC, see minutes", "TBA (next meeting)").
+_AFTER_PLACEHOLDER = re.compile(r"\s+[-\u2013\u2014]\s+\S|\s*[:,(]\s*\S")
+
+
+def placeholder_reason(text: str, placeholders: Iterable[str], what: str = "the answer") -> str:
+    """Why ``text`` is only a placeholder ("" when it is not), for a warning.
+
+    A placeholder is text with no letter or digit ("...", "?"), or the whole
+    text equal to a pattern (ignoring case, spacing, trailing ``.!:…``), or
+    a pattern followed by a spaced dash, a colon, a comma or an opening
+    bracket and more text ("TBC - awaiting finance"): the words after it say
+    why the answer is missing, not what it is.
+    """
+    shown = visible(text)
+    if not shown:
+        return ""
+    if not any(char.isalnum() for char in shown):  # "...", "?", "-", "—"
+        return f"{what} {shown!r} has no words"
+    key = placeholder_key(shown)
+    matched = ""
+    for pattern in (*placeholders, *ALWAYS_PLACEHOLDERS):
+        pkey = placeholder_key(pattern)
+        if not pkey:
+            continue
+        if key == pkey or (key.startswith(pkey) and _AFTER_PLACEHOLDER.match(key, len(pkey))):
+            matched = pkey
+            break
+    if not matched:
+        return ""
+    reason = f"{what} is only the placeholder {shown!r}"
+    return reason + NOT_APPLICABLE_HINT if matched in NOT_APPLICABLE_WORDS else reason
+
+
 def classify_answer(text: str, status: str, placeholders: Iterable[str]) -> tuple[str, str]:
-    """The slot state an answer gives, and why it is not answered (if it is not)."""
-    stripped = " ".join(text.split())
+    """The slot state an answer gives, and why it is not answered (if it is not).
+
+    ``text`` is the seen text (see :mod:`sphinx_ethics.answers.text`); a
+    not-applicable reason obeys the same placeholder rules as an answer.
+    """
+    stripped = visible(text)
+    patterns = list(placeholders)
     if status == "not-applicable":
-        if stripped:
-            return "not-applicable", ""
-        return "unanswered", "marked not-applicable but gives no reason"
+        if not stripped:
+            return "unanswered", "marked not-applicable but gives no reason"
+        found = placeholder_reason(stripped, patterns, "its reason")
+        if found:
+            found = found.removesuffix(NOT_APPLICABLE_HINT)
+            return "placeholder", f"marked not-applicable but {found}; say why it does not apply"
+        return "not-applicable", ""
     if not stripped:
         return "unanswered", "the answer is empty"
     if status == "draft":
         return "draft", "the answer is still a draft"
-    if not any(char.isalnum() for char in stripped):  # "...", "?", "-", "—"
-        return "placeholder", f"the answer {stripped!r} has no words"
-    key = placeholder_key(stripped)
-    if key in {placeholder_key(p) for p in placeholders}:
-        reason = f"the answer is only the placeholder {stripped!r}"
-        if key in NOT_APPLICABLE_WORDS:
-            reason += (
-                "; if the question does not apply, say why and mark the answer "
-                "':status: not-applicable'"
-            )
-        return "placeholder", reason
+    found = placeholder_reason(stripped, patterns)
+    if found:
+        return "placeholder", found
     return "answered", ""
 
 
@@ -163,6 +214,13 @@ class GivenAnswer:
     file: str = ""  # an answers file; empty when the answer is in the page
     markup: str = ""  # a markup slip that makes the answer unreliable (not counted)
     choice: str = ""  # a screening answer given as ``:answer:`` (or ``answer:`` in a file)
+    #: The words a reader sees, without list marks or link addresses: what is
+    #: judged (None: judge ``text``).  ``text`` is what the report shows.
+    words: str | None = None
+
+    @property
+    def judged(self) -> str:
+        return self.text if self.words is None else self.words
 
 
 #: The start of the reason a screening slot is not answered; the project check
@@ -177,8 +235,8 @@ def screening_choice(answer: GivenAnswer) -> tuple[str, str]:
     one word is that word (``screening-1: yes`` in an answers file).
     """
     given = " ".join(answer.choice.split())
-    if not given and len(answer.text.split()) == 1:
-        given = answer.text.strip().rstrip(".!")
+    if not given and len(answer.judged.split()) == 1:
+        given = answer.judged.strip().rstrip(".!")
     choice = given.casefold()
     if choice in SCREENING_CHOICES:
         return choice, ""
@@ -204,8 +262,11 @@ def classify_slots(
         answer = answers.get(question.id)
         state, reason, choice = "unanswered", "", ""
         if answer is not None:
-            state, reason = classify_answer(answer.text, answer.status, patterns)
-            if question.screening and answer.status != "not-applicable" and state != "draft":
+            state, reason = classify_answer(answer.judged, answer.status, patterns)
+            if question.screening and answer.status == "not-applicable":
+                state = "unanswered"
+                reason = f"{SCREENING_REASON}; it cannot be marked not-applicable"
+            elif question.screening and state != "draft":
                 choice, why = screening_choice(answer)
                 state, reason = ("answered", "") if choice else ("unanswered", why)
             if answer.markup:

@@ -24,6 +24,8 @@ from typing import Any
 
 from docutils import nodes
 
+from sphinx_ethics.answers.slots import visible
+
 Block = dict[str, Any]
 Span = dict[str, str]
 
@@ -37,6 +39,11 @@ INVISIBLE = (
     nodes.pending,
 )
 
+#: Nodes whose content depends on the builder or the configuration
+#: (``.. only::``, ``.. ifconfig::``): an answer that holds one is a markup slip.
+#: Known by name, so this layer needs no Sphinx.
+BUILDER_DEPENDENT = frozenset({"only", "ifconfig"})
+
 
 def blocks(content: Iterable[nodes.Node]) -> list[Block]:
     """The blocks of an answer's content, in order."""
@@ -47,8 +54,8 @@ def blocks(content: Iterable[nodes.Node]) -> list[Block]:
 
 
 def _block(node: nodes.Node) -> list[Block]:  # noqa: C901 - one branch per node kind
-    if isinstance(node, INVISIBLE):
-        return []
+    if isinstance(node, INVISIBLE) or type(node).__name__ in BUILDER_DEPENDENT:
+        return []  # not seen, or seen in some builds only (a markup problem)
     if isinstance(node, nodes.paragraph | nodes.rubric | nodes.title):
         return _paragraph(spans(node))
     if isinstance(node, nodes.Text):
@@ -228,3 +235,63 @@ def _hang(mark: str, text: str) -> str:
 def plain_text(answer: list[Block]) -> str:
     """A whole answer as plain text, blocks separated by a blank line."""
     return "\n\n".join(t for t in (block_text(b) for b in answer) if t)
+
+
+# --------------------------------------------------------------------------
+# The seen text: what an answer is judged by (SPEC §11)
+# --------------------------------------------------------------------------
+
+
+def builder_dependent(content: Iterable[nodes.Node]) -> str:
+    """The directive (``only`` or ``ifconfig``) inside ``content`` whose output varies."""
+    for node in content:
+        if not isinstance(node, nodes.Element):
+            continue
+        for inner in node.findall(nodes.Element):
+            if type(inner).__name__ in BUILDER_DEPENDENT:
+                return type(inner).__name__
+    return ""
+
+
+def words(answer: list[Block]) -> str:
+    """Every word a reader sees, on one line: no list marks, no link addresses.
+
+    What the placeholder rules judge: a list whose one item is ``TBD`` is
+    still only ``TBD``.
+    """
+    found: list[str] = []
+    _words(answer, found)
+    return visible(" ".join(found))
+
+
+def _words(items: Iterable[Any], found: list[str]) -> None:
+    for block in items:
+        kind = block.get("type")
+        if kind == "paragraph":
+            found += [span["text"] for span in block["spans"]]
+        elif kind == "literal":
+            found.append(str(block["text"]))
+        elif kind == "table":
+            found += [cell for row in block["rows"] for cell in row]
+        elif kind == "quote":
+            _words(block["blocks"], found)
+        elif kind == "list":
+            for item in block["items"]:
+                _words(item, found)
+
+
+def seen_text(answer: list[Block]) -> str:
+    """The answer as plain text (:func:`plain_text`), with what cannot be seen removed.
+
+    Empty when the answer shows no word at all (a bare substitution
+    definition, a no-break space, a zero-width space).
+    """
+    if not words(answer):
+        return ""
+    lines = [_invisible_removed(line) for line in plain_text(answer).split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _invisible_removed(line: str) -> str:
+    shown = visible(line)
+    return " " * (len(line) - len(line.lstrip(" "))) + shown if shown else ""

@@ -224,12 +224,61 @@ def _build(
             *([] if verbose else ["-q"]),
             str(srcdir), str(out),
         ]  # fmt: skip
-        with contextlib.redirect_stdout(sys.stderr):  # -v: progress on stderr, as documented
+        failure = _QuietFailures(verbose)
+        # -v: progress on stderr, as documented
+        with failure, contextlib.redirect_stdout(sys.stderr):
             status = build_main(argv)
         wanted = [out / name for name in outputs]
         if status == 2 or not all(path.is_file() for path in wanted):
-            raise CommandError(f"Sphinx could not build {srcdir} (see the messages above)")
+            why = failure.message or "see the messages above"
+            raise CommandError(f"Sphinx could not build {srcdir}: {why}")
         return [json.loads(path.read_text("utf-8")) for path in wanted]
+
+
+class _QuietFailures:
+    """While Sphinx builds, catch its crash report and keep one line of it.
+
+    ``build_main`` prints a page of versions, messages and a traceback when
+    the build stops (no ``index.rst``, an extension that fails); ``check``
+    says what went wrong in one line instead (SPEC §4: never a traceback).
+    With ``--verbose`` Sphinx's own report is shown as well.  Sphinx 8.1
+    calls ``sphinx.cmd.build.handle_exception``, later ones
+    ``sphinx._cli.util.errors.handle_exception``: both are replaced.
+    """
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.message = ""
+        self._saved: list[tuple[Any, Any]] = []
+
+    def __enter__(self) -> _QuietFailures:
+        import importlib
+
+        for name in ("sphinx.cmd.build", "sphinx._cli.util.errors"):
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            original = getattr(module, "handle_exception", None)
+            if original is not None:
+                self._saved.append((module, original))
+                module.handle_exception = self._keeper(original)
+        return self
+
+    def _keeper(self, original: Any) -> Any:
+        def keep(*args: Any, **kwargs: Any) -> None:
+            error = next((a for a in args if isinstance(a, BaseException)), None)
+            text = " ".join(str(error).split()) or type(error).__name__
+            self.message = text if len(text) <= 300 else text[:297] + "..."
+            if self.verbose:
+                original(*args, **kwargs)
+
+        return keep
+
+    def __exit__(self, *exc: object) -> None:
+        for module, original in self._saved:
+            module.handle_exception = original
+        self._saved = []
 
 
 def _print_report(srcdir: Path, report: dict[str, Any]) -> None:

@@ -51,6 +51,16 @@ class Answer:
     def given(self) -> GivenAnswer:
         return GivenAnswer(self.text, self.status, self.line, self.file, self.markup, self.choice)
 
+    def kept(self) -> dict[str, str | int]:
+        """How it was given, kept on the page for the seen-text judgement (page_checks)."""
+        return {
+            "status": self.status,
+            "line": self.line,
+            "file": self.file,
+            "markup": self.markup,
+            "choice": self.choice,
+        }
+
 
 def _visible_text(node: Node) -> str:
     if isinstance(node, (nodes.system_message, nodes.comment)):

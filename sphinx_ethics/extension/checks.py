@@ -27,6 +27,7 @@ from sphinx_ethics.answers.slots import SCREENING_REASON, ReviewRecord, parse_da
 from sphinx_ethics.catalogue import did_you_mean, unknown_id
 from sphinx_ethics.extension.config import (
     config_problems,
+    placeholders,
     project_catalog,
     signoff_roles,
     today_setting,
@@ -37,6 +38,7 @@ from sphinx_ethics.problems import Problem, is_suppressed, log
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger("sphinx_ethics")
@@ -60,7 +62,7 @@ def review_problems(review: ReviewRecord, when: dt.date) -> list[Problem]:
             problems.append(Problem("screening", msg, line=line, **where))
             continue
         if slot.reason.startswith("marked not-applicable"):
-            msg = f"{slot.id}: marked not-applicable but gives no reason (review {review.name!r})"
+            msg = f"{slot.id}: {slot.reason} (review {review.name!r})"
             problems.append(Problem("not-applicable", msg, line=line, **where))
             continue
         reason = slot.reason or "no answer"
@@ -146,11 +148,29 @@ def project_problems(app: Sphinx, env: BuildEnvironment) -> list[Problem]:
     when = today(today_setting(app.config))
     problems = duplicate_names(reviews)
     roles = signoff_roles(app.config)
+    patterns = placeholders(app.config)
     for review in reviews:
         problems += review_problems(review, when)
-        problems += governance.review_problems(review, when, roles)
+        problems += governance.review_problems(review, when, roles, patterns)
     problems += link_problems(app, domain)
     return [p for p in problems if not is_suppressed(p.subtype, app.config)]
+
+
+#: Shown on the page by other means: each slot's state, the overdue note.
+SHOWN_ELSEWHERE = frozenset({"unanswered", "not-applicable", "screening", "overdue"})
+
+
+def shown_on_page(config: Config, review: ReviewRecord) -> list[Problem]:
+    """The review's own project problems its page lists (referrals, sign-offs, fields),
+    so the page says "Not complete" whenever the report and the gate do."""
+    when = today(today_setting(config))
+    found = review_problems(review, when)
+    found += governance.review_problems(review, when, signoff_roles(config), placeholders(config))
+    return [
+        p
+        for p in found
+        if p.subtype not in SHOWN_ELSEWHERE and not is_suppressed(p.subtype, config)
+    ]
 
 
 def all_problems(app: Sphinx) -> list[Problem]:
@@ -209,15 +229,33 @@ def relink_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 #: Builders whose project check already ran in this build.
 _checked: weakref.WeakSet[Builder] = weakref.WeakSet()
+#: The pages each build (its app) reads: their reading problems were just logged.
+_read: weakref.WeakKeyDictionary[Sphinx, set[str]] = weakref.WeakKeyDictionary()
+
+
+def note_pages_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: remember which pages this build reads."""
+    _read.setdefault(app, set()).update(docnames)
 
 
 def check_project(app: Sphinx, builder: Builder) -> None:
     """Log every project problem at ``write-started``, beside the reading ones.
 
+    A problem found while reading a page (an orphan answer, a markup slip)
+    is logged when the page is read; for the pages this build did not read
+    again, it is logged here from the domain, so every build lists it until
+    it is fixed and ``-W`` fails on the second build as on the first.
+
     Sphinx < 9 skips writing (and that event) when nothing changed;
     :func:`check_if_skipped` then runs it at the end.
     """
     _checked.add(builder)
+    read = _read.pop(app, set())
+    domain = EthicsDomain.get(builder.env)
+    for docname in sorted(domain.problems):
+        if docname not in read:
+            for problem in domain.problems[docname]:
+                log(problem)
     for problem in project_problems(app, builder.env):
         log(problem)
 
@@ -226,6 +264,7 @@ def check_if_skipped(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder not in _checked:
         check_project(app, app.builder)
     _checked.discard(app.builder)  # the next build (same process) checks afresh
+    _read.pop(app, None)
 
 
 def fail_on_problems(app: Sphinx, exception: Exception | None) -> None:

@@ -56,6 +56,11 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "N/A",
             "NA",
             "None yet",
+            "See above",
+            "As above",
+            "See below",
+            "xx",
+            "xxx",
             "?",
             "-",
             "...",
@@ -63,10 +68,16 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         ],
         "env",
         (list, tuple),
-        "Literal strings; an answer whose whole text equals one counts as unanswered "
+        "Literal strings; an answer whose seen text equals one counts as unanswered "
         "(case, surrounding whitespace and a trailing ``.`` ``!`` ``:`` or ``…`` are "
-        "ignored, so ``TBD.`` and ``tbc`` match). A placeholder that means not applicable "
-        "(``N/A``) is reported with a hint to use ``:status: not-applicable``.",
+        "ignored, so ``TBD.`` and ``tbc`` match), and so does one followed by a dash "
+        "between spaces, a colon, a comma or a bracket and more words (``TBC - awaiting "
+        "finance``; but ``To do this we…`` and ``None yet identified`` are answers). "
+        "Text with no letter or digit, and ``Not applicable`` as a whole answer, are "
+        "never answers, whatever the list. A placeholder that means not applicable "
+        "(``N/A``, ``Not applicable``) is reported with a hint to use ``:status: "
+        "not-applicable``. The same rules judge not-applicable reasons, the fields of "
+        "``ethics_review_fields`` and the ``:by:`` and comment of each sign-off.",
     ),
     ConfigValue(
         "ethics_report",

@@ -22,7 +22,7 @@ settings (``smartquotes``, ``smartquotes_action``, ``smartquotes_excludes``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from docutils import nodes
 from docutils.utils import smartquotes
@@ -32,6 +32,7 @@ from sphinx.util import logging
 
 from sphinx_ethics.answers.slots import ReviewRecord
 from sphinx_ethics.extension import signoff
+from sphinx_ethics.extension.checks import shown_on_page
 from sphinx_ethics.extension.config import project_catalog
 from sphinx_ethics.extension.domain import EthicsDomain
 from sphinx_ethics.nodes import rendering
@@ -40,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 #: Attributes marking what an answer container holds inside a pending review.
 SLOT, DUPLICATE, STRAY, NOTES = "ethics_slot", "ethics_duplicate", "ethics_stray", "ethics_notes"
+#: On an answer's container: how it was given (status, line, file, markup,
+#: choice), for :class:`sphinx_ethics.extension.page_checks.JudgeSeenAnswers`.
+GIVEN = "ethics_given"
 
 
 class pending_review(nodes.container):
@@ -61,6 +65,7 @@ def pending(
     strays: Sequence[tuple[str, Sequence[nodes.Node]]],
     notes: Sequence[nodes.Node],
     show_title: bool,
+    given: Mapping[str, Mapping[str, object]] | None = None,
 ) -> pending_review:
     """What the page keeps of a review until it is written."""
     node = pending_review(
@@ -72,7 +77,10 @@ def pending(
         show_title=show_title,
     )
     for question_id, content in answers.items():
-        node += nodes.container("", *content, classes=["ethics-answer"], **{SLOT: question_id})
+        kept = dict((given or {}).get(question_id, {}))
+        node += nodes.container(
+            "", *content, classes=["ethics-answer"], **{SLOT: question_id, GIVEN: kept}
+        )
     for question_id, content in duplicates:
         node += nodes.container("", *content, classes=["ethics-answer"], **{DUPLICATE: question_id})
     for question_id, content in strays:
@@ -135,7 +143,8 @@ class ExpandReviews(SphinxPostTransform):
                 p.message
                 for p in domain.problems.get(record.docname, [])
                 if p.review == record.name
-            ],
+            ]
+            + [p.message for p in shown_on_page(self.config, record)],
             show_title=node["show_title"],
         )
         box["classes"] = [*box["classes"], *(c for c in node["classes"] if c != "ethics-review")]

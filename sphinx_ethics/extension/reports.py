@@ -237,6 +237,8 @@ def junit_tree(report: dict[str, Any], repo_path: Callable[[str], str] = str) ->
         suite.set("skipped", "0")
         total += len(cases)
         failures += failed
+    failures += project_suite(root, report["problems"], repo_path)
+    total += 1
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", "0")
@@ -261,6 +263,28 @@ def _junit_attribution(
     if sources:
         ET.SubElement(properties, "property", name="attribution", value=xml_text(" ".join(sources)))
     return xml_text("\n".join([*sources, *added]))
+
+
+def project_suite(
+    root: ET.Element, problems: list[dict[str, Any]], repo_path: Callable[[str], str] = str
+) -> int:
+    """A suite for the problems that belong to no review (orphan answers, markup,
+    configuration): one case, failing while there is any (SPEC §11)."""
+    suite = ET.SubElement(root, "testsuite", name="(project)", tests="1", errors="0", skipped="0")
+    suite.set("failures", str(int(bool(problems))))
+    case = ET.SubElement(
+        suite, "testcase", classname="ethics.project", name="no problems outside reviews"
+    )
+    if problems:
+        lines = [
+            f"{repo_path(p['file']) if p['file'] else ''}:{p['line']}: "
+            f"[ethics.{p['subtype']}] {p['message']}"
+            for p in problems
+        ]
+        message = f"{len(problems)} problem(s) outside any review"
+        element = ET.SubElement(case, "failure", message=message, type="problems")
+        element.text = xml_text("\n".join(lines))
+    return int(bool(problems))
 
 
 Case = tuple[str, int, "tuple[str, str] | None"]

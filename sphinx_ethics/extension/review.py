@@ -31,7 +31,6 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from sphinx_ethics.answers import file as answers_file
-from sphinx_ethics.answers import text as answer_text
 from sphinx_ethics.answers.slots import (
     REVIEW_STATUSES,
     ReviewRecord,
@@ -235,11 +234,7 @@ class ReviewDirective(EthicsDirective):
             record, self.signoffs, self.field_values, known, self.config
         )
         domain = EthicsDomain.get(self.env)
-        domain.add_review(record)
-        if domain.keep_answer_blocks:
-            # The answers' structure (lists, links), for exports outside Sphinx.
-            found = {qid: answer_text.blocks(a.content) for qid, a in sorted_answers.by_id.items()}
-            domain.add_answers(self.env.docname, name, found)
+        domain.add_review(record)  # judged again by its seen text: extension.page_checks
         for question_id in known:
             target = QuestionTarget(question_id, self.env.docname, self.anchors[question_id], False)
             domain.add_target(target)
@@ -365,6 +360,7 @@ class ReviewDirective(EthicsDirective):
             [(a.question_id, a.content) for a in answers.strays],
             notes,
             show_title=bool(self.option("title")) or not self.section_title,
+            given={qid: answer.kept() for qid, answer in answers.by_id.items()},
         )
         signoff.keep(box, self.signoffs)  # governance: shown when the page is written
         box["classes"] += self.options.get("class", [])

@@ -20,11 +20,17 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
 
+from sphinx_ethics.answers import text as answer_text
 from sphinx_ethics.answers.governance import latest_by_role, referrals, role_key, signoff_faults
-from sphinx_ethics.answers.slots import ReviewRecord, SignoffRecord
+from sphinx_ethics.answers.slots import ReviewRecord, SignoffRecord, visible
 from sphinx_ethics.catalogue import unknown_id
-from sphinx_ethics.extension.answer import STACK_KEY, Answer
-from sphinx_ethics.extension.config import project_catalog, review_fields, signoff_roles
+from sphinx_ethics.extension.answer import STACK_KEY
+from sphinx_ethics.extension.config import (
+    placeholders,
+    project_catalog,
+    review_fields,
+    signoff_roles,
+)
 from sphinx_ethics.extension.directives import BadOption, EthicsDirective, LenientOptions
 from sphinx_ethics.nodes.rendering import badge
 from sphinx_ethics.nodes.signoffs import (
@@ -65,11 +71,13 @@ class SignoffDirective(EthicsDirective):
         role = " ".join(self.arguments[0].split()) if self.arguments else ""
         by, date = self.value("by"), self.value("date")
         decision = self.value("decision").lower()
-        faults = signoff_faults(role, by, date, decision)
+        content = self.parse_content_to_nodes()
+        blocks = answer_text.blocks(content)
+        comment = answer_text.seen_text(blocks)
+        words = answer_text.words(blocks)
+        faults = signoff_faults(role, by, date, decision, words, placeholders(self.config))
         for fault in faults:
             self.problem("signoff", fault, review=review)
-        content = self.parse_content_to_nodes()
-        comment = Answer("", "answered", self.lineno, content).text.strip()
         record = SignoffRecord(role, by, date, decision, comment, line=self.lineno)
         signoff = Signoff(record, content, counts=not faults)
         if stack and not stack[-1].ignored:
@@ -84,7 +92,7 @@ class SignoffDirective(EthicsDirective):
 
     def value(self, name: str) -> str:
         value = self.options.get(name, "")
-        return " ".join(value.split()) if isinstance(value, str) else ""
+        return visible(value) if isinstance(value, str) else ""
 
 
 # --------------------------------------------------------------------------
@@ -99,7 +107,7 @@ def take_fields(options: dict[str, Any], config: Config) -> dict[str, str]:
         value = options.pop(name, None)
         if isinstance(value, BadOption):
             value = value.value
-        values[name] = " ".join(value.split()) if isinstance(value, str) else ""
+        values[name] = visible(value) if isinstance(value, str) else ""
     return values
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_ethics.answers.governance import role_key
 from sphinx_ethics.answers.slots import ReferralRecord, SignoffRecord
@@ -148,3 +149,51 @@ def referral_box(items: Sequence[ReferralRecord]) -> nodes.container:
 def blank_signoffs(roles: Sequence[str]) -> list[nodes.Node]:
     """For a printed worksheet: the configured roles, to sign by hand."""
     return [signoff_panel([], roles, by_hand=True)] if roles else []
+
+
+class NestedSignoffTables(SphinxPostTransform):
+    """A sign-off table inside another table becomes a list, in every builder.
+
+    A review (or a worksheet) may sit in a table cell; the text, man and
+    LaTeX writers cannot write a table inside a table (text raises
+    "Nested tables are not supported"), so there the sign-offs are listed
+    one per line instead: role, name, date, decision, then the comment.
+    """
+
+    default_priority = 860  # after the reviews are built (ExpandReviews, 850)
+
+    def run(self, **kwargs: object) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            if "ethics-signoff-table" not in table["classes"]:
+                continue
+            if any(isinstance(a, nodes.table) for a in _ancestors(table)):
+                table.replace_self(signoff_list(table))
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
+def signoff_list(table: nodes.table) -> nodes.bullet_list:
+    """The rows of a sign-off table as list items: "Role: name, date, decision", comment."""
+    listing = nodes.bullet_list(classes=["ethics-signoff-list"])
+    for body in table.findall(nodes.tbody):
+        for row in body.children:
+            cells = [entry.children for entry in row.children]
+            texts = [" ".join(nodes.Element("", *c).astext().split()) for c in cells[:4]]
+            para = nodes.paragraph()
+            para += nodes.strong(text=texts[0])
+            details = ", ".join(t for t in texts[1:] if t)
+            if details:
+                para += nodes.Text(f": {details}")
+            item = nodes.list_item("", para)
+            for comment in cells[4:]:
+                for node in comment:
+                    if node.astext().strip():
+                        item += node.deepcopy()
+            listing += item
+    return listing
