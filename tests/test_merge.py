@@ -491,7 +491,7 @@ def test_a_different_format_is_a_conflict_and_a_bad_one_is_refused(tmp_path: Pat
     incoming.write_text("plan-2a:\n  format: html\n  text: x\n", "utf-8")
     result = run("merge", incoming, "--into", target)
     assert result.returncode == 2
-    assert "format 'html' is not one of: text, markup" in one_error_line(result)
+    assert "plan-2a: unknown format 'html'; use 'text'" in one_error_line(result)
     assert target.read_text("utf-8") == ours
 
 
