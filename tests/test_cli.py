@@ -673,7 +673,7 @@ def test_check_unanswered_exit_1_with_json(tmp_path: Path) -> None:
     result = run("check", docs, "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["schema_version"] == 2 and report["complete"] is False
+    assert report["schema_version"] == 3 and report["complete"] is False
     (review,) = report["reviews"]
     assert (review["required"], review["answered"], review["complete"]) == (3, 0, False)
     assert unanswered(review) == ["collaboration-1", "co-production-1", "co-production-2"]
@@ -681,8 +681,10 @@ def test_check_unanswered_exit_1_with_json(tmp_path: Path) -> None:
     assert all(p["file"] == "review.rst" and p["line"] > 0 for p in review["problems"])
 
 
-def test_check_json_is_the_build_report(tmp_path: Path) -> None:
-    """One report model: check --json prints what sphinx-build writes, key by key."""
+def test_check_json_is_the_build_report(tmp_path: Path, monkeypatch) -> None:
+    """One report model: check --json prints what sphinx-build writes, key by key
+    (the review's ``uri`` only where the builder has URIs)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     docs = project(tmp_path)
     assert run("new", "collaboration", "co-production", "-o", docs / "review.rst").returncode == 0
     checked = json.loads(run("check", docs, "--json").stdout)
@@ -690,6 +692,11 @@ def test_check_json_is_the_build_report(tmp_path: Path) -> None:
     assert sphinx_build("-q", "-b", "html", docs, out).returncode == 0
     built = json.loads((out / "ethics-report.json").read_text("utf-8"))
     assert checked.keys() == built.keys()
+    assert checked["generated_at"] == built["generated_at"] == "2026-09-21T14:13:20Z"
+    assert [r["uri"] for r in checked["reviews"]] == [None]
+    assert [r["uri"] for r in built["reviews"]] == ["review.html#review-collaboration-co-production-2"]
+    for review in checked["reviews"] + built["reviews"]:
+        del review["uri"]
     for key in built:
         assert checked[key] == built[key], key
     schema = json.loads(

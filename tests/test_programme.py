@@ -250,7 +250,7 @@ def test_json_report_matches_schema_and_counts(built):
         resources.files("sphinx_ethics.schemas").joinpath("report.schema.json").read_text()
     )
     jsonschema.validate(report, json.loads(schema_text))
-    assert report["schema_version"] == 2
+    assert report["schema_version"] == 3
     assert report["complete"] is False
     assert [c["id"] for c in report["checklists"]] == [
         "plan",

@@ -84,6 +84,15 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "per review, one testcase per required slot, unanswered = failure.",
     ),
     ConfigValue(
+        "ethics_source_url",
+        None,
+        "",
+        (str, type(None)),
+        "The address of the project's published site (``https://...``), written into "
+        "``ethics-report.json`` as ``project.source_url`` so a programme page can link "
+        "to it; when unset, ``html_baseurl`` is used, if set.",
+    ),
+    ConfigValue(
         "ethics_today",
         None,
         "html",
