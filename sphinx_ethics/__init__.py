@@ -52,6 +52,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_ethics.extension.builder import CheckBuilder
     from sphinx_ethics.extension.domain import EthicsDomain, QuestionRole, unresolved_question
     from sphinx_ethics.extension.expand import ExpandReviews, pending_review
+    from sphinx_ethics.extension.programme import directive as programme
+    from sphinx_ethics.extension.programme import site
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
 
     config.add_config_values(app)
@@ -72,6 +74,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(AnchorTargets)
     app.add_post_transform(BlankWorksheetRules)
     summary.setup_summary(app)
+    programme.setup_programme(app)
 
     app.connect("config-inited", config.resolve_checklists)
     app.connect("config-inited", config.check_config)
@@ -86,6 +89,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("missing-reference", unresolved_question, priority=900)
     app.connect("build-finished", checks.check_if_skipped)
     app.connect("build-finished", reports.write_reports)
+    app.connect("build-finished", site.write_calendar)
     app.connect("build-finished", checks.fail_on_problems)
     return {
         "version": __version__,

@@ -46,6 +46,8 @@ Subtype = Literal[
     "field",
     "screening",
     "referral",
+    "programme-source",
+    "programme-stale",
 ]
 
 #: Every warning subtype, with what it means. ``suppress_warnings =
@@ -89,6 +91,12 @@ SUBTYPES: dict[Subtype, str] = {
     "(or gives none): the slot is not answered.",
     "referral": "A review is marked ``approved`` while a screening referral has no "
     "recorded outcome (an ``ethics-signoff`` by the body referred to).",
+    "programme-source": "``ethics-programme`` cannot use a project's report: the snapshot "
+    "folder or its index is missing, a project's last fetch failed (the data is ``cached``, "
+    "``missing`` or ``invalid``, with the fetch's error), or a report has a newer "
+    "``schema_version`` than this version reads (its core fields are shown).",
+    "programme-stale": "A project's report in ``ethics-programme`` is older than its "
+    "``max_age_days`` on the build's date (``ethics_today``): the row may no longer be true.",
 }
 assert set(SUBTYPES) == set(get_args(Subtype)), "SUBTYPES and Subtype must agree"
 

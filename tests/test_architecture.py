@@ -115,8 +115,9 @@ MAY_IMPORT = {
     "pages": {"answers", "catalogue", "shared"},
     "outputs": {"answers", "catalogue", "shared"},
     "nodes": {"answers", "catalogue", "shared"},
-    "extension": {"nodes", "answers", "catalogue", "shared"},
-    "cli": {"extension", "outputs", "pages", "answers", "catalogue", "shared"},
+    "programme": {"shared"},  # programme data: TOML, fetching, snapshots (no Sphinx)
+    "extension": {"nodes", "programme", "answers", "catalogue", "shared"},
+    "cli": {"extension", "outputs", "pages", "programme", "answers", "catalogue", "shared"},
     "package": {"extension", "nodes", "shared"},  # setup() wires in the extension
     "__main__": {"cli"},
 }

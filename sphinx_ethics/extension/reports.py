@@ -28,7 +28,7 @@ from sphinx_ethics.extension.config import (
     today_setting,
 )
 from sphinx_ethics.extension.domain import EthicsDomain
-from sphinx_ethics.extension.provenance import header, review_uri
+from sphinx_ethics.extension.programme.site import header, review_uri
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -60,7 +60,11 @@ class ReportContext:
 
     def uri(self, review: ReviewRecord) -> str | None:
         """Schema 3: the review's address relative to the site root (None without URIs)."""
-        return None if self.builder is None else review_uri(self.builder, review.docname, review.anchor)
+        return (
+            None
+            if self.builder is None
+            else review_uri(self.builder, review.docname, review.anchor)
+        )
 
     def question(self, question_id: str) -> tuple[str, str]:
         """Number and text of a question (the catalogue keeps them, not the records)."""

@@ -12,15 +12,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from sphinx.errors import NoUri
-
-from sphinx_ethics.version import __version__
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.builders import Builder
+from typing import Any
 
 #: CI variables that hold the commit being built: GitHub, GitLab, Azure Pipelines.
 COMMIT_VARIABLES = ("GITHUB_SHA", "CI_COMMIT_SHA", "BUILD_SOURCEVERSION")
@@ -70,33 +62,3 @@ def source_url(config: Any) -> str | None:
         if isinstance(value, str) and value.strip().lower().startswith(("https://", "http://")):
             return value.strip()
     return None
-
-
-def header(app: Sphinx, when: dt.date) -> dict[str, Any]:
-    """The schema-3 fields that describe the build rather than the reviews."""
-    project = app.config.project
-    return {
-        "generated_at": generated_at(),
-        "today": when.isoformat(),
-        "generator": {"name": "sphinx-ethics", "version": __version__},
-        "project": {
-            "name": project if isinstance(project, str) else "",
-            "source_url": source_url(app.config),
-            "commit": commit(Path(app.srcdir)),
-        },
-    }
-
-
-#: Builders whose pages are files under one site root, addressed by URI.
-SITE_BUILDERS = frozenset({"html", "dirhtml", "epub"})
-
-
-def review_uri(builder: Builder, docname: str, anchor: str) -> str | None:
-    """The review's address relative to the site root, or None (no URIs: latex, check)."""
-    if builder.name not in SITE_BUILDERS:
-        return None
-    try:
-        uri = builder.get_target_uri(docname)
-    except NoUri:
-        return None
-    return f"{uri}#{anchor}" if anchor else uri
