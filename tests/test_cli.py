@@ -694,7 +694,9 @@ def test_check_json_is_the_build_report(tmp_path: Path, monkeypatch) -> None:
     assert checked.keys() == built.keys()
     assert checked["generated_at"] == built["generated_at"] == "2026-09-21T14:13:20Z"
     assert [r["uri"] for r in checked["reviews"]] == [None]
-    assert [r["uri"] for r in built["reviews"]] == ["review.html#review-collaboration-co-production-2"]
+    assert [r["uri"] for r in built["reviews"]] == [
+        "review.html#review-collaboration-co-production-2"
+    ]
     for review in checked["reviews"] + built["reviews"]:
         del review["uri"]
     for key in built:

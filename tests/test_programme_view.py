@@ -107,7 +107,8 @@ def test_warnings_for_sources_and_stale_reports(built) -> None:
         "gone: report missing" in w and w.endswith("[ethics.programme-source]") for w in warnings
     ), warnings
     assert any(
-        "old: report is 97 days old" in w and w.endswith("[ethics.programme-stale]")
+        "old: report is 97 days old, more than its max_age_days (30)" in w
+        and w.endswith("[ethics.programme-stale]")
         for w in warnings
     ), warnings
 

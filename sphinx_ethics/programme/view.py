@@ -131,6 +131,7 @@ def row(project: dict[str, Any], when: dt.date) -> dict[str, Any]:
         "open_referrals": [to for r in reviews for to in r["open_referrals"]],
         "missing_signoffs": sorted({role for r in reviews for role in r["missing_signoffs"]}),
         "report_age_days": age,
+        "max_age_days": project["max_age_days"],
         "stale": stale,
         "data_state": "stale" if stale and project["state"] == "fresh" else project["state"],
         "review_links": [

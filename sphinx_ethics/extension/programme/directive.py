@@ -203,8 +203,9 @@ def resolve_programmes(app: Sphinx, doctree: nodes.document, docname: str) -> No
         for row in shown:
             if row["stale"]:
                 msg = (
-                    f"{row['key']}: report is {row['report_age_days']} days old "
-                    f"(more than its max_age_days)"
+                    f"{row['key']}: report is {row['report_age_days']} days old, more than "
+                    f"its max_age_days ({row['max_age_days']}): collect again, or ask the "
+                    "project to publish its report"
                 )
                 warn("programme-stale", msg, node)
         output = nodes.container(classes=node["classes"])
