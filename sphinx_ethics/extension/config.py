@@ -88,7 +88,7 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         None,
         "",
         (str, type(None)),
-        "The address of the project's published site (``https://...``), written into "
+        "The address of the published site (``https://...``), written into "
         "``ethics-report.json`` as ``project.source_url`` so a programme page can link "
         "to it; when unset, ``html_baseurl`` is used, if set.",
     ),
