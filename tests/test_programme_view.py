@@ -253,3 +253,31 @@ def test_programme_totals_are_the_sum_of_the_projects(projects) -> None:
     )
     assert total["complete_in_date"] + total["overdue"] <= total["projects"]
     assert view.headline(total).startswith(f"{total['complete_in_date']} of {total['projects']} ")
+
+
+def test_overdue_and_stale_are_judged_on_the_builds_date(built, tmp_path: Path) -> None:
+    src, _out, _ = built
+    out = tmp_path / "earlier"
+    result = build_html(src, out, "-D", "ethics_today=2026-09-20")
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
+    headline = page.select_one(".ethics-programme-headline").get_text()
+    assert "; 0 overdue;" in headline and "0 reports stale" in headline
+    assert not [w for w in warning_lines(result.stderr) if "programme-stale" in w]
+
+
+def test_myst_page(tmp_path: Path) -> None:
+    src = snapshots(tmp_path)
+    (src / "conf.py").write_text(
+        CONF.replace('["sphinx_ethics"]', '["myst_parser", "sphinx_ethics"]')
+    )
+    (src / "index.rst").unlink()
+    (src / "index.md").write_text(
+        "# Programme\n\n```{ethics-programme} /snapshots\n:status: overdue\n```\n"
+    )
+    result = build_html(src, tmp_path / "html")
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup((tmp_path / "html" / "index.html").read_text("utf-8"), "html.parser")
+    rows = page.select("table.ethics-programme-table tbody tr")
+    assert [r.find("td").get_text(" ", strip=True).split(" ")[0] for r in rows] == ["Sepsis"]
+    assert page.select_one(".ethics-programme-headline").get_text().startswith("0 of 1 project ")
