@@ -41,7 +41,7 @@ def svg(points: list[dict[str, Any]], title: str = "Projects over time") -> str:
     desc = "; ".join(_describe(p) for p in points) or "No snapshots yet."
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ethics-programme-chart" '
-        f'role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'aria-labelledby="ethics-chart-title ethics-chart-desc">',
         f'<title id="ethics-chart-title">{escape(title)}</title>',
         f'<desc id="ethics-chart-desc">{escape(desc)}</desc>',

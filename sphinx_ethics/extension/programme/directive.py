@@ -126,8 +126,11 @@ def project_cells(row: dict[str, Any]) -> list[nodes.Node]:
             reviews += nodes.Text(", ")
         reviews += _link(name, url)
     cell = nodes.container("", title, *([reviews] if len(reviews) else []))
-    progress = f"{row['answered']} / {row['required']}"
-    progress += f" ({row['reviews_complete']} of {row['reviews']} reviews complete)"
+    if row["status"] == "no data":
+        progress = "no data"
+    else:
+        progress = f"{row['answered']} / {row['required']}; "
+        progress += f"{row['reviews_complete']} of {row['reviews']} reviews complete"
     age = row["report_age_days"]
     return [
         cell,
@@ -142,10 +145,15 @@ def project_cells(row: dict[str, Any]) -> list[nodes.Node]:
 
 
 def table(
-    headings: list[tuple[str, int]], body: list[list[nodes.Node]], classes: list[str]
+    headings: list[tuple[str, int]],
+    body: list[list[nodes.Node]],
+    classes: list[str],
+    title: str = "",
 ) -> nodes.table:
-    """A standard docutils table (every builder, LaTeX included)."""
+    """A standard docutils table (every builder, LaTeX included), with a caption."""
     node = nodes.table(classes=[*classes, "colwidths-given"])
+    if title:
+        node += nodes.title(text=title)
     group = nodes.tgroup(cols=len(headings))
     node += group
     group += [nodes.colspec(colwidth=width) for _heading, width in headings]
@@ -187,7 +195,7 @@ def history(points: list[dict[str, Any]], html: bool) -> list[nodes.Node]:
         ("Complete and in date", 12),
         ("Overdue", 8),
     ]
-    out.append(table(headings, rows, ["ethics-programme-history"]))
+    out.append(table(headings, rows, ["ethics-programme-history"], "Projects over time"))
     return out
 
 
@@ -212,9 +220,8 @@ def resolve_programmes(app: Sphinx, doctree: nodes.document, docname: str) -> No
         output += _text(view.headline(view.totals(shown)), ["ethics-programme-headline"])
         output += history(view.chart_points(data), html)
         if shown:
-            output += table(
-                list(HEADINGS), [project_cells(r) for r in shown], ["ethics-programme-table"]
-            )
+            cells = [project_cells(r) for r in shown]
+            output += table(list(HEADINGS), cells, ["ethics-programme-table"], "Projects")
         else:
             output += _text("No projects match.")
         downloads = write_files(app, docname, shown, data, when)
