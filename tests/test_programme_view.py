@@ -103,6 +103,7 @@ def test_headline_rows_and_states(built) -> None:
 def test_warnings_for_sources_and_stale_reports(built) -> None:
     _src, _out, stderr = built
     warnings = warning_lines(stderr)
+    assert all("[ethics.programme-" in w for w in warnings), warnings  # nothing else
     assert any(
         "gone: report missing" in w and w.endswith("[ethics.programme-source]") for w in warnings
     ), warnings

@@ -227,7 +227,22 @@ def resolve_programmes(app: Sphinx, doctree: nodes.document, docname: str) -> No
         downloads = write_files(app, docname, shown, data, when)
         if downloads is not None:
             output += downloads
+        name_tables(output, doctree)
         node.replace_self(output)
+
+
+def name_tables(output: nodes.Element, doctree: nodes.document) -> None:
+    """A captioned table needs an id (Sphinx numbers it, and warns without one)."""
+    for found in list(output.findall(nodes.table)):
+        base = "ethics-programme-" + (
+            "history" if "ethics-programme-history" in found["classes"] else "projects"
+        )
+        ident, number = base, 1
+        while ident in doctree.ids:
+            number += 1
+            ident = f"{base}-{number}"
+        found["ids"].append(ident)
+        doctree.ids[ident] = found
 
 
 def _folder(app: Sphinx, docname: str) -> tuple[Path, bool]:
