@@ -47,6 +47,8 @@ Subtype = Literal[
     "screening",
     "referral",
     "untrusted",
+    "programme-source",
+    "programme-stale",
 ]
 
 #: Every warning subtype, with what it means. ``suppress_warnings =
@@ -101,6 +103,12 @@ SUBTYPES: dict[Subtype, str] = {
     "control character. It is shown as literal text (control characters as U+FFFD) "
     "and never runs; the build fails until it is removed, or the answer is moved "
     "into the page.",
+    "programme-source": "``ethics-programme`` cannot use a project's report: the snapshot "
+    "folder or its index is missing, a project's last fetch failed (the data is ``cached``, "
+    "``missing`` or ``invalid``, with the fetch's error), or a report has a newer "
+    "``schema_version`` than this version reads (its core fields are shown).",
+    "programme-stale": "A project's report in ``ethics-programme`` is older than its "
+    "``max_age_days`` on the build's date (``ethics_today``): the row may no longer be true.",
 }
 assert set(SUBTYPES) == set(get_args(Subtype)), "SUBTYPES and Subtype must agree"
 

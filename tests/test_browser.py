@@ -344,6 +344,31 @@ def test_axe_finds_no_serious_violations(tab, sites, axe_source, page, theme, sc
     assert not serious, f"axe on {page} ({theme}, {scheme}):\n" + "\n".join(serious)
 
 
+@pytest.mark.parametrize("width", [390, DESKTOP])
+@pytest.mark.parametrize("theme", THEMES)
+def test_axe_on_the_programme_page(tab, sites, axe_source, theme, width):
+    """The programme page (headline, SVG chart, tables) at phone and desktop width."""
+    tab.resize(width, HEIGHT)
+    try:
+        tab.goto((sites[f"incomplete-{theme}"] / "programme.html").as_uri())
+        assert tab.evaluate("document.querySelectorAll('svg[role=img] title').length") >= 1
+        tab.evaluate(axe_source)
+        known = THEME_ISSUES.get(theme, {})
+        selectors = json.dumps(sorted({selector for _, selector in known}))
+        violations = tab.evaluate(AXE_RUN_JS % selectors)
+        tab.screenshot(ARTIFACTS / f"incomplete-programme-{theme}-{width}.png")
+    finally:
+        tab.resize(DESKTOP, HEIGHT)
+    serious = [
+        f"{v['id']}: {node['target']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+        if not any((v["id"], selector) in known for selector in node["within"])
+    ]
+    assert not serious, f"axe on the programme page ({theme}, {width}px):\n" + "\n".join(serious)
+
+
 # --------------------------------------------------------------------------
 # Theming: a team's own stylesheet can recolour every state
 # --------------------------------------------------------------------------

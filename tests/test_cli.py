@@ -673,7 +673,7 @@ def test_check_unanswered_exit_1_with_json(tmp_path: Path) -> None:
     result = run("check", docs, "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["schema_version"] == 2 and report["complete"] is False
+    assert report["schema_version"] == 3 and report["complete"] is False
     (review,) = report["reviews"]
     assert (review["required"], review["answered"], review["complete"]) == (3, 0, False)
     assert unanswered(review) == ["collaboration-1", "co-production-1", "co-production-2"]
@@ -681,8 +681,10 @@ def test_check_unanswered_exit_1_with_json(tmp_path: Path) -> None:
     assert all(p["file"] == "review.rst" and p["line"] > 0 for p in review["problems"])
 
 
-def test_check_json_is_the_build_report(tmp_path: Path) -> None:
-    """One report model: check --json prints what sphinx-build writes, key by key."""
+def test_check_json_is_the_build_report(tmp_path: Path, monkeypatch) -> None:
+    """One report model: check --json prints what sphinx-build writes, key by key
+    (the review's ``uri`` only where the builder has URIs)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     docs = project(tmp_path)
     assert run("new", "collaboration", "co-production", "-o", docs / "review.rst").returncode == 0
     checked = json.loads(run("check", docs, "--json").stdout)
@@ -690,12 +692,20 @@ def test_check_json_is_the_build_report(tmp_path: Path) -> None:
     assert sphinx_build("-q", "-b", "html", docs, out).returncode == 0
     built = json.loads((out / "ethics-report.json").read_text("utf-8"))
     assert checked.keys() == built.keys()
-    for key in built:
-        assert checked[key] == built[key], key
+    assert checked["generated_at"] == built["generated_at"] == "2026-09-21T14:13:20Z"
     schema = json.loads(
         resources.files("sphinx_ethics.schemas").joinpath("report.schema.json").read_text()
     )
     jsonschema.validate(checked, schema)
+    jsonschema.validate(built, schema)
+    assert [r["uri"] for r in checked["reviews"]] == [None]
+    assert [r["uri"] for r in built["reviews"]] == [
+        "review.html#review-collaboration-co-production-2"
+    ]
+    for review in checked["reviews"] + built["reviews"]:
+        del review["uri"]
+    for key in built:
+        assert checked[key] == built[key], key
 
 
 def unanswered(review: dict) -> list[str]:
@@ -742,6 +752,8 @@ def test_check_parallel_matches_serial(tmp_path: Path) -> None:
         text = pages.render_page(checklist, "rst", pages.ReviewMeta(name=name))
         (docs / f"{name}.rst").write_text(fill(text, "rst") if index % 3 else text, "utf-8")
     reports = [json.loads(run("check", docs, "--json", "-j", jobs).stdout) for jobs in ("0", "2")]
+    for report in reports:
+        del report["generated_at"]  # the time it was written: the one field that differs
     assert reports[0] == reports[1]
     assert sum(len(unanswered(r)) for r in reports[0]["reviews"]) == 15 * 2
     assert [r["name"] for r in reports[1]["reviews"]] == names

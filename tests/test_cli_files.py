@@ -43,7 +43,7 @@ def test_the_sphinx_free_layers_stay_so() -> None:
     package = Path(sphinx_ethics.__file__).parent
     modules = ["sphinx_ethics.files", "sphinx_ethics.problems", "sphinx_ethics.version"]
     modules.append("sphinx_ethics.repository")
-    for layer in ("catalogue", "answers", "pages", "outputs", "cli"):
+    for layer in ("catalogue", "answers", "pages", "outputs", "programme", "cli"):
         for path in sorted((package / layer).glob("*.py")):
             name = "" if path.stem == "__init__" else f".{path.stem}"
             modules.append(f"sphinx_ethics.{layer}{name}")

@@ -376,10 +376,11 @@ class CliDirective(GeneratedDirective):
         commands = subcommands(parser)
         wanted = self.options.get("command")
         if wanted:
-            if wanted not in commands:
+            first, _, step = wanted.partition(" ")
+            if first not in commands or (step and step not in subcommands(commands[first])):
                 self.complain(f"sphinx-ethics has no command {wanted!r}")
                 return []
-            chosen = {wanted: commands[wanted]}
+            chosen = {wanted: subcommands(commands[first])[step] if step else commands[first]}
         else:
             chosen = {"": parser}
         lines: list[str] = []
@@ -389,7 +390,7 @@ class CliDirective(GeneratedDirective):
                 text = textwrap.dedent(sub.format_help()).rstrip()
                 lines += [".. code-block:: text", "", *indent(text), ""]
         documented = getattr(self.env, "ethics_reference_cli", {})
-        documented.setdefault(self.env.docname, set()).update(chosen)
+        documented.setdefault(self.env.docname, set()).update(c.split(" ")[0] for c in chosen)
         self.env.ethics_reference_cli = documented  # type: ignore[attr-defined]
         return self.emit(lines)
 

@@ -23,6 +23,8 @@ myst_enable_extensions = ["colon_fence"]
 # Fixed "today" for review-by checks, so the build gives the same result
 # whenever it is run. Remove this line to check against the real date.
 ethics_today = "2026-11-01"
+# The published site: the report names it, so a programme page can link here.
+ethics_source_url = "https://qi.example.org/falls/"
 
 # Fail the build (exit code 1) if any required ethics question is left
 # unanswered, even without -W; and write a JUnit report for CI dashboards.

@@ -1,5 +1,5 @@
 """The ``sphinx-ethics`` command: list, new, update, export, check, validate, form,
-review, merge.
+review, merge, programme.
 
 Every command reads the same catalogue as the Sphinx extension (the built-in
 THIS Institute data plus ``--checklists`` files), so what the command line
@@ -66,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         wants_json = bool(getattr(args, "json", False))
         if not getattr(args, "command", None):
             parser.error(
-                "give a command: list, new, update, export, check, validate, form, review or merge"
+                "give a command: list, new, update, export, check, validate, form, review, merge "
+                "or programme"
             )
         return int(command_function(args.command)(args))
     except SystemExit as stop:  # --help, --version and argument errors

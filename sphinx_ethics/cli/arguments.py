@@ -25,6 +25,7 @@ COMMANDS = {
     "form": ("form", "cmd_form"),
     "review": ("review", "cmd_review"),
     "merge": ("merge", "cmd_merge"),
+    "programme": ("programme", "cmd_programme"),
 }
 
 
@@ -138,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
             "Merge an answers file that came back (from a form, a colleague) into the team's "
             ":answers: file: add new answers, fill empty entries, report every conflict with "
             "both texts. Nothing is overwritten without --theirs; every other byte is kept.",
+        )
+    )
+    _programme_arguments(
+        command(
+            "programme",
+            "Work with a programme of many projects: 'collect' fetches each project's "
+            "ethics-report.json into dated snapshots for the ethics-programme directive.",
         )
     )
     return parser
@@ -309,3 +317,22 @@ def _merge_arguments(merge: argparse.ArgumentParser) -> None:
         help="the project's conf.py directory, for its custom checklists' question ids "
         "(default: the nearest conf.py at or above ANSWERS)",
     )
+
+
+def _programme_arguments(programme: argparse.ArgumentParser) -> None:
+    steps = programme.add_subparsers(
+        title="programme commands", metavar="STEP", dest="programme_command", parser_class=Parser
+    )
+    steps.required = True
+    collect = steps.add_parser(
+        "collect",
+        help="fetch every project's report (the only step that uses the network)",
+        description="Fetch every project's report, in the order of its locations, into "
+        "dated snapshots; a failed fetch keeps the last good copy. Exit 0 when every "
+        "project is fresh, 1 when any is cached, missing or invalid, 2 on a bad file.",
+    )
+    collect.add_argument("programme", metavar="PROGRAMME.toml", help="the programme file")
+    collect.add_argument(
+        "-o", "--output", required=True, metavar="SNAPSHOTS", help="the snapshot folder"
+    )
+    collect.add_argument("-q", "--quiet", action="store_true", help="no progress line per project")

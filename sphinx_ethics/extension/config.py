@@ -108,6 +108,15 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "has ``--path-prefix`` for the same.",
     ),
     ConfigValue(
+        "ethics_source_url",
+        None,
+        "",
+        (str, type(None)),
+        "The address of the published site (``https://...``), written into "
+        "``ethics-report.json`` as ``project.source_url`` so a programme page can link "
+        "to it; when unset, ``html_baseurl`` is used, if set.",
+    ),
+    ConfigValue(
         "ethics_today",
         None,
         "html",

@@ -27,9 +27,11 @@ from sphinx_ethics.extension.config import (
     junit_path,
     path_prefix,
     project_catalog,
+    signoff_roles,
     today_setting,
 )
 from sphinx_ethics.extension.domain import EthicsDomain
+from sphinx_ethics.extension.programme.site import header, review_uri
 from sphinx_ethics.repository import RepoPaths
 
 if TYPE_CHECKING:
@@ -44,17 +46,29 @@ if TYPE_CHECKING:
 logger = logging.getLogger("sphinx_ethics")
 
 REPORT_NAME = "ethics-report.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class ReportContext:
     """What the report needs besides the records: paths and today's date."""
 
-    def __init__(self, env: BuildEnvironment, when: dt.date, catalog: Catalog) -> None:
+    def __init__(
+        self, env: BuildEnvironment, when: dt.date, catalog: Catalog, builder: Any = None
+    ) -> None:
         self.env = env
         self.srcdir = Path(env.srcdir).resolve()
         self.when = when
         self.questions = catalog.questions
+        self.versions = {c.id: c.version for c in catalog.checklists.values()}
+        self.builder = builder
+
+    def uri(self, review: ReviewRecord) -> str | None:
+        """Schema 3: the review's address relative to the site root (None without URIs)."""
+        return (
+            None
+            if self.builder is None
+            else review_uri(self.builder, review.docname, review.anchor)
+        )
 
     def question(self, question_id: str) -> tuple[str, str]:
         """Number and text of a question (the catalogue keeps them, not the records)."""
@@ -87,7 +101,8 @@ def report_data(app: Sphinx) -> dict[str, Any]:
     """The JSON report: every checklist used, every review with every slot, every problem."""
     reviews = EthicsDomain.get(app.env).all_reviews()
     catalog = project_catalog(app.config)
-    context = ReportContext(app.env, today(today_setting(app.config)), catalog)
+    when = today(today_setting(app.config))
+    context = ReportContext(app.env, when, catalog, app.builder)
     by_review: dict[tuple[str, str], list[Problem]] = {}
     loose: list[Problem] = []
     names = {(r.docname, r.name) for r in reviews}
@@ -100,6 +115,8 @@ def report_data(app: Sphinx) -> dict[str, Any]:
     items = [review_data(r, by_review.get((r.docname, r.name), []), context) for r in reviews]
     return {
         "schema_version": SCHEMA_VERSION,
+        **header(app, when),
+        "signoff_roles": signoff_roles(app.config),
         "complete": not loose and all(item["complete"] for item in items),
         "checklists": checklists_data(reviews, catalog),
         "reviews": items,
@@ -137,6 +154,8 @@ def review_data(
         "line": review.line,
         "title": review.title,
         "checklists": list(review.checklists),
+        "checklist_versions": {c: context.versions.get(c, "") for c in review.checklists},
+        "uri": context.uri(review),
         "metadata": review.metadata(),
         "required": review.required,
         "answered": review.answered,
