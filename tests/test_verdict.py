@@ -369,3 +369,23 @@ def test_check_that_cannot_build_says_so_in_one_line(
     assert lines[0].startswith("sphinx-ethics: error: Sphinx could not build")
     assert words in lines[0]
     assert "Versions" not in result.stderr and "sphinx-err-" not in result.stderr
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["referral-open", "outcome-recorded"])
+def test_summary_judges_by_the_same_list(tmp_path: Path, recorded: bool) -> None:
+    """Every slot answered and a referral open: the summary does not read as complete,
+    and ``:incomplete:`` lists the review, as the report and the gate do."""
+    src = project(tmp_path, "rst", "draft", recorded)
+    index = INDEX + "\nStill to do\n-----------\n\n.. ethics-summary::\n   :incomplete:\n"
+    (src / "index.rst").write_text(index, "utf-8")
+    out = tmp_path / "html"
+    result = sphinx_build("-b", "html", src, out)
+    no_crash(result)
+    report = json.loads((out / "ethics-report.json").read_text("utf-8"))
+    assert report["reviews"][0]["complete"] is recorded
+    tables = soup(out / "index.html").select("table")
+    everything = norm(tables[0].get_text())
+    still_to_do = norm(tables[1].get_text()) if len(tables) > 1 else ""
+    assert "3 / 3" in everything
+    assert ("not complete" in everything) is not recorded
+    assert ("care-homes" in still_to_do) is not recorded

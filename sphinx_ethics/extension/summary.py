@@ -24,7 +24,7 @@ from sphinx.locale import get_translation
 
 from sphinx_ethics.answers.slots import REVIEW_STATUSES, today
 from sphinx_ethics.extension import signoff
-from sphinx_ethics.extension.checks import is_overdue
+from sphinx_ethics.extension.checks import all_problems, is_overdue
 from sphinx_ethics.extension.config import today_setting
 from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.extension.domain import EthicsDomain
@@ -87,14 +87,26 @@ class SummaryDirective(EthicsDirective):
         return [node]
 
 
-def select(reviews: Sequence[ReviewRecord], node: summary_placeholder) -> list[ReviewRecord]:
-    """The reviews a summary shows, filtered and sorted by its options."""
+def select(
+    reviews: Sequence[ReviewRecord],
+    node: summary_placeholder,
+    with_problems: set[tuple[str | None, str | None]],
+) -> list[ReviewRecord]:
+    """The reviews a summary shows, filtered and sorted by its options.
+
+    ``:incomplete:`` keeps every review the report calls incomplete: a blank
+    slot, or any problem of its own (an open referral, a missing sign-off).
+    """
     chosen = [
         r
         for r in reviews
         if (not node["statuses"] or r.status in node["statuses"])
         and (not node["checklists"] or set(node["checklists"]) & set(r.checklists))
-        and (not node["incomplete"] or r.answered < r.required)
+        and (
+            not node["incomplete"]
+            or r.answered < r.required
+            or (r.docname, r.name) in with_problems
+        )
     ]
     return sorted(chosen, key=SORT_KEYS[node["sort"]])
 
@@ -114,6 +126,8 @@ class TableBuilder:
         self.today = today(today_setting(app.config))
         self.config = app.config
         self.uris: dict[str, str | None] = {}
+        #: Reviews with a problem of their own: judged by the gate's one list.
+        self.with_problems = {(p.docname, p.review) for p in all_problems(app) if p.review}
 
     def link(self, text: str, docname: str, anchor: str | None) -> nodes.Node:
         """What ``make_refnode`` makes, with each page's URI worked out once
@@ -204,10 +218,13 @@ class TableBuilder:
 
     def answered(self, review: ReviewRecord) -> nodes.paragraph:
         """'9 / 11', then the unanswered ids, each linked to its question."""
-        complete = review.answered == review.required
+        counted = review.answered == review.required
+        complete = counted and (review.docname, review.name) not in self.with_problems
         para = nodes.paragraph(classes=["ethics-complete" if complete else "ethics-incomplete"])
         para += nodes.inline(text=f"{review.answered} / {review.required}",
                              classes=["ethics-summary-count"])  # fmt: skip
+        if counted and not complete:  # every slot answered, yet the report says incomplete
+            para += nodes.Text(" " + _("(not complete: see its problems)"))
         missing = review.unanswered_slots()
         if missing:
             para += nodes.Text(" ")
@@ -286,7 +303,8 @@ def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
     reviews = domain.all_reviews()
     builder = TableBuilder(app, fromdocname)
     for node in placeholders:
-        table = builder.table(select(reviews, node), node["classes"], node.get("fields", []))
+        chosen = select(reviews, node, builder.with_problems)
+        table = builder.table(chosen, node["classes"], node.get("fields", []))
         node.replace_self(table)
 
 

@@ -128,13 +128,15 @@ def referral_box(items: Sequence[ReferralRecord]) -> nodes.container:
         state = "open" if referral.open else "recorded"
         item = nodes.container(classes=["ethics-referral", f"ethics-referral-{state}"])
         para = nodes.paragraph()
-        para += nodes.strong(text=_("Refer to:"))
-        sentence = _(" %(to)s, because %(question)s is %(answer)s.") % {
-            "to": referral.to,
-            "question": referral.question,
-            "answer": referral.answer,
-        }
-        para += nodes.Text(sentence)
+        # One whole sentence to translate; the words before the body referred
+        # to are shown in bold ("Refer to:").
+        sentence = _("Refer to: %(to)s, because %(question)s is %(answer)s.")
+        label, _to, rest = sentence.partition("%(to)s")
+        values = {"to": referral.to, "question": referral.question, "answer": referral.answer}
+        if label.strip():
+            para += nodes.strong(text=label.strip())
+            para += nodes.Text(" ")
+        para += nodes.Text((_to + rest) % values)
         if referral.because:
             para += nodes.Text(" " + referral.because)
         item += para
