@@ -98,7 +98,7 @@ def _signed_cells(signoff: Signoff, labels: Mapping[str, str]) -> list[nodes.Nod
     if not signoff.counts:
         decision = _("Not counted: %s") % (record.decision or _("no decision"))
     elif record.stale:
-        state = "stale"
+        state = "invalid"  # styled as a sign-off that does not count
         decision = _("Stale: %(decision)s, but %(why)s") % {
             "decision": decision,
             "why": record.stale,
