@@ -234,6 +234,8 @@ def test_edited_answer_makes_the_signoff_stale(tmp_path: Path, syntax: str) -> N
     assert stale[0]["line"] == line_of(page, "ethics-signoff", 2)
     # The committee's decision covers the screening answers only: still recorded.
     assert [r["open"] for r in review["referrals"]] == [False]
+    paper = run("review", src, "falls", "--format", "md")
+    assert paper.returncode == 1 and "(STALE, not counted: the answers changed" in paper.stdout
     # The page, the summary and the warnings agree: the role is not signed.
     out = tmp_path / "html"
     result = sphinx_build("-b", "html", src, out)
