@@ -287,6 +287,9 @@ def test_signoff_without_digest_passes_by_default_and_fails_when_required(tmp_pa
     assert [s["digest"] for s in review["signoffs"]] == ["", ""]
     out = run("check", src).stdout
     assert "(not tied to a version of the answers)" in out
+    build = sphinx_build("-b", "html", src, tmp_path / "html")
+    html = " ".join(soup(tmp_path / "html" / "review.html").get_text(" ").split())
+    assert html.count("Not tied to a version of the answers (no :digest:).") == 2, build.stderr
     (src / "conf.py").write_text(CONF + 'ethics_signoff_digest = "required"\n', "utf-8")
     code, review = report_of(src)
     assert code == 1
@@ -325,6 +328,11 @@ def test_signoff_cannot_run_or_refuses_with_one_line(tmp_path: Path) -> None:
     refused = sign(src, REC)
     assert refused.returncode == 1 and "team-2 is placeholder" in refused.stdout
     # Requesting changes is always recorded.
+    (tmp_path / "md").mkdir()
+    md_src, md_page = project(tmp_path / "md", "md")
+    fence = sign(md_src, REC, "changes-requested", "--comment", "See:\n:::\nno")
+    assert fence.returncode == 2 and "would be read as a MyST fence" in fence.stderr
+    assert md_page.read_text("utf-8") == MD
     page.write_bytes(before.replace(b"A leaflet.", b"TBD"))
     assert sign(src, "Clinical lead", "changes-requested").returncode == 0
 

@@ -103,8 +103,16 @@ def _md_insertion(lines: list[str], review: ReviewBlock) -> int:
     return _trim(lines, review.line, close)
 
 
+#: A comment line MyST would read as a fence (closing the sign-off or the review).
+_FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})")
+
+
 def _md_block(review: ReviewBlock, signoff: NewSignoff) -> str:
     fence = review.stub_fence
+    for line in _lines(signoff.comment):
+        if _FENCE_LINE.match(line):
+            msg = f"the comment's line {line.strip()!r} would be read as a MyST fence; "
+            raise SignoffPageError(msg + "write it without the fence characters")
     indent = review.body_indent
     out = [f"{indent}{fence}{{ethics-signoff}} {signoff.role}\n"]
     out += [f"{indent}:{key}: {_yaml_value(value)}\n" for key, value in signoff.options()]
