@@ -407,3 +407,16 @@ def test_signoff_keeps_every_other_byte(page: tuple[str, str]) -> None:
         assert "\n" not in added.replace("\r\n", "")
     assert "ethics-signoff" in new and ":digest: 0123456789ab" in new
     assert new.startswith("\ufeff") == text.startswith("\ufeff")
+
+
+def test_unknown_signoff_digest_setting_is_a_config_problem_and_fails_closed(
+    tmp_path: Path,
+) -> None:
+    src, page = project(tmp_path, "rst", CONF + 'ethics_signoff_digest = "sometimes"\n')
+    edit(page, "      A leaflet.\n", "      A leaflet.\n" + HANDWRITTEN)
+    result = run("check", src, "--json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert any("ethics_signoff_digest must be" in p["message"] for p in report["problems"])
+    problems = report["reviews"][0]["problems"]
+    assert sum("has no :digest:" in p["message"] for p in problems) == 2
