@@ -420,3 +420,31 @@ def test_unknown_signoff_digest_setting_is_a_config_problem_and_fails_closed(
     assert any("ethics_signoff_digest must be" in p["message"] for p in report["problems"])
     problems = report["reviews"][0]["problems"]
     assert sum("has no :digest:" in p["message"] for p in problems) == 2
+
+
+def test_answers_file_edit_after_approval_is_stale_in_an_incremental_build(
+    tmp_path: Path,
+) -> None:
+    """The issue's first case: the lead merges a changed answer into the answers file."""
+    page = """Review
+======
+
+.. ethics-review:: screening team
+   :name: falls
+   :status: approved
+   :answers: answers.yaml
+"""
+    src = write_project(tmp_path, {"index.rst": INDEX, "review.rst": page}, CONF)
+    (src / "checklists.yaml").write_text(CHECKLISTS, "utf-8")
+    answers = "screening-1: no\nscreening-2: no\nscreening-3: no\n"
+    answers += "team-1: Wards 7, 8.\nteam-2: A leaflet.\n"
+    (src / "answers.yaml").write_text(answers, "utf-8")
+    assert sign(src, "Clinical lead").returncode == 0
+    assert ":digest:" in (src / "review.rst").read_text("utf-8")
+    out = tmp_path / "html"
+    first = sphinx_build("-b", "html", src, out)
+    assert not ethics_warnings(first.stderr), first.stderr
+    (src / "answers.yaml").write_text(answers.replace("A leaflet.", "A poster."), "utf-8")
+    again = sphinx_build("-b", "html", src, out)  # incremental: no -E
+    stale = ethics_warnings(again.stderr, "signoff-stale")
+    assert len(stale) == 1 and stale[0].line == line_of(src / "review.rst", "ethics-signoff")
