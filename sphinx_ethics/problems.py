@@ -43,6 +43,7 @@ Subtype = Literal[
     "option",
     "markup",
     "signoff",
+    "signoff-stale",
     "field",
     "screening",
     "referral",
@@ -90,14 +91,22 @@ SUBTYPES: dict[Subtype, str] = {
     "(it is not counted); an ``approved`` review without an approving sign-off from each "
     "role of ``ethics_signoff_roles``, or whose role's latest sign-off requests changes; "
     "a sign-off dated in the future, before the review's ``:date:`` or after its "
-    "``:review-by:``; a ``:by:`` or comment that is only a placeholder (``TBD``, ``?``).",
+    "``:review-by:``; a ``:by:`` or comment that is only a placeholder (``TBD``, ``?``); a "
+    "``:digest:`` that is not 12 lowercase hex characters; with ``ethics_signoff_digest = "
+    '"required"``, a sign-off without ``:digest:``.',
+    "signoff-stale": "A role's latest sign-off no longer covers the answers: its "
+    "``:digest:`` is not the digest of the review's answers as they stand (an answer, its "
+    "state or a screening choice changed since). The role counts as not signed until it "
+    "signs again (``sphinx-ethics signoff``).",
     "field": "A review lacks a field of ``ethics_review_fields``, leaves it empty (or "
     "invisible), or gives only a placeholder (``:registration: TBD``).",
     "screening": "A screening question's answer is not ``yes``, ``no`` or ``unsure`` "
     "(or gives none), or it is marked not-applicable (screening questions always "
     "apply): the slot is not answered.",
     "referral": "A screening referral has no recorded outcome (an ``ethics-signoff`` by "
-    "the body referred to): the review is incomplete, whatever its ``:status:``.",
+    "the body referred to), or the body's sign-off is stale (the screening answers "
+    "changed since its ``:digest:``, so the referral is open again): the review is "
+    "incomplete, whatever its ``:status:``.",
     "untrusted": "Text in an answers file that is not allowed there (see "
     ":doc:`/security`): a directive, a role or markup outside the allow-list, or a "
     "control character. It is shown as literal text (control characters as U+FFFD) "

@@ -48,6 +48,7 @@ COMMANDS = (
     "form",
     "review",
     "merge",
+    "signoff",
 )
 
 

@@ -33,6 +33,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from sphinx_ethics.answers.digest import digest as answers_digest
+from sphinx_ethics.answers.digest import screening_digest
 from sphinx_ethics.answers.slots import (
     APPROVING,
     NOT_APPLICABLE_HINT,
@@ -117,7 +119,12 @@ def referrals(
     questions: Mapping[str, Question],
     signoffs: Sequence[SignoffRecord],
 ) -> tuple[ReferralRecord, ...]:
-    """One referral per screening slot whose answer is one its rule fires on."""
+    """One referral per screening slot whose answer is one its rule fires on.
+
+    The body's latest sign-off records the outcome, unless it is stale (its
+    ``:digest:`` no longer matches the screening answers): then the referral
+    is open again, with the reason in ``reopened``.
+    """
     latest = latest_by_role(signoffs)
     found = []
     for slot in slots:
@@ -126,6 +133,10 @@ def referrals(
         if rule is None or not slot.choice or slot.choice not in rule.when:
             continue
         recorded = latest.get(role_key(rule.to))
+        reopened = ""
+        if recorded is not None and recorded.stale:
+            reopened = f"the sign-off of {recorded.date} by {recorded.by}: {recorded.stale}"
+            recorded = None
         found.append(
             ReferralRecord(
                 to=rule.to,
@@ -133,9 +144,47 @@ def referrals(
                 question=slot.id,
                 answer=slot.choice,
                 outcome=outcome(recorded) if recorded else "",
+                reopened=reopened,
             )
         )
     return tuple(found)
+
+
+STALE = "the answers changed since this sign-off"
+STALE_SCREENING = "the screening answers changed since this sign-off"
+
+
+def judge_signoffs(
+    review: ReviewRecord, questions: Mapping[str, Question], signoffs: Sequence[SignoffRecord]
+) -> ReviewRecord:
+    """The review with its digests, each sign-off marked stale or not, and its referrals.
+
+    Called wherever the slots' states are final (the directive, then
+    :func:`rejudge` from the seen text), so the page, the report, the check
+    and the gate judge one set of sign-offs.  A sign-off whose role is a
+    screening question's referral body may carry the screening slots'
+    digest instead of the whole review's.
+    """
+    screening = [s.id for s in review.slots if (q := questions.get(s.id)) and q.screening]
+    whole = answers_digest(review.slots)
+    partial = screening_digest(review.slots, screening)
+    bodies = {role_key(q.refer.to) for sid in screening if (q := questions[sid]).refer is not None}
+    judged = []
+    for signoff in signoffs:
+        stale = ""
+        if signoff.digest and signoff.digest != whole:
+            body = role_key(signoff.role) in bodies
+            if not (body and signoff.digest == partial):
+                stale = STALE_SCREENING if body else STALE
+        judged.append(dataclasses.replace(signoff, stale=stale))
+    found = tuple(judged)
+    return dataclasses.replace(
+        review,
+        signoffs=found,
+        referrals=referrals(review.slots, questions, found),
+        digest=whole,
+        screening_digest=partial,
+    )
 
 
 def review_problems(
@@ -143,14 +192,50 @@ def review_problems(
     when: dt.date,
     roles: Sequence[str],
     placeholders: Sequence[str] = (),
+    require_digest: bool = False,
 ) -> list[Problem]:
     """Sign-off, field and referral problems of one review, judged today."""
     return (
         _missing_roles(review, roles)
+        + _stale_signoffs(review, require_digest)
         + _signoff_dates(review, when)
         + _missing_fields(review, placeholders)
         + _open_referrals(review)
     )
+
+
+def signed(signoff: SignoffRecord, review: ReviewRecord) -> bool:
+    """Whether a role's sign-off approves the answers as they stand.
+
+    A stale one does not, nor one tied to the screening answers only
+    (a role of ``ethics_signoff_roles`` approves the whole review).
+    """
+    if signoff.decision not in APPROVING or signoff.stale:
+        return False
+    return not signoff.digest or not review.digest or signoff.digest == review.digest
+
+
+def _stale_signoffs(review: ReviewRecord, require_digest: bool) -> list[Problem]:
+    """Each role's latest sign-off that no longer covers the answers (a referral
+    body's is told by the re-opened referral instead); with
+    ``ethics_signoff_digest = "required"``, each sign-off without a digest."""
+    problems = []
+    reopened = {role_key(r.to) for r in review.referrals if r.reopened}
+    for signoff in latest_by_role(review.signoffs).values():
+        if signoff.stale and role_key(signoff.role) not in reopened:
+            msg = f"sign-off by {signoff.role!r} ({signoff.by}, {signoff.date}) of review "
+            msg += f"{review.name!r} is stale: {signoff.stale} (its :digest: is "
+            msg += f"{signoff.digest}, the answers' is now {review.digest}); the role counts "
+            msg += "as not signed until it signs again (sphinx-ethics signoff)"
+            problems.append(_problem(review, "signoff-stale", msg, signoff.line))
+    if require_digest:
+        for signoff in review.signoffs:
+            if not signoff.digest:
+                msg = f"sign-off by {signoff.role!r} has no :digest:, so it is not tied to a "
+                msg += "version of the answers (ethics_signoff_digest = 'required'); record it "
+                msg += "with 'sphinx-ethics signoff'"
+                problems.append(_problem(review, "signoff", msg, signoff.line))
+    return problems
 
 
 def _problem(review: ReviewRecord, subtype: str, message: str, line: int = 0) -> Problem:
@@ -170,9 +255,12 @@ def _missing_roles(review: ReviewRecord, roles: Sequence[str]) -> list[Problem]:
     problems = []
     for role in roles:
         signoff = latest.get(role_key(role))
-        if signoff is None or signoff.decision not in APPROVING:
+        if signoff is None or not signed(signoff, review):
             msg = f"review {review.name!r} is marked approved but has no approving sign-off "
             msg += f"from {role!r} (ethics_signoff_roles)"
+            if signoff is not None and signoff.decision in APPROVING:
+                msg += f" that covers the answers as they stand (its :digest: {signoff.digest}"
+                msg += f" is not the answers' {review.digest})"
             problems.append(_problem(review, "signoff", msg))
     for signoff in latest.values():
         if signoff.decision == "changes-requested":
@@ -231,6 +319,8 @@ def _open_referrals(review: ReviewRecord) -> list[Problem]:
             msg = f"review {review.name!r} {marked}has an open referral to "
             msg += f"{referral.to!r} ({referral.question} is {referral.answer}): record its "
             msg += f"outcome with 'ethics-signoff:: {referral.to}'"
+            if referral.reopened:
+                msg += f"; re-opened: {referral.reopened}"
             problems.append(_problem(review, "referral", msg))
     return problems
 
@@ -251,6 +341,4 @@ def rejudge(
         {s.id: s.anchor for s in review.slots},
     )
     by_id = {q.id: q for q in questions}
-    return dataclasses.replace(
-        review, slots=tuple(slots), referrals=referrals(slots, by_id, review.signoffs)
-    )
+    return judge_signoffs(dataclasses.replace(review, slots=tuple(slots)), by_id, review.signoffs)

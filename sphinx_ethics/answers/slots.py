@@ -63,6 +63,10 @@ class SignoffRecord:
     comment: str = ""
     file: str = ""  # empty: the review's page
     line: int = 0
+    #: ``:digest:``: the answers it approved (SPEC §12); "" when not tied to a version.
+    digest: str = ""
+    #: Why it no longer covers the answers ("" when it does, or has no digest).
+    stale: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class ReferralRecord:
     question: str
     answer: str
     outcome: str = ""
+    #: Why a recorded outcome no longer counts (the screening answers changed since).
+    reopened: str = ""
 
     @property
     def open(self) -> bool:
@@ -98,6 +104,9 @@ class ReviewRecord:
     referrals: tuple[ReferralRecord, ...] = ()
     #: ``ethics_review_fields``: (name, label, value), value "" when missing.
     fields: tuple[tuple[str, str, str], ...] = ()
+    #: The answers' digest (:mod:`sphinx_ethics.answers.digest`), and the screening slots'.
+    digest: str = ""
+    screening_digest: str = ""
 
     @property
     def required(self) -> int:

@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import NoReturn
 
+from sphinx_ethics.answers.slots import SIGNOFF_DECISIONS
 from sphinx_ethics.cli.ci_formats import FORMATS as ANNOTATION_FORMATS
 from sphinx_ethics.cli.common import EXIT_CANNOT_RUN, PROG
 from sphinx_ethics.outputs.blank import EXPORT_FORMATS
@@ -26,6 +27,7 @@ COMMANDS = {
     "review": ("review", "cmd_review"),
     "merge": ("merge", "cmd_merge"),
     "programme": ("programme", "cmd_programme"),
+    "signoff": ("signoff", "cmd_signoff"),
 }
 
 
@@ -148,7 +150,40 @@ def build_parser() -> argparse.ArgumentParser:
             "ethics-report.json into dated snapshots for the ethics-programme directive.",
         )
     )
+    _signoff_arguments(
+        command(
+            "signoff",
+            "Record a sign-off in a review's page, tied to the answers it approves (their "
+            "digest, computed by the same build as 'check'). Approving is refused while a "
+            "required question is unanswered or another problem stands, except this role's "
+            "own missing sign-off and an open referral to it. Every other byte is kept.",
+        )
+    )
     return parser
+
+
+def _signoff_arguments(signoff: argparse.ArgumentParser) -> None:
+    signoff.add_argument("sourcedir", metavar="SOURCEDIR", help="the Sphinx source directory")
+    signoff.add_argument("name", metavar="REVIEW", help="the review's :name: (see 'check')")
+    signoff.add_argument(
+        "--role",
+        required=True,
+        help="the role signing (as in ethics_signoff_roles, or a referral's body)",
+    )
+    signoff.add_argument("--by", required=True, metavar="NAME", help="who signs")
+    signoff.add_argument(
+        "--decision", required=True, choices=SIGNOFF_DECISIONS, help="the decision"
+    )
+    signoff.add_argument(
+        "--date", default="", metavar="YYYY-MM-DD", help="default: ethics_today, else today"
+    )
+    signoff.add_argument(
+        "--comment",
+        default="",
+        metavar="TEXT",
+        help="comment or conditions (the directive's content)",
+    )
+    _project_options(signoff)
 
 
 def _new_arguments(new: argparse.ArgumentParser) -> None:

@@ -313,14 +313,21 @@ def _print_report(srcdir: Path, report: dict[str, Any]) -> None:
 
 def _governance_lines(review: dict[str, Any]) -> list[str]:
     """Sign-offs and referrals, one indented line each, under the review's line."""
-    lines = [
-        f"signed off: {s['role']}: {s['decision']} by {s['by']} on {s['date']}"
-        for s in review["signoffs"]
-    ]
+    lines = []
+    for s in review["signoffs"]:
+        text = f"signed off: {s['role']}: {s['decision']} by {s['by']} on {s['date']}"
+        if s.get("stale"):
+            text += f"; STALE, not counted: {s['stale']}"
+        elif not s.get("digest"):
+            text += " (not tied to a version of the answers)"
+        lines.append(text)
     for referral in review["referrals"]:
         text = f"refer to: {referral['to']}, because {referral['question']} is "
         text += f"{referral['answer']}; "
-        lines.append(text + ("OPEN (no outcome recorded)" if referral["open"] else "recorded"))
+        state = "recorded" if not referral["open"] else "OPEN (no outcome recorded)"
+        if referral.get("reopened"):
+            state = "OPEN again (the screening answers changed since its sign-off)"
+        lines.append(text + state)
     return lines
 
 

@@ -29,6 +29,7 @@ from sphinx_ethics.extension.config import (
     config_problems,
     placeholders,
     project_catalog,
+    signoff_digest_required,
     signoff_roles,
     today_setting,
 )
@@ -151,7 +152,9 @@ def project_problems(app: Sphinx, env: BuildEnvironment) -> list[Problem]:
     patterns = placeholders(app.config)
     for review in reviews:
         problems += review_problems(review, when)
-        problems += governance.review_problems(review, when, roles, patterns)
+        problems += governance.review_problems(
+            review, when, roles, patterns, signoff_digest_required(app.config)
+        )
     problems += link_problems(app, domain)
     return [p for p in problems if not is_suppressed(p.subtype, app.config)]
 
@@ -165,7 +168,9 @@ def shown_on_page(config: Config, review: ReviewRecord) -> list[Problem]:
     so the page says "Not complete" whenever the report and the gate do."""
     when = today(today_setting(config))
     found = review_problems(review, when)
-    found += governance.review_problems(review, when, signoff_roles(config), placeholders(config))
+    found += governance.review_problems(
+        review, when, signoff_roles(config), placeholders(config), signoff_digest_required(config)
+    )
     return [
         p
         for p in found

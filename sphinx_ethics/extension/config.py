@@ -135,6 +135,16 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "row in the sign-off table of every review, left blank to sign by hand on paper.",
     ),
     ConfigValue(
+        "ethics_signoff_digest",
+        "optional",
+        "env",
+        (str,),
+        '``"optional"`` (default): an ``ethics-signoff`` without ``:digest:`` is accepted '
+        'and shown as not tied to a version of the answers. ``"required"``: such a sign-off '
+        "is an ``ethics.signoff`` problem (record sign-offs with ``sphinx-ethics signoff``). "
+        'Any other value is a ``config`` problem and counts as ``"required"``.',
+    ),
+    ConfigValue(
         "ethics_review_fields",
         {},
         "env",
@@ -187,6 +197,11 @@ def signoff_roles(config: Config) -> list[str]:
     return list(dict.fromkeys(r for r in roles if r))
 
 
+def signoff_digest_required(config: Config) -> bool:
+    """``ethics_signoff_digest``: whether a sign-off needs ``:digest:`` (fail closed)."""
+    return config.ethics_signoff_digest != "optional"
+
+
 #: ``ethics-review``'s own options (a test checks they match its ``option_spec``):
 #: a review field cannot take one of these names.
 REVIEW_OPTIONS = (
@@ -231,6 +246,9 @@ def _governance_problems(config: Config) -> list[Problem]:
     if _strings(config, "ethics_signoff_roles") is None:
         msg = "ethics_signoff_roles must be a list of strings, not %r; no roles are required"
         problems.append(Problem("config", msg % (config.ethics_signoff_roles,)))
+    if config.ethics_signoff_digest not in ("optional", "required"):
+        msg = "ethics_signoff_digest must be 'optional' or 'required', not %r; 'required' is used"
+        problems.append(Problem("config", msg % (config.ethics_signoff_digest,)))
     value = config.ethics_review_fields
     if not isinstance(value, dict):
         msg = "ethics_review_fields must be a dict of option name to label, not %r; ignored"

@@ -161,6 +161,8 @@ def review_data(
         "answered": review.answered,
         "complete": not problems and review.answered == review.required,
         "overdue": is_overdue(review, context.when),
+        "digest": review.digest,
+        "screening_digest": review.screening_digest,
         "problems": [context.problem(p) for p in problems],
         "signoffs": [
             {
@@ -171,6 +173,8 @@ def review_data(
                 "comment": s.comment,
                 "file": context.file(s.file, review.docname),
                 "line": s.line,
+                "digest": s.digest,
+                "stale": s.stale,
             }
             for s in review.signoffs
         ],
@@ -183,6 +187,7 @@ def review_data(
                 "answer": r.answer,
                 "outcome": r.outcome,
                 "open": r.open,
+                "reopened": r.reopened,
             }
             for r in review.referrals
         ],

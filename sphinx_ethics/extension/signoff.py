@@ -21,7 +21,13 @@ from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
 
 from sphinx_ethics.answers import text as answer_text
-from sphinx_ethics.answers.governance import latest_by_role, referrals, role_key, signoff_faults
+from sphinx_ethics.answers.digest import is_digest
+from sphinx_ethics.answers.governance import (
+    judge_signoffs,
+    latest_by_role,
+    role_key,
+    signoff_faults,
+)
 from sphinx_ethics.answers.slots import ReviewRecord, SignoffRecord, visible
 from sphinx_ethics.catalogue import unknown_id
 from sphinx_ethics.extension.answer import STACK_KEY
@@ -61,6 +67,7 @@ class SignoffDirective(EthicsDirective):
             "by": directives.unchanged,
             "date": directives.unchanged,
             "decision": directives.unchanged,
+            "digest": directives.unchanged,
         }
     )
 
@@ -76,9 +83,14 @@ class SignoffDirective(EthicsDirective):
         comment = answer_text.seen_text(blocks)
         words = answer_text.words(blocks)
         faults = signoff_faults(role, by, date, decision, words, placeholders(self.config))
+        digest = self.value("digest")
+        if digest and not is_digest(digest):
+            msg = f"sign-off by {role or '?'!r}: :digest: {digest!r} is not 12 lowercase hex "
+            msg += "characters (sphinx-ethics signoff writes it)"
+            faults.append(msg)
         for fault in faults:
             self.problem("signoff", fault, review=review)
-        record = SignoffRecord(role, by, date, decision, comment, line=self.lineno)
+        record = SignoffRecord(role, by, date, decision, comment, line=self.lineno, digest=digest)
         signoff = Signoff(record, content, counts=not faults)
         if stack and not stack[-1].ignored:
             stack[-1].signoffs.append(signoff)
@@ -121,12 +133,11 @@ def complete_record(
     """The review's record with its sign-offs, fields and fired referrals."""
     counted = tuple(s.record for s in signoffs if s.counts)
     labels = review_fields(config)
-    return dataclasses.replace(
+    with_fields = dataclasses.replace(
         record,
-        signoffs=counted,
-        referrals=referrals(record.slots, questions, counted),
         fields=tuple((name, label, field_values.get(name, "")) for name, label in labels.items()),
     )
+    return judge_signoffs(with_fields, questions, counted)
 
 
 #: Marks a sign-off's comment kept in a review until its page is written.
@@ -176,6 +187,14 @@ def add_to_review(
             body = nodes.field_body("", nodes.paragraph(text=value))
             details += nodes.field("", nodes.field_name(text=label), body)
     _show_choices(box, record)
+    # The sign-offs as judged last (stale or not), in the order written.
+    judged = {(s.role, s.line, s.date): s for s in record.signoffs}
+    signoffs = [
+        dataclasses.replace(
+            s, record=judged.get((s.record.role, s.record.line, s.record.date), s.record)
+        )
+        for s in signoffs
+    ]
     roles = signoff_roles(config)
     if signoffs or roles:
         attribution = len(box)
@@ -250,7 +269,12 @@ def _signed_off_cell(roles: Sequence[str], review: ReviewRecord) -> nodes.paragr
     latest = latest_by_role(review.signoffs)
     labels = decision_labels()
     para = nodes.paragraph()
-    parts = [(s.role, labels[s.decision], s.date) for s in latest.values()]
+    parts = [
+        (s.role, labels[s.decision], s.date)
+        if not s.stale
+        else (s.role, labels[""] + " (" + _("stale") + ")", "")
+        for s in latest.values()
+    ]
     parts += [(role, labels[""], "") for role in roles if role_key(role) not in latest]
     for index, (role, decision, date) in enumerate(parts):
         if index:

@@ -97,7 +97,16 @@ def _signed_cells(signoff: Signoff, labels: Mapping[str, str]) -> list[nodes.Nod
     decision = labels.get(record.decision, record.decision) if signoff.counts else ""
     if not signoff.counts:
         decision = _("Not counted: %s") % (record.decision or _("no decision"))
+    elif record.stale:
+        state = "invalid"  # styled as a sign-off that does not count
+        decision = _("Stale: %(decision)s, but %(why)s") % {
+            "decision": decision,
+            "why": record.stale,
+        }
     comment = nodes.container("", *signoff.content, classes=["ethics-signoff-comment"])
+    if signoff.counts and not record.digest:
+        note = _("Not tied to a version of the answers (no :digest:).")
+        comment += nodes.paragraph("", "", nodes.emphasis(text=note), classes=["ethics-untied"])
     date = nodes.paragraph("", "", nodes.inline(text=record.date, classes=["ethics-date"]))
     return [
         _cell(record.role, state),

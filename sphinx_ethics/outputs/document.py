@@ -242,11 +242,20 @@ def signoff_rows(document: dict[str, Any]) -> list[list[str]]:
             str(s.get("role", "")),
             str(s.get("by", "")),
             str(s.get("date", "")),
-            DECISION_WORDS.get(str(s.get("decision", "")), str(s.get("decision", ""))),
+            _decision_words(s),
             str(s.get("comment", "")),
         ]
         for s in document["review"].get("signoffs") or []
     ]
+
+
+def _decision_words(signoff: dict[str, Any]) -> str:
+    """The decision in words; a stale one says it does not count (SPEC §12)."""
+    decision = str(signoff.get("decision", ""))
+    words = DECISION_WORDS.get(decision, decision)
+    if signoff.get("stale"):
+        return f"{words} (STALE, not counted: {signoff['stale']})"
+    return words
 
 
 def referral_rows(document: dict[str, Any]) -> list[list[str]]:
@@ -256,7 +265,8 @@ def referral_rows(document: dict[str, Any]) -> list[list[str]]:
             str(r.get("because", "")),
             str(r.get("question", "")),
             CHOICE_WORDS.get(str(r.get("answer", "")), str(r.get("answer", ""))),
-            str(r.get("outcome", "")) or ("Open" if r.get("open", True) else ""),
+            str(r.get("outcome", ""))
+            or ("Open again" if r.get("reopened") else "Open" if r.get("open", True) else ""),
         ]
         for r in document["review"].get("referrals") or []
     ]
