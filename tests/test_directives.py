@@ -449,6 +449,11 @@ def test_myst_and_rst_slot_states(shared_build, root):
     assert "4 of 12 required questions answered" in progress
 
 
+def pformat(node: nodes.Node) -> str:
+    """The doctree as text; a false attribute as docutils 0.22 prints it (older: "False")."""
+    return node.pformat().replace('="False"', '="0"')
+
+
 def test_myst_gives_the_same_doctree_as_rst(shared_build):
     myst = shared_build("myst")
     rst = shared_build("myst-rst")
@@ -457,8 +462,8 @@ def test_myst_gives_the_same_doctree_as_rst(shared_build):
     rst_box = review_container(rst.app, "review")
     # Both against one stored snapshot, not only against each other (a change
     # that broke both alike would otherwise pass).
-    assert_snapshot(rst_box.pformat(), "myst-review.doctree.txt")
-    assert_snapshot(myst_box.pformat(), "myst-review.doctree.txt")
+    assert_snapshot(pformat(rst_box), "myst-review.doctree.txt")
+    assert_snapshot(pformat(myst_box), "myst-review.doctree.txt")
     myst_html = review_box(myst.html("review"), "myst-review")
     rst_html = review_box(rst.html("review"), "myst-review")
     assert answer_texts(myst_html) == answer_texts(rst_html)

@@ -182,6 +182,11 @@ class EthicsDirective(SphinxDirective):
         lines = machine.input_lines
         page = Path(self.env.doc2path(self.env.docname)).resolve()
         offset = line - machine.input_offset - 1
+        # A section's state machine reads a slice of the page's lines (docutils
+        # 0.21 and older start it after the include): search the whole input.
+        while getattr(lines, "parent", None) is not None:
+            offset += lines.parent_offset
+            lines = lines.parent
         for index in range(min(offset, len(lines) - 1), -1, -1):
             source, where = lines.info(index)
             if not lines[index].strip() or not source or where is None:
