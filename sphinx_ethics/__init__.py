@@ -54,7 +54,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_ethics.extension.expand import ExpandReviews, pending_review
     from sphinx_ethics.extension.page_checks import JudgeSeenAnswers
     from sphinx_ethics.extension.programme import directive as programme
-    from sphinx_ethics.extension.programme import site
     from sphinx_ethics.nodes.i18n import GuideLanguage, add_catalog
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
     from sphinx_ethics.nodes.signoffs import NestedSignoffTables
@@ -97,7 +96,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("missing-reference", unresolved_question, priority=900)
     app.connect("build-finished", checks.check_if_skipped)
     app.connect("build-finished", reports.write_reports)
-    app.connect("build-finished", site.write_calendar)
     app.connect("build-finished", checks.fail_on_problems)
     return {
         "version": __version__,

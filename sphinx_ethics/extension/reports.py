@@ -31,7 +31,12 @@ from sphinx_ethics.extension.config import (
     today_setting,
 )
 from sphinx_ethics.extension.domain import EthicsDomain
-from sphinx_ethics.extension.programme.site import header, review_uri
+from sphinx_ethics.extension.programme.site import (
+    CALENDAR_NAME,
+    calendar_text,
+    header,
+    review_uri,
+)
 from sphinx_ethics.repository import RepoPaths
 
 if TYPE_CHECKING:
@@ -372,6 +377,9 @@ def write_reports(app: Sphinx, exception: Exception | None) -> None:
     if app.config.ethics_report:
         text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
         write_report_file(Path(app.outdir) / REPORT_NAME, text)
+        calendar = calendar_text(app)  # one event per review-by date, beside the report
+        if calendar is not None:
+            write_report_file(Path(app.outdir) / CALENDAR_NAME, calendar)
     if junit:
         paths = RepoPaths.find(Path(app.srcdir), path_prefix(app.config))
         root = junit_tree(report, paths).getroot()

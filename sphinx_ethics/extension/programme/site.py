@@ -4,8 +4,9 @@ each review's site address, and ``ethics-calendar.ics`` beside the report.
 The header's ``generated_at`` follows ``SOURCE_DATE_EPOCH`` (reproducible
 reports); the commit comes from the CI's environment, else git.  The
 calendar has one all-day event per review with a ``:review-by:`` (overdue
-ones flagged), so a team can subscribe to the published file; it is written
-with the report (``ethics_report``), at ``build-finished``.
+ones flagged), so a team can subscribe to the published file;
+:func:`sphinx_ethics.extension.reports.write_reports` writes it beside the
+report (``ethics_report``), with the same safe writer.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import NoUri
-from sphinx.util import logging
 
-from sphinx_ethics import files
 from sphinx_ethics.answers.slots import parse_date, today
 from sphinx_ethics.extension.config import today_setting
 from sphinx_ethics.extension.domain import EthicsDomain
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-logger = logging.getLogger("sphinx_ethics")
 
 CALENDAR_NAME = "ethics-calendar.ics"
 
@@ -84,19 +82,3 @@ def calendar_text(app: Sphinx) -> str | None:
     if not events:
         return None
     return calendar(events, when, f"{project}: ethics reviews" if project else "Ethics reviews")
-
-
-def write_calendar(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not app.config.ethics_report:
-        return
-    text = calendar_text(app)
-    if text is None:
-        return
-    path = Path(app.outdir) / CALENDAR_NAME
-    if path.exists() and not path.is_file():
-        logger.warning("ethics: not writing %s: it exists and is not a regular file", path)
-        return
-    try:
-        files.write_atomic(path, text, refuse_read_only=False, make_parents=True)
-    except (OSError, files.FileError) as err:
-        logger.warning("ethics: cannot write %s: %s", path, err)
