@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOTS, Built, missing
-from sphinx.testing.util import SphinxTestApp
+from helpers import ROOTS, Built, build_app, missing
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -44,19 +42,7 @@ def shared_build(
         if key not in cache:
             builddir = tmp_path_factory.mktemp(f"{testroot}-{buildername}")
             srcdir = ROOTS / f"test-{testroot}"
-            app = SphinxTestApp(
-                buildername,
-                srcdir=srcdir,
-                builddir=builddir,
-                freshenv=True,
-                confoverrides=confoverrides,
-                status=StringIO(),
-                warning=StringIO(),
-            )
-            try:
-                app.build()
-            finally:
-                app.cleanup()
+            app = build_app(buildername, srcdir, builddir, confoverrides)
             cache[key] = Built(app, srcdir, Path(app.outdir), app.warning.getvalue())
         return cache[key]
 

@@ -13,7 +13,9 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -321,3 +323,23 @@ def pdftotext(pdf: Path, *options: str) -> str:
 def pdf_text(pdf: Path) -> str:
     """The PDF's text on one line, curly apostrophes made straight."""
     return " ".join(pdftotext(pdf).replace("\u2019", "'").split())
+
+
+def build_app(
+    buildername: str, srcdir: Path, builddir: Path, confoverrides: dict[str, Any] | None = None
+) -> SphinxTestApp:
+    """Build a project in this process, fresh, with its output kept in the app."""
+    app = SphinxTestApp(
+        buildername,
+        srcdir=srcdir,
+        builddir=builddir,
+        freshenv=True,
+        confoverrides=confoverrides or {},
+        status=StringIO(),
+        warning=StringIO(),
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app

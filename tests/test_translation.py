@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from helpers import EXAMPLE, REPO, ROOTS, guide_words
+from helpers import EXAMPLE, REPO, ROOTS, build_app, guide_words
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_ethics.catalogue import load_catalog
@@ -56,20 +55,7 @@ def guide_in(outdir: Path) -> list[tuple[str, str]]:
 
 
 def build(srcdir: Path, outdir: Path, builder: str, **conf: object) -> SphinxTestApp:
-    app = SphinxTestApp(
-        builder,
-        srcdir=srcdir,
-        builddir=outdir,
-        freshenv=True,
-        confoverrides=conf,
-        status=StringIO(),
-        warning=StringIO(),
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_app(builder, srcdir, outdir, conf)
 
 
 @pytest.fixture
