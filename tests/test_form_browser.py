@@ -428,15 +428,35 @@ def test_answers_are_kept_only_when_the_person_ticks_the_box(tab: Page, form: Pa
     assert where_kept(tab).startswith("Your answers are only in this page")
 
 
-def test_the_last_word_before_leaving_is_kept(tab: Page, form: Path) -> None:
-    """Saved on every input and again on pagehide: a value set without an input
-    event (as some autofill and dictation tools do) is still kept on reload."""
+def test_the_last_word_before_leaving_is_kept(tab: Page, form: Path, browser: Chromium) -> None:
+    """Saved on every input and again when the page is hidden or left: a value set
+    without an input event (as some autofill and dictation tools do) is kept.
+
+    The events are dispatched here rather than caused by a navigation: when a page
+    is left, Chromium may commit (or, as the old renderer exits, sometimes drop) its
+    last localStorage write after the next page has loaded, so a reload test would
+    measure the browser's timing, not the form.  What the form controls is that it
+    saves on these events; a new tab then shows the value restored."""
     open_form(tab, form)
     keep(tab)
-    tab.evaluate("document.getElementById('a-plan-2a').value = 'Set without an input event'")
-    tab.goto(form.as_uri())
-    value = tab.evaluate("document.getElementById('a-plan-2a').value")
-    assert value == "Set without an input event"
+    for event, value in [
+        ("new PageTransitionEvent('pagehide')", "Set before pagehide"),
+        ("new Event('visibilitychange')", "Set before the tab was hidden"),
+    ]:
+        tab.evaluate(f"document.getElementById('a-plan-2a').value = {json.dumps(value)}")
+        if "visibility" in event:  # saved only when the page really is hidden
+            tab.evaluate(
+                "Object.defineProperty(document, 'visibilityState', "
+                "{value: 'hidden', configurable: true})"
+            )
+        target = "document" if "visibility" in event else "window"
+        tab.evaluate(f"{target}.dispatchEvent({event})")
+        assert (stored(tab) or {})["answers"]["plan-2a"]["text"] == value
+    # One new tab (an open tab saves again when another hides it, so a second
+    # reader tab would race with the first).
+    other = browser.new_page(DESKTOP, HEIGHT)
+    other.goto(form.as_uri())
+    assert other.evaluate("document.getElementById('a-plan-2a').value") == value
 
 
 def test_two_generated_forms_never_share_answers(tab: Page, form: Path, tmp_path: Path) -> None:
