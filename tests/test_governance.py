@@ -333,3 +333,33 @@ def test_misspelt_review_field_suggests_the_field_and_stays_missing(tmp_path: Pa
     assert ":registration:" in typo.message.split("options:")[1]
     (field,) = ethics_warnings(result.stderr, "field")
     assert "has no :registration:" in field.message
+
+
+@pytest.mark.parametrize("syntax", PAGES)
+def test_signoffs_are_built_from_the_record_not_patched(built: Built, syntax: str) -> None:
+    """The record holds every sign-off, counted or not; the page read keeps only
+    their comments (by line), and the table is built from the record, in the
+    order written, when the page is written."""
+    page, _kind = PAGES[syntax]
+    docname = page.rsplit(".", 1)[0]
+    domain = built.app.env.get_domain("ethics")
+    record = next(r for r in domain.reviews[docname] if r.name == f"{syntax}-approved")
+    assert [(s.role, s.decision) for s in record.uncounted] == [("Clinical lead", "done")]
+    assert record.uncounted[0].line == line_of(ROOT / page, "decision: done") - 2
+    assert [s.role for s in record.signoffs] == ["Clinical lead", "Patient partner"]
+    # The doctree as read: sign-off comments carried like answers (keyed by line, no dicts).
+    doctree = built.app.env.get_doctree(docname)
+    kept = [n for n in doctree.findall() if "ethics_signoff" in getattr(n, "attributes", {})]
+    assert {type(n["ethics_signoff"]) for n in kept} == {int}
+    assert any("leaflet" in n.astext() for n in kept)
+    # Written: one row per sign-off, in the order written, the uncounted one last.
+    review = next(
+        r
+        for r in built.html(docname).select("div.ethics-review")
+        if f"{syntax}-approved" in r["id"]
+    )
+    rows = [norm(r.get_text(" ")) for r in review.select("div.ethics-signoffs tbody tr")]
+    assert rows[0].startswith("Clinical lead Dr A. Shah 2026-10-20 Approved")
+    assert "leaflet" in rows[0]
+    assert rows[1].startswith("Patient partner J. Doe 2026-12-20 Changes requested")
+    assert rows[2].startswith("Clinical lead") and "Not counted: done" in rows[2]

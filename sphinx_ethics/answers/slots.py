@@ -101,6 +101,8 @@ class ReviewRecord:
     status: str = ""
     slots: tuple[SlotRecord, ...] = field(default_factory=tuple)
     signoffs: tuple[SignoffRecord, ...] = ()
+    #: Sign-offs shown but not counted (no :by:, a bad :date: or :decision:, ...).
+    uncounted: tuple[SignoffRecord, ...] = ()
     referrals: tuple[ReferralRecord, ...] = ()
     #: ``ethics_review_fields``: (name, label, value), value "" when missing.
     fields: tuple[tuple[str, str, str], ...] = ()

@@ -31,16 +31,17 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from sphinx_ethics.answers.slots import ReviewRecord
-from sphinx_ethics.extension import signoff
 from sphinx_ethics.extension.checks import shown_on_page
-from sphinx_ethics.extension.config import project_catalog
+from sphinx_ethics.extension.config import project_catalog, signoff_roles
 from sphinx_ethics.extension.domain import EthicsDomain
-from sphinx_ethics.nodes import rendering
+from sphinx_ethics.nodes.review import review_block
 
 logger = logging.getLogger(__name__)
 
 #: Attributes marking what an answer container holds inside a pending review.
 SLOT, DUPLICATE, STRAY, NOTES = "ethics_slot", "ethics_duplicate", "ethics_stray", "ethics_notes"
+#: Marks a sign-off's comment; its value is the sign-off's line (its record is in the domain).
+SIGNOFF = "ethics_signoff"
 #: On an answer's container: how it was given (status, line, file, markup,
 #: choice), for :class:`sphinx_ethics.extension.page_checks.JudgeSeenAnswers`.
 GIVEN = "ethics_given"
@@ -66,6 +67,7 @@ def pending(
     notes: Sequence[nodes.Node],
     show_title: bool,
     given: Mapping[str, Mapping[str, object]] | None = None,
+    comments: Sequence[tuple[int, Sequence[nodes.Node]]] = (),
 ) -> pending_review:
     """What the page keeps of a review until it is written."""
     node = pending_review(
@@ -85,6 +87,8 @@ def pending(
         node += nodes.container("", *content, classes=["ethics-answer"], **{DUPLICATE: question_id})
     for question_id, content in strays:
         node += nodes.container("", *content, classes=["ethics-answer"], **{STRAY: question_id})
+    for line, content in comments:
+        node += nodes.container("", *content, classes=["ethics-signoff-comment"], **{SIGNOFF: line})
     if notes:
         node += nodes.container("", *notes, classes=["ethics-review-notes"], **{NOTES: True})
     return node
@@ -128,10 +132,9 @@ class ExpandReviews(SphinxPostTransform):
                 "", *node.children, classes=["ethics-review"], ids=node["ids"][:1]
             )
         assert record is not None
-        signoffs = signoff.take(node)  # governance: sign-offs as written
-        answers, duplicates, strays, notes = sort_children(node)
+        answers, duplicates, strays, notes, comments = sort_children(node)
         domain = EthicsDomain.get(self.env)
-        box = rendering.review_block(
+        box = review_block(
             record,
             checklists,
             anchors,
@@ -146,9 +149,10 @@ class ExpandReviews(SphinxPostTransform):
             ]
             + [p.message for p in shown_on_page(self.config, record)],
             show_title=node["show_title"],
+            comments=comments,
+            roles=signoff_roles(self.config),
         )
         box["classes"] = [*box["classes"], *(c for c in node["classes"] if c != "ethics-review")]
-        signoff.add_to_review(box, record, signoffs, self.config)  # governance
         return box
 
     def find_record(self, node: pending_review) -> ReviewRecord | None:
@@ -163,12 +167,14 @@ def sort_children(
     list[tuple[str, list[nodes.Node]]],
     list[tuple[str, list[nodes.Node]]],
     list[nodes.Node],
+    list[tuple[int, list[nodes.Node]]],
 ]:
-    """The answers, duplicates, strays and other content kept in a pending review."""
+    """The answers, duplicates, strays, other content and sign-off comments of a pending review."""
     answers: dict[str, list[nodes.Node]] = {}
     duplicates: list[tuple[str, list[nodes.Node]]] = []
     strays: list[tuple[str, list[nodes.Node]]] = []
     notes: list[nodes.Node] = []
+    comments: list[tuple[int, list[nodes.Node]]] = []
     for child in node.children:
         assert isinstance(child, nodes.Element)
         content = list(child.children)
@@ -178,9 +184,11 @@ def sort_children(
             duplicates.append((child[DUPLICATE], content))
         elif STRAY in child:
             strays.append((child[STRAY], content))
+        elif SIGNOFF in child:
+            comments.append((child[SIGNOFF], content))
         else:
             notes += content
-    return answers, duplicates, strays, notes
+    return answers, duplicates, strays, notes, comments
 
 
 class QuoteEducator:

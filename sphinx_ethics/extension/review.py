@@ -13,7 +13,7 @@ A review is built in four steps, each in its own place:
    (:func:`sphinx_ethics.extension.expand.pending`); the questions, states and
    the rest are built from the record when the page is written
    (:class:`sphinx_ethics.extension.expand.ExpandReviews`, with
-   :func:`sphinx_ethics.nodes.rendering.review_block`).
+   :func:`sphinx_ethics.nodes.review.review_block`).
 
 Project-wide checks (unanswered slots and the rest) run later, in
 :mod:`sphinx_ethics.extension.checks`.
@@ -361,8 +361,8 @@ class ReviewDirective(EthicsDirective):
             notes,
             show_title=bool(self.option("title")) or not self.section_title,
             given={qid: answer.kept() for qid, answer in answers.by_id.items()},
+            comments=[(s.record.line, s.content) for s in self.signoffs],
         )
-        signoff.keep(box, self.signoffs)  # governance: shown when the page is written
         box["classes"] += self.options.get("class", [])
         self.ids.register_targets(box)
         self.register_label(record)

@@ -1,12 +1,14 @@
-"""``ethics-signoff``, review fields, and governance in reviews and summaries.
+"""Governance records: ``ethics-signoff``, review fields, the summary's columns.
 
-Inside a review, ``ethics-signoff:: ROLE`` leaves its record and parsed
-comment on the review's collector (as ``ethics-answer`` does); the review
-calls :func:`take_fields` and :func:`complete_record` while it records
-itself and :func:`add_to_review` when it renders, and that is all it knows
-of governance.  The rules are in :mod:`sphinx_ethics.answers.governance`.
-
-The nodes themselves are built in :mod:`sphinx_ethics.nodes.signoffs`.
+One concern: turning what a page and ``conf.py`` say about governance into
+records.  Inside a review, ``ethics-signoff:: ROLE`` leaves its record and
+parsed comment on the review's collector (as ``ethics-answer`` does); the
+review calls :func:`take_fields` and :func:`complete_record` while it
+records itself, and that is all it knows of governance.  The rules are in
+:mod:`sphinx_ethics.answers.governance`; every node (sign-off table,
+referral box, fields, a screening answer's badge, summary cells) is built
+from the record in :mod:`sphinx_ethics.nodes.review` and
+:mod:`sphinx_ethics.nodes.signoffs`, when the page is written.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ from sphinx_ethics.answers import text as answer_text
 from sphinx_ethics.answers.digest import is_digest
 from sphinx_ethics.answers.governance import (
     judge_signoffs,
-    latest_by_role,
-    role_key,
     signoff_faults,
 )
 from sphinx_ethics.answers.slots import ReviewRecord, SignoffRecord, visible
@@ -38,12 +38,11 @@ from sphinx_ethics.extension.config import (
     signoff_roles,
 )
 from sphinx_ethics.extension.directives import BadOption, EthicsDirective, LenientOptions
-from sphinx_ethics.nodes.rendering import badge
 from sphinx_ethics.nodes.signoffs import (
     Signoff,
-    choice_labels,
-    decision_labels,
-    referral_box,
+    field_cell,
+    referral_cell,
+    signed_off_cell,
     signoff_panel,
 )
 
@@ -130,97 +129,16 @@ def complete_record(
     questions: Mapping[str, Question],
     config: Config,
 ) -> ReviewRecord:
-    """The review's record with its sign-offs, fields and fired referrals."""
+    """The review's record with its sign-offs (counted and not), fields and referrals."""
     counted = tuple(s.record for s in signoffs if s.counts)
     labels = review_fields(config)
     with_fields = dataclasses.replace(
         record,
         fields=tuple((name, label, field_values.get(name, "")) for name, label in labels.items()),
     )
-    return judge_signoffs(with_fields, questions, counted)
-
-
-#: Marks a sign-off's comment kept in a review until its page is written.
-KEPT = "ethics_signoff"
-
-
-def keep(pending: nodes.Element, signoffs: Sequence[Signoff]) -> None:
-    """Keep each sign-off as written (with its comment) in the pending review."""
-    for item in signoffs:
-        record = dataclasses.asdict(item.record)
-        pending += nodes.container(
-            "",
-            *item.content,
-            classes=["ethics-signoff-comment"],
-            **{KEPT: record},
-            counts=item.counts,
-        )
-
-
-def take(pending: nodes.Element) -> list[Signoff]:
-    """The sign-offs :func:`keep` left in a pending review, taken out of it."""
-    found = []
-    for child in list(pending.children):
-        if isinstance(child, nodes.Element) and KEPT in child:
-            record = SignoffRecord(**child[KEPT])
-            found.append(Signoff(record, list(child.children), bool(child["counts"])))
-            pending.remove(child)
-    return found
-
-
-def add_to_review(
-    box: nodes.Element, record: ReviewRecord, signoffs: Sequence[Signoff], config: Config
-) -> None:
-    """Referral box at the top, fields in the details, sign-off panel at the end."""
-    top = 0
-    while top < len(box) and isinstance(box[top], (nodes.target, nodes.rubric)):
-        top += 1
-    if record.referrals:
-        box.insert(top, referral_box(record.referrals))
-    fields = [(label, value) for _name, label, value in record.fields if value]
-    if fields:
-        details = next(iter(box.findall(nodes.field_list)), None)
-        if details is None:
-            details = nodes.field_list(classes=["ethics-metadata"])
-            box.insert(top + bool(record.referrals), details)
-        for label, value in fields:
-            body = nodes.field_body("", nodes.paragraph(text=value))
-            details += nodes.field("", nodes.field_name(text=label), body)
-    _show_choices(box, record)
-    # The sign-offs as judged last (stale or not), in the order written.
-    judged = {(s.role, s.line, s.date): s for s in record.signoffs}
-    signoffs = [
-        dataclasses.replace(
-            s, record=judged.get((s.record.role, s.record.line, s.record.date), s.record)
-        )
-        for s in signoffs
-    ]
-    roles = signoff_roles(config)
-    if signoffs or roles:
-        attribution = len(box)
-        while attribution and "ethics-attribution" in box[attribution - 1].get("classes", []):
-            attribution -= 1
-        box.insert(attribution, signoff_panel(signoffs, roles))
-
-
-def _show_choices(box: nodes.Element, record: ReviewRecord) -> None:
-    """A screening slot's badge says the answer: 'Answer: unsure'."""
-    choices = {slot.anchor: slot.choice for slot in record.slots if slot.choice}
-    if not choices:
-        return
-    labels = choice_labels()
-    for block in list(box.findall(nodes.Element)):
-        choice = next((choices[i] for i in block["ids"] if i in choices), "")
-        if not choice:
-            continue
-        badge_node = next(
-            (n for n in block.findall(nodes.inline) if "ethics-badge" in n["classes"]),
-            None,
-        )
-        if choice and badge_node is not None:
-            badge_node.clear()
-            badge_node += nodes.Text(_("Answer: %s") % labels[choice])
-            badge_node["classes"].append(f"ethics-choice-{choice}")
+    uncounted = tuple(s.record for s in signoffs if not s.counts)
+    judged = judge_signoffs(with_fields, questions, counted)
+    return dataclasses.replace(judged, uncounted=uncounted)
 
 
 # --------------------------------------------------------------------------
@@ -246,55 +164,13 @@ def summary_columns(
     """Extra summary columns: fields asked for, "Signed off" and "Referral" when used."""
     labels = review_fields(config)
     columns: list[Column] = [
-        (labels[name], 12, functools.partial(_field_cell, name)) for name in fields
+        (labels[name], 12, functools.partial(field_cell, name)) for name in fields
     ]
     roles = signoff_roles(config)
     if roles or any(r.signoffs for r in reviews):
-        columns.append((_("Signed off"), 16, functools.partial(_signed_off_cell, roles)))
+        columns.append((_("Signed off"), 16, functools.partial(signed_off_cell, roles)))
     catalog = project_catalog(config)
     screening = {cid for cid, c in catalog.checklists.items() if c.kind == "screening"}
     if any(set(r.checklists) & screening for r in reviews):
-        columns.append((_("Referral"), 16, _referral_cell))
+        columns.append((_("Referral"), 16, referral_cell))
     return columns
-
-
-def _field_cell(name: str, review: ReviewRecord) -> nodes.paragraph:
-    value = next((v for n, _label, v in review.fields if n == name), "")
-    if value:
-        return nodes.paragraph(text=value)
-    return badge("missing-field", _("missing"))
-
-
-def _signed_off_cell(roles: Sequence[str], review: ReviewRecord) -> nodes.paragraph:
-    latest = latest_by_role(review.signoffs)
-    labels = decision_labels()
-    para = nodes.paragraph()
-    parts = [
-        (s.role, labels[s.decision], s.date)
-        if not s.stale
-        else (s.role, labels[""] + " (" + _("stale") + ")", "")
-        for s in latest.values()
-    ]
-    parts += [(role, labels[""], "") for role in roles if role_key(role) not in latest]
-    for index, (role, decision, date) in enumerate(parts):
-        if index:
-            para += nodes.Text("; ")
-        para += nodes.Text(f"{role}: {decision}")
-        if date:
-            para += nodes.Text(" ")
-            para += nodes.inline(text=date, classes=["ethics-date"])
-    if not parts:
-        para += nodes.Text(_("none"))
-    return para
-
-
-def _referral_cell(review: ReviewRecord) -> nodes.paragraph:
-    para = nodes.paragraph()
-    for index, referral in enumerate(review.referrals):
-        if index:
-            para += nodes.Text("; ")
-        state = _("open") if referral.open else _("outcome recorded")
-        para += nodes.Text(f"{referral.to} ({referral.question}: {state})")
-    if not review.referrals:
-        para += nodes.Text(_("none"))
-    return para

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, SlotRecord
 from sphinx_ethics.catalogue import (
     Attribution,
     Checklist,
@@ -129,10 +128,10 @@ def prompts_list(question: Question) -> nodes.bullet_list | None:
     return bullets
 
 
-def badge(state: str, label: str) -> nodes.paragraph:
+def badge(state: str, label: str, classes: Sequence[str] = ()) -> nodes.paragraph:
     """A state line: 'Not yet answered', 'Not applicable', ..."""
     para = nodes.paragraph(classes=["ethics-state", f"ethics-state-{state}", NO_SEARCH])
-    para += nodes.inline(text=label, classes=["ethics-badge", f"ethics-badge-{state}"])
+    para += nodes.inline(text=label, classes=["ethics-badge", f"ethics-badge-{state}", *classes])
     return para
 
 
@@ -336,113 +335,8 @@ def loose_answer(question_id: str, content: Sequence[nodes.Node]) -> nodes.conta
     return box
 
 
-def answer_body(content: Sequence[nodes.Node], state: str, label: str) -> list[nodes.Node]:
-    """The state line, then the team's own words."""
-    return [badge(state, label), nodes.container("", *content, classes=["ethics-answer"])]
-
-
-def review_block(
-    record: ReviewRecord,
-    checklists: Sequence[Checklist],
-    anchors: Mapping[str, str],
-    answers: Mapping[str, Sequence[nodes.Node]],
-    duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
-    strays: Sequence[tuple[str, Sequence[nodes.Node]]],
-    notes: Sequence[nodes.Node],
-    problems: Sequence[str] = (),
-    show_title: bool = True,
-) -> nodes.container:
-    """Title, metadata, progress, every question with its answer, attribution.
-
-    ``show_title`` is false when the title is the heading of the section the
-    review is in, which the reader has just read.
-    """
-    status = record.status if record.status in ("draft", "in-review", "approved") else ""
-    box = nodes.container(
-        classes=["ethics-review", f"ethics-review-{status or 'no-status'}"], ids=[record.anchor]
-    )
-    if show_title:
-        box += nodes.rubric(text=record.title, classes=["ethics-review-title"])
-    fields = metadata_fields(
-        [
-            (_("Owner"), record.owner),
-            (_("Reviewers"), "; ".join(record.reviewers)),
-            (_("Date"), record.date),
-            (_("Review by"), record.review_by),
-            (_("Status"), record.status),
-        ]
-    )
-    if fields is not None:
-        box += fields
-    box += progress_line(record.answered, record.required, len(problems))
-    if record.review_by:
-        box += overdue_placeholder(
-            docname=record.docname, anchor=record.anchor, review_by=record.review_by
-        )
-    if problems:
-        box += problems_box(problems)
-    if notes:
-        box += nodes.container("", *notes, classes=["ethics-review-notes"])
-    if not record.slots:
-        box += nodes.paragraph(text=_("This review has no questions."), classes=["ethics-empty"])
-    layout = _ReviewLayout(record, anchors, answers, duplicates)
-    for checklist in checklists:
-        section = checklist_box(checklist, anchors[checklist.id])
-        section += [layout.question(q) for q in checklist.questions]
-        section += added_questions_note(checklist)
-        box += section
-    if strays:
-        box += _stray_answers(strays)
-    box += attributions(s for c in checklists for s in wording.checklist_sources(c))
-    return box
-
-
-class _ReviewLayout:
-    """One review's questions, each with its answer or its state."""
-
-    def __init__(
-        self,
-        record: ReviewRecord,
-        anchors: Mapping[str, str],
-        answers: Mapping[str, Sequence[nodes.Node]],
-        duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
-    ) -> None:
-        self.slots = {slot.id: slot for slot in record.slots}
-        self.anchors = anchors
-        self.answers = answers
-        self.duplicates = duplicates
-        self.labels = state_labels()
-
-    def question(self, question: Question) -> nodes.container:
-        """A question with its answer (or placeholder); groups nest their subs."""
-        anchor = self.anchors[question.id]
-        content = self.answers.get(question.id)
-        if question.is_group:
-            body = answer_body(content, "answered", self.labels["answered"]) if content else []
-            body += [self.question(sub) for sub in question.subquestions]
-            return question_block(question, anchor, body)
-        slot = self.slots[question.id]
-        shown = self.shown_state(slot)
-        if slot.answer:
-            body = answer_body(content or [], shown, self.labels[shown])
-        else:
-            body = [badge(shown, self.labels[shown])]
-        for question_id, extra in self.duplicates:
-            if question_id == question.id:
-                body += answer_body(
-                    extra, "duplicate", _("Another answer to this question (duplicate)")
-                )
-        required = "ethics-required" if slot.required else "ethics-optional"
-        return question_block(question, anchor, body, [f"ethics-slot-{shown}", required])
-
-    @staticmethod
-    def shown_state(slot: SlotRecord) -> str:
-        return slot.state if (slot.required or slot.state in ANSWERED_STATES) else "optional"
-
-
-def _stray_answers(strays: Sequence[tuple[str, Sequence[nodes.Node]]]) -> nodes.container:
-    box = nodes.container(classes=["ethics-stray-answers"])
-    box += nodes.rubric(text=_("Answers to questions not in this review"))
-    for question_id, content in strays:
-        box += answer_body(content, "stray", question_id)
-    return box
+def answer_body(
+    content: Sequence[nodes.Node], state: str, label: str, classes: Sequence[str] = ()
+) -> list[nodes.Node]:
+    """The state line (its badge with ``classes``), then the team's own words."""
+    return [badge(state, label, classes), nodes.container("", *content, classes=["ethics-answer"])]

@@ -17,8 +17,8 @@ from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_ethics.answers.governance import role_key
-from sphinx_ethics.answers.slots import ReferralRecord, SignoffRecord
+from sphinx_ethics.answers.governance import latest_by_role, role_key
+from sphinx_ethics.answers.slots import ReferralRecord, ReviewRecord, SignoffRecord
 from sphinx_ethics.nodes.rendering import badge
 
 if TYPE_CHECKING:
@@ -155,6 +155,56 @@ def referral_box(items: Sequence[ReferralRecord]) -> nodes.container:
             item += badge("referral-recorded", _("Outcome: %s") % referral.outcome)
         box += item
     return box
+
+
+# --------------------------------------------------------------------------
+# Summary cells
+# --------------------------------------------------------------------------
+
+
+def field_cell(name: str, review: ReviewRecord) -> nodes.paragraph:
+    """A summary cell: the review's value of field ``name``, or "missing"."""
+    value = next((v for n, _label, v in review.fields if n == name), "")
+    if value:
+        return nodes.paragraph(text=value)
+    return badge("missing-field", _("missing"))
+
+
+def signed_off_cell(roles: Sequence[str], review: ReviewRecord) -> nodes.paragraph:
+    """A summary cell: each role's latest decision and date ("Role: Approved 2026-01-02")."""
+    latest = latest_by_role(review.signoffs)
+    labels = decision_labels()
+    para = nodes.paragraph()
+    parts = [
+        (s.role, labels[s.decision], s.date)
+        if not s.stale
+        else (s.role, labels[""] + " (" + _("stale") + ")", "")
+        for s in latest.values()
+    ]
+    parts += [(role, labels[""], "") for role in roles if role_key(role) not in latest]
+    for index, (role, decision, date) in enumerate(parts):
+        if index:
+            para += nodes.Text("; ")
+        para += nodes.Text(f"{role}: {decision}")
+        if date:
+            para += nodes.Text(" ")
+            para += nodes.inline(text=date, classes=["ethics-date"])
+    if not parts:
+        para += nodes.Text(_("none"))
+    return para
+
+
+def referral_cell(review: ReviewRecord) -> nodes.paragraph:
+    """A summary cell: each referral and whether its outcome is recorded."""
+    para = nodes.paragraph()
+    for index, referral in enumerate(review.referrals):
+        if index:
+            para += nodes.Text("; ")
+        state = _("open") if referral.open else _("outcome recorded")
+        para += nodes.Text(f"{referral.to} ({referral.question}: {state})")
+    if not review.referrals:
+        para += nodes.Text(_("none"))
+    return para
 
 
 def blank_signoffs(roles: Sequence[str]) -> list[nodes.Node]:
