@@ -180,7 +180,7 @@ def shown_on_page(config: Config, review: ReviewRecord) -> list[Problem]:
 
 def all_problems(app: Sphinx) -> list[Problem]:
     """Configuration, reading and project problems: what the gate judges by."""
-    found = config_problems(app.config, app.outdir)
+    found = config_problems(app.config)
     found = [p for p in found if not is_suppressed(p.subtype, app.config)]
     found += EthicsDomain.get(app.env).all_problems()
     return found + project_problems(app, app.env)

@@ -1,9 +1,18 @@
-"""Configuration values, their checks, and the checklist catalogue they select."""
+"""Configuration values, read once into :class:`Settings`, and the catalogue they select.
+
+The ``ethics_*`` values are checked once, at ``config-inited``
+(:func:`check_config`), into a frozen :class:`Settings` kept on the
+configuration for the build (sphinx-design's ``get_sd_config`` pattern):
+every reader below returns what the settings hold, and the settings'
+``problems`` are what the report lists.  Values we check ourselves are
+registered with ``types=Any``, so a wrong type gives our one warning
+(``ethics.config``, with what is used instead), not Sphinx's as well.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,18 +167,70 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
 )
 
 
+#: Values whose type and form :func:`read_settings` checks (and says what it uses
+#: instead): Sphinx is not asked to check their type too.
+CHECKED_HERE = frozenset(
+    {
+        "ethics_checklists",
+        "ethics_placeholder_patterns",
+        "ethics_junit",
+        "ethics_path_prefix",
+        "ethics_today",
+        "ethics_signoff_roles",
+        "ethics_signoff_digest",
+        "ethics_review_fields",
+    }
+)
+
+
 def add_config_values(app: Sphinx) -> None:
     for value in CONFIG_VALUES:
-        app.add_config_value(value.name, value.default, value.rebuild, types=value.types)
+        types = Any if value.name in CHECKED_HERE else value.types
+        app.add_config_value(value.name, value.default, value.rebuild, types=types)
 
 
 DEFAULTS: dict[str, Any] = {v.name: v.default for v in CONFIG_VALUES}
 
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``ethics_*`` values as the build uses them, checked once.
+
+    A value that cannot be used is replaced by its fallback (said in
+    ``problems``, logged once at ``config-inited``).
+    """
+
+    checklists: tuple[Path, ...] = ()
+    placeholders: tuple[str, ...] = tuple(DEFAULTS["ethics_placeholder_patterns"])
+    signoff_roles: tuple[str, ...] = ()
+    signoff_digest_required: bool = False
+    review_fields: tuple[tuple[str, str], ...] = ()
+    today: str | None = None
+    path_prefix: str | None = None
+    junit: str | None = None
+    problems: tuple[Problem, ...] = field(default=(), compare=False)
+
+
+#: Where the settings are kept on the configuration.  The leading underscore
+#: keeps them out of the pickled environment (Sphinx pickles only public
+#: values) and out of its comparison of configurations between builds; a
+#: forked parallel reader or writer inherits them.
+SETTINGS_KEY = "_ethics_settings"
+
+
+def settings(config: Config) -> Settings:
+    """The build's settings (read at ``config-inited``; read now if they were not)."""
+    found = config.__dict__.get(SETTINGS_KEY)
+    if found is None:
+        found = read_settings(config, ".")
+        setattr(config, SETTINGS_KEY, found)
+    return found
+
+
 # --------------------------------------------------------------------------
-# Reading the values: every reader falls back to the default on a value it
-# cannot use, and config_problems() says why.  Nothing is changed on the
-# Config object except the one documented resolution below, so the problems
-# can be listed again at any time (for the report) from the same values.
+# Reading the values, once: each falls back to its default on a value it
+# cannot use, and says why in the settings' problems.  Nothing is changed on
+# the Config object except the one documented resolution (resolve_checklists).
 # --------------------------------------------------------------------------
 
 
@@ -181,25 +242,22 @@ def _strings(config: Config, name: str) -> list[str] | None:
 
 
 def placeholders(config: Config) -> list[str]:
-    found = _strings(config, "ethics_placeholder_patterns")
-    return DEFAULTS["ethics_placeholder_patterns"] if found is None else found
+    return list(settings(config).placeholders)
 
 
 def checklist_files(config: Config) -> list[Path]:
     """``ethics_checklists`` as absolute paths (see :func:`resolve_checklists`)."""
-    return [Path(name) for name in _strings(config, "ethics_checklists") or []]
+    return list(settings(config).checklists)
 
 
 def signoff_roles(config: Config) -> list[str]:
     """``ethics_signoff_roles``, each role once, in order ([] when unusable)."""
-    found = _strings(config, "ethics_signoff_roles") or []
-    roles = [" ".join(r.split()) for r in found]
-    return list(dict.fromkeys(r for r in roles if r))
+    return list(settings(config).signoff_roles)
 
 
 def signoff_digest_required(config: Config) -> bool:
     """``ethics_signoff_digest``: whether a sign-off needs ``:digest:`` (fail closed)."""
-    return config.ethics_signoff_digest != "optional"
+    return settings(config).signoff_digest_required
 
 
 #: ``ethics-review``'s own options (a test checks they match its ``option_spec``):
@@ -223,14 +281,17 @@ FIELD_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 def review_fields(config: Config) -> dict[str, str]:
     """``ethics_review_fields`` as name → label, leaving out names it cannot use."""
-    value = config.ethics_review_fields
+    return dict(settings(config).review_fields)
+
+
+def _review_fields(value: object) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
-        return {}
-    return {
-        name: label
+        return ()
+    return tuple(
+        (name, label)
         for name, label in value.items()
         if isinstance(name, str) and isinstance(label, str) and not _field_problem(name)
-    }
+    )
 
 
 def _field_problem(name: str) -> str:
@@ -265,18 +326,21 @@ def _governance_problems(config: Config) -> list[Problem]:
 
 def path_prefix(config: Config) -> str | None:
     """``ethics_path_prefix`` when it is a string; None (find the git root) otherwise."""
-    value = config.ethics_path_prefix
-    return value if isinstance(value, str) else None
+    return settings(config).path_prefix
 
 
 def today_setting(config: Config) -> str | None:
-    value = config.ethics_today
+    return settings(config).today
+
+
+def _today(value: object) -> str | None:
     return str(value) if value and parse_date(str(value)) else None
 
 
 def junit_path(config: Config, outdir: str | Path) -> Path | None:
     """Where the JUnit report goes, or None (not asked for, or unusable)."""
-    return None if _junit_problem(config, outdir) else _junit_target(config, outdir)
+    value = settings(config).junit
+    return Path(outdir, value) if value else None
 
 
 def _junit_target(config: Config, outdir: str | Path) -> Path | None:
@@ -313,32 +377,61 @@ def resolve_checklists(app: Sphinx, config: Config) -> None:
         config.ethics_checklists = [str(confdir / name) for name in names]
 
 
-def config_problems(config: Config, outdir: str | Path) -> list[Problem]:
-    """Every configuration value that cannot be used, and every bad checklist file."""
+def read_settings(config: Config, outdir: str | Path) -> Settings:
+    """Check every ``ethics_*`` value once: what the build uses, and what is wrong."""
+    problems = _config_problems(config, outdir)
+    checklists = [Path(name) for name in _strings(config, "ethics_checklists") or []]
+    _catalog, bad_files = load_catalog_skipping_bad(checklists)
+    for bad in bad_files:
+        problems.append(Problem("checklist", bad.message, file=str(bad.file), line=bad.line))
+    patterns = _strings(config, "ethics_placeholder_patterns")
+    roles = [" ".join(r.split()) for r in _strings(config, "ethics_signoff_roles") or []]
+    prefix = config.ethics_path_prefix
+    junit = None if _junit_problem(config, outdir) else _junit_target(config, outdir)
+    return Settings(
+        checklists=tuple(checklists),
+        placeholders=tuple(
+            DEFAULTS["ethics_placeholder_patterns"] if patterns is None else patterns
+        ),
+        signoff_roles=tuple(dict.fromkeys(r for r in roles if r)),
+        signoff_digest_required=config.ethics_signoff_digest != "optional",
+        review_fields=_review_fields(config.ethics_review_fields),
+        today=_today(config.ethics_today),
+        path_prefix=prefix if isinstance(prefix, str) else None,
+        junit=config.ethics_junit if junit is not None else None,
+        problems=tuple(problems),
+    )
+
+
+def _config_problems(config: Config, outdir: str | Path) -> list[Problem]:
     problems = []
     for name in ("ethics_checklists", "ethics_placeholder_patterns"):
         if _strings(config, name) is None:
             msg = "%s must be a list of strings, not %r; using the default %r"
             problems.append(Problem("config", msg % (name, getattr(config, name), DEFAULTS[name])))
-    if config.ethics_today and today_setting(config) is None:
+    if config.ethics_today and _today(config.ethics_today) is None:
         msg = "ethics_today must be an ISO date (YYYY-MM-DD), not %r; using today's date"
         problems.append(Problem("config", msg % config.ethics_today))
-    if config.ethics_path_prefix is not None and path_prefix(config) is None:
+    if config.ethics_path_prefix is not None and not isinstance(config.ethics_path_prefix, str):
         msg = "ethics_path_prefix must be a string or None, not %r; using the git work tree"
         problems.append(Problem("config", msg % (config.ethics_path_prefix,)))
     problems += _governance_problems(config)
     junit = _junit_problem(config, outdir)
     if junit:
         problems.append(Problem("config", junit + "; no JUnit report is written"))
-    _catalog, bad_files = load_catalog_skipping_bad(checklist_files(config))
-    for bad in bad_files:
-        problems.append(Problem("checklist", bad.message, file=str(bad.file), line=bad.line))
     return problems
 
 
+def config_problems(config: Config) -> list[Problem]:
+    """Every configuration value that cannot be used, and every bad checklist file."""
+    return list(settings(config).problems)
+
+
 def check_config(app: Sphinx, config: Config) -> None:
-    """Log what :func:`config_problems` finds, once, as the build starts."""
-    for problem in config_problems(config, app.outdir):
+    """Read the settings for this build, and log their problems once."""
+    found = read_settings(config, app.outdir)
+    setattr(config, SETTINGS_KEY, found)
+    for problem in found.problems:
         log(problem)
 
 
