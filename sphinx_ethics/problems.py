@@ -2,10 +2,17 @@
 
 A problem is logged as a Sphinx warning with ``type="ethics"`` and a
 subtype, so ``suppress_warnings = ["ethics.<subtype>"]`` silences it and
-``-W`` fails on it.  It is also *recorded* where it is found (see
-:class:`sphinx_ethics.extension.domain.EthicsDomain` and :mod:`sphinx_ethics.extension.checks`),
+``-W`` fails on it.  A problem found while reading is logged and *recorded*
+in one call, :func:`sphinx_ethics.extension.domain.record_problem`; project
+problems are found again each build (:mod:`sphinx_ethics.extension.checks`),
 so the gate and the reports count problems from one list instead of
-reading warning text back.
+reading warning text back.  Every warning the package logs is typed
+(``tests/test_problems.py`` scans for untyped ones).
+
+One name for one kind: :class:`Problem` is a problem of the build (with a
+subtype); :class:`sphinx_ethics.catalogue.ChecklistProblem` is what is wrong
+in a checklist file (also for ``sphinx-ethics validate``), which
+the build turns into an ``ethics.checklist`` :class:`Problem`.
 
 To add a subtype: add it to :data:`Subtype` and :data:`SUBTYPES` (the
 reference docs are generated from the table), then call :func:`warn` or a
@@ -50,6 +57,8 @@ Subtype = Literal[
     "untrusted",
     "programme-source",
     "programme-stale",
+    "report",
+    "gate",
 ]
 
 #: Every warning subtype, with what it means. ``suppress_warnings =
@@ -118,6 +127,12 @@ SUBTYPES: dict[Subtype, str] = {
     "``schema_version`` than this version reads (its core fields are shown).",
     "programme-stale": "A project's report in ``ethics-programme`` is older than its "
     "``max_age_days`` on the build's date (``ethics_today``): the row may no longer be true.",
+    "report": "``ethics-report.json``, the JUnit report or the calendar could not be written "
+    "(the path is a folder or a special file, or writing failed); the build's pages are "
+    "written as usual.",
+    "gate": "An error, not a warning: ``ethics_fail_on_unanswered`` is set and the project "
+    "has problems, so the build fails (the line counts them). Silencing it hides the line, "
+    "not the failure; the problems themselves are listed above it.",
 }
 assert set(SUBTYPES) == set(get_args(Subtype)), "SUBTYPES and Subtype must agree"
 

@@ -314,7 +314,7 @@ def incoming_answers(draw: st.DrawFn) -> list[FileAnswer]:
     ids = draw(st.lists(st.sampled_from(IDS), unique=True, max_size=6))
     return [
         FileAnswer(qid, draw(st.sampled_from(["answered", "not-applicable", "draft"])),
-                   draw(ANY_TEXT), f"in.yaml:{n + 1}",
+                   draw(ANY_TEXT), "in.yaml", n + 1,
                    choice=draw(st.sampled_from(["", "", "yes", "no", "unsure"])),
                    format=draw(st.sampled_from(["", "text", "markup"])))
         for n, qid in enumerate(ids)
@@ -379,7 +379,7 @@ def test_merge_keeps_every_byte_and_every_answer(
 @settings(max_examples=300, deadline=None)
 @given(ANY_TEXT, st.sampled_from(["answered", "not-applicable", "draft"]))
 def test_any_text_is_written_as_data(text: str, status: str) -> None:
-    answer = FileAnswer("plan-1", status, text, "in.yaml:1", format="text")
+    answer = FileAnswer("plan-1", status, text, "in.yaml", 1, format="text")
     # In a file every entry ends with a line break (a block scalar's last
     # line needs one to keep a final "\n" of the text).
     value = yaml.safe_load("plan-1" + answers_merge.value_text(answer) + "\n")["plan-1"]
@@ -588,7 +588,7 @@ def test_a_held_lock_is_waited_for_then_refused(
 
 def test_the_read_back_check_covers_every_field(monkeypatch: pytest.MonkeyPatch) -> None:
     """A writer that dropped ``answer:`` (or ``format:``) is caught before anything is written."""
-    theirs = [FileAnswer("screening-1", "answered", "A trial.", "in.yaml:1", choice="yes")]
+    theirs = [FileAnswer("screening-1", "answered", "A trial.", "in.yaml", 1, choice="yes")]
     merge = answers_merge.plan([], theirs)
     real = answers_merge.value_text
     for dropped in ("answer", "format"):

@@ -39,6 +39,7 @@ import yaml
 
 from sphinx_ethics.answers.slots import ANSWER_STATUSES
 from sphinx_ethics.catalogue import did_you_mean, yaml_reading
+from sphinx_ethics.problems import Problem
 
 #: The keys of an entry written as a mapping (SPEC §10, §12).
 ENTRY_KEYS = ("text", "status", "answer", "format", "by", "received")
@@ -51,7 +52,8 @@ class FileAnswer:
     question_id: str
     status: str
     text: str
-    location: str  # "path:line", for warnings
+    file: str  # the file as named in messages
+    line: int  # the entry's line (1-based)
     choice: str = ""  # ``answer:`` of a screening question (yes / no / unsure)
     format: str = ""  # "text", "markup", or "" (not given: read as markup)
     by: str = ""  # who gave the answer (kept as given)
@@ -59,16 +61,14 @@ class FileAnswer:
     text_line: int = 0  # the file's line of the text's first line (0: unknown)
 
     @property
+    def location(self) -> str:
+        """``path:line``, as messages print it."""
+        return f"{self.file}:{self.line}"
+
+    @property
     def is_text(self) -> bool:
         """Shown as typed (``format: text``), never parsed as markup."""
         return self.format == "text"
-
-
-@dataclass(frozen=True)
-class FileProblem:
-    subtype: str  # "answers-file", "status" or "untrusted"
-    message: str
-    location: str  # "path:line"
 
 
 def resolve(srcdir: str | Path, document_dir: str | Path, name: str) -> Path | None:
@@ -83,32 +83,32 @@ def resolve(srcdir: str | Path, document_dir: str | Path, name: str) -> Path | N
     return path if path.is_relative_to(root) else None
 
 
-def read_answers(path: Path, display: str) -> tuple[list[FileAnswer], list[FileProblem]]:
+def read_answers(path: Path, display: str) -> tuple[list[FileAnswer], list[Problem]]:
     """The answers in ``path``, and a problem (with line) for each entry it cannot use."""
     try:
         text = yaml_reading.read_text(path)
     except yaml_reading.MissingFile:
-        return [], [FileProblem("answers-file", f"answers file {display} not found", display)]
+        return [], [Problem("answers-file", f"answers file {display} not found", file=display)]
     except yaml_reading.YamlReadError as err:
         message = f"answers file {display} {err.message}" if err.about_file else err.message
-        return [], [FileProblem("answers-file", message, f"{display}:{err.line}")]
+        return [], [Problem("answers-file", message, file=display, line=err.line)]
     return answers_in_text(text, display)
 
 
-def answers_in_text(text: str, display: str) -> tuple[list[FileAnswer], list[FileProblem]]:
+def answers_in_text(text: str, display: str) -> tuple[list[FileAnswer], list[Problem]]:
     """The answers in an answers file's decoded text (control characters replaced)."""
     text, controls = without_controls(text, display)
     try:
         document = yaml_reading.compose(text)
     except yaml_reading.YamlReadError as err:
-        return [], [*controls, FileProblem("answers-file", err.message, f"{display}:{err.line}")]
+        return [], [*controls, Problem("answers-file", err.message, file=display, line=err.line)]
     answers, problems = answers_of(document, display)
     return answers, controls + problems
 
 
 def shown_answers(
     answers: list[FileAnswer],
-) -> tuple[list[FileAnswer], list[FileProblem]]:
+) -> tuple[list[FileAnswer], list[Problem]]:
     """The answers as a page may show them: control characters that YAML escapes
     wrote (``"\\x1b"``) replaced by U+FFFD, with a problem for each answer.
 
@@ -125,7 +125,7 @@ def shown_answers(
         names = ", ".join(f"U+{ord(c):04X}" for c in found)
         msg = f"{answer.question_id}: control character(s) {names} (written as escapes) "
         msg += "replaced by U+FFFD; no output can show them: retype that text"
-        problems.append(FileProblem("untrusted", msg, answer.location))
+        problems.append(Problem("untrusted", msg, file=answer.file, line=answer.line))
         clean = {name: CONTROLS.sub("\ufffd", getattr(answer, name)) for name in fields}
         shown.append(dataclasses.replace(answer, **clean))
     return shown, problems
@@ -136,7 +136,7 @@ def shown_answers(
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def without_controls(text: str, display: str) -> tuple[str, list[FileProblem]]:
+def without_controls(text: str, display: str) -> tuple[str, list[Problem]]:
     """``text`` with each control character replaced by U+FFFD, and a problem per line.
 
     Done before the YAML is parsed (which would refuse the whole file); a
@@ -151,20 +151,20 @@ def without_controls(text: str, display: str) -> tuple[str, list[FileProblem]]:
             names = ", ".join(f"U+{ord(c):04X}" for c in found)
             msg = f"control character(s) {names} in answers file {display} replaced by "
             msg += "U+FFFD; no output can show them: retype that text"
-            problems.append(FileProblem("untrusted", msg, f"{display}:{number}"))
+            problems.append(Problem("untrusted", msg, file=display, line=number))
     return CONTROLS.sub("\ufffd", text), problems
 
 
 def answers_of(
     document: yaml_reading.Document, display: str
-) -> tuple[list[FileAnswer], list[FileProblem]]:
+) -> tuple[list[FileAnswer], list[Problem]]:
     """The answers in a composed answers file (``merge`` reads its own text back)."""
     root = document.root
     if root is None:
         return [], []
     if not isinstance(root, yaml.MappingNode):
         msg = "an answers file maps question ids to answers, e.g. 'plan-1: text'"
-        return [], [FileProblem("answers-file", msg, f"{display}:{root.start_mark.line + 1}")]
+        return [], [Problem("answers-file", msg, file=display, line=root.start_mark.line + 1)]
     answers: list[FileAnswer] = []
     problems = [_duplicate(d, display) for d in document.duplicates]
     for key, value in root.value:
@@ -174,34 +174,38 @@ def answers_of(
     return answers, problems
 
 
-def _duplicate(duplicate: yaml_reading.DuplicateKey, display: str) -> FileProblem:
+def _duplicate(duplicate: yaml_reading.DuplicateKey, display: str) -> Problem:
     """A key given twice; for a question id, both answers are still read."""
     message = f"{duplicate.message} in answers file {display}"
-    return FileProblem("answers-file", message, f"{display}:{duplicate.line}")
+    return Problem("answers-file", message, file=display, line=duplicate.line)
 
 
 def _answer(
-    key: yaml.Node, value: yaml.Node, display: str, problems: list[FileProblem]
+    key: yaml.Node, value: yaml.Node, display: str, problems: list[Problem]
 ) -> FileAnswer | None:
-    location = f"{display}:{key.start_mark.line + 1}"
+    line = key.start_mark.line + 1
     question_id = str(key.value)
     if isinstance(value, yaml.ScalarNode):
         text = scalar_text(value)
-        return FileAnswer(question_id, "answered", text, location, text_line=text_start(value))
+        return FileAnswer(
+            question_id, "answered", text, file=display, line=line, text_line=text_start(value)
+        )
     if not isinstance(value, yaml.MappingNode):
         msg = f"{question_id}: expected answer text or a mapping with 'text' and 'status'"
-        problems.append(FileProblem("answers-file", msg, location))
+        problems.append(Problem("answers-file", msg, file=display, line=line))
         return None
     fields = {str(k.value): v for k, v in value.value}
     for key in (k for k in fields if k not in ENTRY_KEYS):
         msg = f"{question_id}: unknown key {key!r}{did_you_mean(key, ENTRY_KEYS)}; it is "
         msg += f"ignored (keys: {', '.join(ENTRY_KEYS)})"
-        problems.append(FileProblem("answers-file", msg, location))
+        problems.append(Problem("answers-file", msg, file=display, line=line))
     status_node, text_node = fields.get("status"), fields.get("text")
     status = str(status_node.value) if isinstance(status_node, yaml.ScalarNode) else "answered"
     if status not in ANSWER_STATUSES:
         msg = f"{question_id}: unknown answer status {status!r}; use one of: "
-        problems.append(FileProblem("status", msg + ", ".join(ANSWER_STATUSES), location))
+        problems.append(
+            Problem("status", msg + ", ".join(ANSWER_STATUSES), file=display, line=line)
+        )
         status = "answered"
     text = scalar_text(text_node) if isinstance(text_node, yaml.ScalarNode) else ""
     choice_node = fields.get("answer")
@@ -210,9 +214,10 @@ def _answer(
         question_id,
         status,
         text,
-        location,
-        choice,
-        format=_format(question_id, fields.get("format"), location, problems),
+        file=display,
+        line=line,
+        choice=choice,
+        format=_format(question_id, fields.get("format"), display, line, problems),
         by=_kept(fields.get("by")),
         received=_kept(fields.get("received")),
         text_line=text_start(text_node) if isinstance(text_node, yaml.ScalarNode) else 0,
@@ -220,7 +225,11 @@ def _answer(
 
 
 def _format(
-    question_id: str, node: yaml.Node | None, location: str, problems: list[FileProblem]
+    question_id: str,
+    node: yaml.Node | None,
+    display: str,
+    line: int,
+    problems: list[Problem],
 ) -> str:
     """``text`` or ``markup``; an unknown format is a problem and shown as typed (text)."""
     if node is None:
@@ -231,7 +240,7 @@ def _format(
     shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
     msg = f"{question_id}: unknown format {shown!r}{did_you_mean(value, FORMATS)}; use "
     msg += "'text' (shown as typed) or 'markup'; the text is shown as typed"
-    problems.append(FileProblem("answers-file", msg, location))
+    problems.append(Problem("answers-file", msg, file=display, line=line))
     return "text"
 
 

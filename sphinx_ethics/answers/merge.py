@@ -38,6 +38,7 @@ from sphinx_ethics.answers.file import FileAnswer
 from sphinx_ethics.catalogue import Question, yaml_reading
 from sphinx_ethics.catalogue.model import SCREENING_CHOICES
 from sphinx_ethics.files import FileError
+from sphinx_ethics.problems import Problem
 
 
 class MergeError(FileError):
@@ -136,18 +137,18 @@ def plan(ours: Sequence[FileAnswer], theirs: Sequence[FileAnswer], side: str = "
 
 def read_entries(
     document: yaml_reading.Document, display: str
-) -> tuple[list[FileAnswer], list[answers_file.FileProblem]]:
+) -> tuple[list[FileAnswer], list[Problem]]:
     """The answers of a composed file with every field, ``format``, ``by`` and
     ``received`` included (read here from the nodes, whatever the reader fills in)."""
     answers, problems = answers_file.answers_of(document, display)
     root = document.root
-    values: dict[str, yaml.Node] = {}
+    values: dict[int, yaml.Node] = {}
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
-            values[f"{display}:{key.start_mark.line + 1}"] = value
+            values[key.start_mark.line + 1] = value
     found = []
     for answer in answers:
-        value = values.get(answer.location)
+        value = values.get(answer.line)
         fields = {}
         if isinstance(value, yaml.MappingNode):
             fields = {
@@ -347,7 +348,7 @@ def _why(old: str, new: str, wrong: Sequence[FileAnswer], before: Sequence[FileA
     """What in the team's file stops the merge, as precisely as can be told."""
     lines, old_lines = new.splitlines(), [line.rstrip() for line in old.splitlines()]
     for answer in wrong:
-        line = int(answer.location.rsplit(":", 1)[-1])
+        line = answer.line
         text = [part.strip() for part in answer.text.splitlines()]
         for number in range(line, len(lines)):
             comment = lines[number].strip()

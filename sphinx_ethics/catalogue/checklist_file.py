@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from sphinx_ethics.catalogue import yaml_reading
-from sphinx_ethics.catalogue.model import ChecklistFileError, Problem, did_you_mean
+from sphinx_ethics.catalogue.model import ChecklistFileError, ChecklistProblem, did_you_mean
 
 if TYPE_CHECKING:
     import jsonschema
@@ -120,12 +120,14 @@ def read_file(
         data = yaml_reading.construct(root)
     except yaml_reading.YamlReadError as err:
         message = f"file {err.message}" if err.about_file else err.message
-        raise ChecklistFileError([Problem(name, err.line, message)]) from None
-    problems = [Problem(name, d.line, d.message) for d in document.duplicates]
+        raise ChecklistFileError([ChecklistProblem(name, err.line, message)]) from None
+    problems = [ChecklistProblem(name, d.line, d.message) for d in document.duplicates]
     if not isinstance(data, dict) or root is None:
         line = root.start_mark.line + 1 if root is not None else 1
         problems.append(
-            Problem(name, line, "expected a mapping with 'schema_version' and 'checklists'")
+            ChecklistProblem(
+                name, line, "expected a mapping with 'schema_version' and 'checklists'"
+            )
         )
         raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
     _refer_words(data, root)
@@ -143,13 +145,15 @@ def read_file(
 
 def _schema_problems(
     data: dict[str, Any], root: yaml.Node, name: str
-) -> tuple[list[Problem], set[tuple[Any, ...]]]:
+) -> tuple[list[ChecklistProblem], set[tuple[Any, ...]]]:
     """The schema's problems, and the paths they are about."""
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(checklist_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    problems = [Problem(name, line_of(root, _error_path(e)), _schema_message(e)) for e in errors]
+    problems = [
+        ChecklistProblem(name, line_of(root, _error_path(e)), _schema_message(e)) for e in errors
+    ]
     return problems, {tuple(e.absolute_path) for e in errors}
 
 
@@ -179,14 +183,14 @@ _Field = tuple[list[Any], Any, re.Pattern[str], str]
 
 def _strict_problems(
     data: dict[str, Any], root: yaml.Node, name: str, flagged: set[tuple[Any, ...]]
-) -> list[Problem]:
+) -> list[ChecklistProblem]:
     """Ids, letters and links checked in full (what the schema's patterns let by)."""
     problems = []
     for path, value, rule, what in [*_id_fields(data), *_source_fields(data)]:
         if tuple(path) in flagged or not isinstance(value, str) or rule.fullmatch(value):
             continue
         line = line_of(root, path)
-        problems.append(Problem(name, line, f"{_describe_path(path)}: {value!r} {what}"))
+        problems.append(ChecklistProblem(name, line, f"{_describe_path(path)}: {value!r} {what}"))
     return problems
 
 
@@ -257,7 +261,9 @@ def _refer_words(data: dict[str, Any], root: yaml.Node | None) -> None:
                             refer["when"][wi] = str(node.value).casefold()
 
 
-def _refer_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:
+def _refer_problems(
+    data: dict[str, Any], root: yaml.Node | None, name: str
+) -> list[ChecklistProblem]:
     """``refer`` belongs to screening questions: elsewhere nothing could fire it."""
     problems = []
     for ci, checklist in _items(data.get("checklists")):
@@ -274,11 +280,15 @@ def _refer_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> 
                     message = f"{_describe_path([*path, 'refer'])}: only a question of a "
                     message += "'kind: screening' checklist can refer (add 'kind: screening' "
                     message += f"to checklist {checklist.get('id')!r}, or remove 'refer')"
-                    problems.append(Problem(name, line_of(root, [*path, "refer"]), message))
+                    problems.append(
+                        ChecklistProblem(name, line_of(root, [*path, "refer"]), message)
+                    )
     return problems
 
 
-def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str) -> list[Problem]:
+def _duplicate_problems(
+    data: dict[str, Any], root: yaml.Node | None, name: str
+) -> list[ChecklistProblem]:
     """Ids and numbers that the schema cannot see are repeated."""
     problems = []
 
@@ -290,7 +300,7 @@ def _duplicate_problems(data: dict[str, Any], root: yaml.Node | None, name: str)
                 continue
             if value in seen:
                 line = line_of(root, [*path, index, key])
-                problems.append(Problem(name, line, f"{what} {value!r} is defined twice"))
+                problems.append(ChecklistProblem(name, line, f"{what} {value!r} is defined twice"))
             seen.add(value)
 
     check(data.get("checklists"), "id", ["checklists"], "checklist")
@@ -354,7 +364,7 @@ def _new_anchor_ids(data: dict[str, Any]) -> list[tuple[str, str, list[Any]]]:
 
 def anchor_clashes(
     before: dict[str, tuple[str, str]], data: dict[str, Any], name: str, root: yaml.Node | None
-) -> list[Problem]:
+) -> list[ChecklistProblem]:
     """A checklist, question or tip id this file adds that is already another kind's.
 
     Such ids share page anchors (``ethics-plan-1``) and cross-references, so
@@ -368,6 +378,6 @@ def anchor_clashes(
         if other is not None and other[0] != kind:
             line = line_of(root, path)
             message = f"{kind} id {value!r} is already used by {other[1]}"
-            problems.append(Problem(name, line, message))
+            problems.append(ChecklistProblem(name, line, message))
         taken.setdefault(value, (kind, f"{kind} {value!r} ({name}, line {line_of(root, path)})"))
     return problems

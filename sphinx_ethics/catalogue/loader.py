@@ -37,10 +37,10 @@ from sphinx_ethics.catalogue.model import (
     Catalog,
     Checklist,
     ChecklistFileError,
+    ChecklistProblem,
     Definition,
     Introduction,
     OriginalWork,
-    Problem,
     Question,
     ReferRule,
     Resource,
@@ -56,11 +56,11 @@ __all__ = [
     "Catalog",
     "Checklist",
     "ChecklistFileError",
+    "ChecklistProblem",
     "Definition",
     "Introduction",
     "OriginalWork",
     "ParsedFile",
-    "Problem",
     "Question",
     "ReferRule",
     "Resource",
@@ -195,12 +195,12 @@ class _FileAdder:
     name: str
     root: yaml.Node | None
     attribution: Attribution | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[ChecklistProblem] = field(default_factory=list)
 
     def clash(self, path: list[Any], what: str, value: str, where: str) -> None:
         line = line_of(self.root, path)
         message = f"{what} {value!r} is already defined in {where}"
-        self.problems.append(Problem(self.name, line, message))
+        self.problems.append(ChecklistProblem(self.name, line, message))
 
     def add_checklists(self) -> None:
         checklists = self.catalog.checklists
@@ -230,7 +230,7 @@ class _FileAdder:
                 line = line_of(self.root, ["extends", index, "checklist"])
                 hint = did_you_mean(item["checklist"], self.catalog.checklists)
                 msg = f"extends unknown checklist {item['checklist']!r}{hint}"
-                self.problems.append(Problem(self.name, line, msg))
+                self.problems.append(ChecklistProblem(self.name, line, msg))
                 continue
             self.catalog.checklists[base.id] = self._extended(base, index, item)
 
@@ -246,7 +246,7 @@ class _FileAdder:
                 path = ["extends", index, "questions", qi, "number"]
                 message = f"refer: checklist {base.id!r} is not a screening checklist "
                 message += "(only questions of a 'kind: screening' checklist can refer)"
-                self.problems.append(Problem(self.name, line_of(self.root, path), message))
+                self.problems.append(ChecklistProblem(self.name, line_of(self.root, path), message))
         taken = {q.number for q in base.questions}
         for qi, question in enumerate(extra):
             if question.number in taken:
@@ -354,14 +354,14 @@ def _load_catalog_cached(key: tuple[tuple[str, tuple[int, int]], ...], builtin: 
 
 def load_catalog_skipping_bad(
     extra_files: Sequence[str | Path] = (),
-) -> tuple[Catalog, list[Problem]]:
+) -> tuple[Catalog, list[ChecklistProblem]]:
     """The catalogue of every file that loads, and the problems of those that don't.
 
     A build goes on with the good files (and warns about the others) rather
     than losing every custom checklist to one typo.
     """
     good: list[str | Path] = []
-    problems: list[Problem] = []
+    problems: list[ChecklistProblem] = []
     for path in extra_files:
         try:
             load_catalog([*good, path])
@@ -372,7 +372,9 @@ def load_catalog_skipping_bad(
     return load_catalog(good), problems
 
 
-def validate_file(path: str | Path, extra_files: Sequence[str | Path] = ()) -> list[Problem]:
+def validate_file(
+    path: str | Path, extra_files: Sequence[str | Path] = ()
+) -> list[ChecklistProblem]:
     """Every problem in one custom file, as it would load beside the built-in data."""
     try:
         load_catalog([*extra_files, path])

@@ -3,7 +3,7 @@ resources, attribution.
 
 These small frozen objects are what :func:`sphinx_ethics.catalogue.load_catalog`
 builds from the checklist files, and what the directives, the validator and
-the command line share.  :class:`Problem` and :class:`ChecklistFileError`
+the command line share.  :class:`ChecklistProblem` and :class:`ChecklistFileError`
 carry what is wrong with a file, by file name and line.
 
 Import these through :mod:`sphinx_ethics.catalogue`, which re-exports them.
@@ -243,7 +243,7 @@ def unknown_id(kind: str, name: str, known: Iterable[str], *, list_known: bool =
 
 
 @dataclass(frozen=True)
-class Problem:
+class ChecklistProblem:
     """One thing wrong in a checklist file, at a line (1-based)."""
 
     file: str
@@ -257,6 +257,6 @@ class Problem:
 class ChecklistFileError(Exception):
     """A checklist file cannot be used; carries every problem found in it."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[ChecklistProblem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))

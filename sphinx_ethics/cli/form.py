@@ -139,14 +139,14 @@ def _prefill(path: Path, catalog: Catalog, checklists: Sequence[Checklist]) -> d
 
     display = str(path)
     answers, problems = read_answers(path, display)
-    found = [(p.location, _located(p.location, p.message, display)) for p in problems]
+    found = [(p.line, _located(p.location, p.message, display)) for p in problems]
     boxes = {q.id: q for c in checklists for q in c.iter_questions()}
     # A repeated id is among the problems already (read_answers reports it).
     for answer in answers:
         if answer.question_id not in boxes:
             why = _not_in_form(answer.question_id, catalog, boxes)
-            found.append((answer.location, f"{answer.location}: {why}"))
-    lines = [line for _, line in sorted(found, key=lambda item: _line_of(item[0]))]
+            found.append((answer.line, f"{answer.location}: {why}"))
+    lines = [line for _, line in sorted(found, key=lambda item: item[0])]
     if lines:
         for line in lines[:-1]:
             print(f"{PROG}: error: {line}", file=sys.stderr)
@@ -170,11 +170,6 @@ def _prefilled(answer: FileAnswer, question: Question) -> Prefill:
     if choice and choice not in SCREENING_CHOICES:
         choice = ""  # the build reports it; the form starts without one
     return Prefill(text, answer.status, choice)
-
-
-def _line_of(location: str) -> int:
-    number = location.rsplit(":", 1)[-1]
-    return int(number) if number.isdigit() else 0
 
 
 def _located(location: str, message: str, display: str) -> str:

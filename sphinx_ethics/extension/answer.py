@@ -205,9 +205,3 @@ def unindented_answer_text(content: Sequence[str]) -> list[tuple[str, int]]:
                 found.append((match.group(1), later))
             break
     return found
-
-
-def split_location(location: str) -> tuple[str, int]:
-    """``"path:12"`` as ``("path", 12)``."""
-    file, _, line = location.rpartition(":")
-    return (file, int(line)) if line.isdigit() else (location, 0)

@@ -283,5 +283,7 @@ def fail_on_problems(app: Sphinx, exception: Exception | None) -> None:
             "(ethics_fail_on_unanswered is set)",
             len(problems),
             sum(1 for p in problems if p.subtype in ("unanswered", "not-applicable")),
+            type="ethics",
+            subtype="gate",
         )
         app.statuscode = 1

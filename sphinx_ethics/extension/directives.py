@@ -26,10 +26,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx_ethics.catalogue import Catalog, Checklist, did_you_mean, unknown_id
 from sphinx_ethics.extension.config import checklist_files, project_catalog, signoff_roles
-from sphinx_ethics.extension.domain import EthicsDomain, QuestionTarget
+from sphinx_ethics.extension.domain import EthicsDomain, QuestionTarget, record_problem
 from sphinx_ethics.nodes import rendering
 from sphinx_ethics.nodes.signoffs import blank_signoffs
-from sphinx_ethics.problems import Problem, Subtype, is_suppressed, log
+from sphinx_ethics.problems import Problem, Subtype
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -155,9 +155,7 @@ class EthicsDirective(SphinxDirective):
             docname=self.env.docname,
             review=review,
         )
-        log(found)
-        if not is_suppressed(subtype, self.config):
-            EthicsDomain.get(self.env).add_problem(self.env.docname, found)
+        record_problem(self.env, found)
 
     def source_line(self, line: int) -> tuple[str, int]:
         """Where line ``line`` of the parsed input is: ``("", page line)``, or an

@@ -26,9 +26,9 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from sphinx_ethics.answers.slots import ReviewRecord, SlotRecord
-from sphinx_ethics.problems import Problem
+from sphinx_ethics.problems import Problem, is_suppressed, log
 
-__all__ = ["EthicsDomain", "QuestionTarget", "ReviewRecord", "SlotRecord"]
+__all__ = ["EthicsDomain", "QuestionTarget", "ReviewRecord", "SlotRecord", "record_problem"]
 
 
 @dataclass(frozen=True)
@@ -243,3 +243,13 @@ def unresolved_question(
     project's inventory holds is linked there first.
     """
     return contnode if node.get("refdomain") == "ethics" else None
+
+
+def record_problem(env: BuildEnvironment, problem: Problem) -> None:
+    """The one way a problem found while reading is reported: logged (Sphinx
+    drops it if ``suppress_warnings`` says so), then kept in the domain for the
+    gate and the report, unless suppressed.  ``problem.docname`` is the page
+    it belongs to (the page being read when empty)."""
+    log(problem)
+    if not is_suppressed(problem.subtype, env.config):
+        EthicsDomain.get(env).add_problem(problem.docname or env.docname, problem)

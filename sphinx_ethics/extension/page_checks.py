@@ -16,26 +16,28 @@ directive can see for itself:
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.parsers.rst.states import Body
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import is_directive_registered
 
 from sphinx_ethics.answers import text as answer_text
 from sphinx_ethics.answers.fences import colon_fence_enabled, fence_problems, page_colon_fence
 from sphinx_ethics.answers.governance import rejudge
 from sphinx_ethics.answers.slots import GivenAnswer, ReviewRecord
 from sphinx_ethics.extension.config import placeholders, project_catalog
-from sphinx_ethics.extension.domain import EthicsDomain
+from sphinx_ethics.extension.domain import EthicsDomain, record_problem
 from sphinx_ethics.extension.expand import GIVEN, SLOT, pending_review
-from sphinx_ethics.problems import Problem, Subtype, is_suppressed, log
+from sphinx_ethics.problems import Problem, Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-DROPPED = re.compile(r'Error in "(ethics-[\w-]+)" directive:\s*(.*)', re.S)
+#: docutils' own pattern for a directive's first line (``.. name::``).
+DIRECTIVE_START = next(p for m, p in Body.explicit.constructs if m.__name__ == "directive")
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
@@ -43,25 +45,39 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     domain = EthicsDomain.get(app.env)
     found = dropped_directives(doctree, docname) + reviews_in_only(doctree, docname, domain)
     for problem in found:
-        log(problem)
-        if not is_suppressed(problem.subtype, app.config):
-            domain.add_problem(docname, problem)
+        record_problem(app.env, problem)
 
 
 def dropped_directives(doctree: nodes.document, docname: str) -> list[Problem]:
     problems = []
     for message in doctree.findall(nodes.system_message):
-        if message["level"] < 3 or not message.children:
+        name = dropped_directive(message)
+        if not name:
             continue
-        match = DROPPED.match(message[0].astext())
-        if match is None:
-            continue
-        name, why = match.group(1), " ".join(match.group(2).split())
+        head, _, rest = message[0].astext().partition("\n")
+        why = " ".join((rest if rest and head.endswith("directive:") else head).split())
         text = f"{name} could not be read ({why}), so it is not counted; fix it"
         if name == "ethics-review":
             text += " (until then this project's reviews are incomplete)"
         problems.append(problem("option", text, docname, message.get("line") or 0))
     return problems
+
+
+def dropped_directive(message: nodes.system_message) -> str:
+    """The ethics directive an error message replaced ("" if none).
+
+    Told by the message's structure, not its wording: an error (level 3 or
+    more) that docutils put in place of a directive carries the directive's
+    source as its literal block, whose first line names it.
+    """
+    if message["level"] < 3 or len(message) < 2:
+        return ""
+    block = message[-1]
+    if not isinstance(block, nodes.literal_block) or not isinstance(message[0], nodes.paragraph):
+        return ""
+    match = DIRECTIVE_START.match(block.astext())
+    name = match.group(1) if match else ""
+    return name if name.startswith("ethics-") and is_directive_registered(name) else ""
 
 
 def reviews_in_only(doctree: nodes.document, docname: str, domain: EthicsDomain) -> list[Problem]:
@@ -102,10 +118,7 @@ def check_markdown_source(app: Sphinx, docname: str, source: list[str]) -> None:
     default = colon_fence_enabled(getattr(app.config, "myst_enable_extensions", None))
     text = source[0]
     for slip in fence_problems(text, page_colon_fence(text, default)):
-        problem = Problem("markup", slip.message, line=slip.line, docname=docname)
-        log(problem)
-        if not is_suppressed("markup", app.config):
-            EthicsDomain.get(app.env).add_problem(docname, problem)
+        record_problem(app.env, Problem("markup", slip.message, line=slip.line, docname=docname))
 
 
 # --------------------------------------------------------------------------
@@ -203,6 +216,4 @@ class JudgeSeenAnswers(SphinxTransform):
             docname=self.env.docname,
             review=review.name,
         )
-        log(found)
-        if not is_suppressed("markup", self.config):
-            EthicsDomain.get(self.env).add_problem(self.env.docname, found)
+        record_problem(self.env, found)

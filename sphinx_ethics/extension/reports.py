@@ -359,12 +359,13 @@ def junit_cases(review: dict[str, Any]) -> list[Case]:
 def write_report_file(path: Path, text: str) -> None:
     """Readers (CI) never see a half-written report; a special file is never written."""
     if path.exists() and not path.is_file():
-        logger.warning("ethics: not writing %s: it exists and is not a regular file", path)
+        msg = "ethics: not writing %s: it exists and is not a regular file"
+        logger.warning(msg, path, type="ethics", subtype="report")
         return
     try:
         files.write_atomic(path, text, refuse_read_only=False, make_parents=True)
     except (OSError, files.FileError) as err:
-        logger.warning("ethics: cannot write %s: %s", path, err)
+        logger.warning("ethics: cannot write %s: %s", path, err, type="ethics", subtype="report")
 
 
 def write_reports(app: Sphinx, exception: Exception | None) -> None:

@@ -44,7 +44,6 @@ from sphinx_ethics.extension.answer import (
     Answer,
     AnswerCollector,
     option_lines,
-    split_location,
     top_level,
     unindented_answer_text,
 )
@@ -163,13 +162,18 @@ class ReviewDirective(EthicsDirective):
         items, hidden = answers_file.shown_answers(items)
         problems += hidden
         for problem in problems:
-            file, line = split_location(problem.location)
-            self.problem(problem.subtype, problem.message, line=line, file=file, review=review)  # type: ignore[arg-type]
+            self.problem(
+                problem.subtype,
+                problem.message,
+                line=problem.line,
+                file=problem.file,
+                review=review,
+            )
         return [
             Answer(
                 item.question_id,
                 item.status,
-                split_location(item.location)[1],
+                item.line,
                 self.entry_nodes(item, str(path), review),
                 str(path),
                 choice=item.choice,
@@ -181,7 +185,7 @@ class ReviewDirective(EthicsDirective):
         """An entry's text as nodes: as typed, or parsed under the allow-list (SPEC §10)."""
         if item.is_text:
             return typed_text(item.text)
-        line = item.text_line or split_location(item.location)[1]
+        line = item.text_line or item.line
         myst = type(self.state).__module__.startswith("myst_parser")
         content, refusals = entry_parse.parse_entry(
             item.text, self.state.document, path, line, myst=myst
