@@ -27,6 +27,7 @@ from sphinx_ethics.catalogue import (
     Tip,
 )
 from sphinx_ethics.catalogue import attribution as wording
+from sphinx_ethics.nodes.answered import answered_by
 from sphinx_ethics.nodes.i18n import _, ngettext
 
 WORKSHEET_LINES = 5
@@ -424,7 +425,7 @@ class _ReviewLayout:
         slot = self.slots[question.id]
         shown = self.shown_state(slot)
         if slot.answer:
-            body = answer_body(content or [], shown, self.labels[shown])
+            body = [*answer_body(content or [], shown, self.labels[shown]), *answered_by(slot)]
         else:
             body = [badge(shown, self.labels[shown])]
         for question_id, extra in self.duplicates:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from sphinx_ethics.answers.slots import answered_by_line, who_answered
 from sphinx_ethics.answers.text import plain_text
 from sphinx_ethics.catalogue import attribution as wording
 from sphinx_ethics.version import __version__
@@ -188,6 +189,9 @@ def _question(
         file=str(slot.get("file", "")),
         line=int(slot.get("line", 0) or 0),
     )
+    by, received = who_answered(str(slot.get("by", "")), str(slot.get("received", "")))
+    if by:  # who gave it, when the answers file says so (SPEC §12); else nothing is claimed
+        item.update(by=by, received=received, answered_by=answered_by_line(by, received))
     if not blocks and slot.get("answer"):  # no structure stored: keep the text
         item["blocks"] = [
             {"type": "paragraph", "spans": [{"text": part}]}

@@ -152,6 +152,8 @@ def _question(paper: Document, question: dict[str, Any]) -> None:
         choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
         words = question["state_words"] + (f" · {choice}" if choice else "")
         paper.add_paragraph().add_run(clean(words)).bold = True
+    if question.get("answered_by"):
+        paper.add_paragraph().add_run(clean(question["answered_by"])).italic = True
     _blocks(paper, question["blocks"], depth=0, quote=False)
 
 

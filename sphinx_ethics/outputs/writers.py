@@ -70,6 +70,8 @@ CSV_COLUMNS = (
     "line",
     "source",
 )
+#: Added after :data:`CSV_COLUMNS` when an answer says who gave it.
+WHO_COLUMNS = ("by", "received")
 
 
 def to_csv(document: dict[str, Any]) -> str:
@@ -81,7 +83,10 @@ def to_csv(document: dict[str, Any]) -> str:
         lines.writerow([csv_cell(document["verdict"])])
         lines.writerows([csv_cell(line)] for line in doc.problem_lines(document))
         lines.writerow([])
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    # Who answered (SPEC §12): two more columns at the end, when any answer says.
+    signed = any(q.get("by") for c in document["checklists"] for q in c["questions"])
+    columns = CSV_COLUMNS + WHO_COLUMNS if signed else CSV_COLUMNS
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     review = document["review"]
     for checklist in document["checklists"]:
@@ -107,6 +112,8 @@ def to_csv(document: dict[str, Any]) -> str:
                 "line": str(question.get("line", "") or ""),
                 "source": question.get("source", ""),
             }
+            if signed:
+                row.update(by=question.get("by", ""), received=question.get("received", ""))
             writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return out.getvalue()
 
@@ -216,6 +223,8 @@ def _md_question(question: dict[str, Any]) -> list[str]:
         state = f"**{md_escape(question['state_words'])}**"
         choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
         out += [f"{state} · {md_escape(choice)}" if choice else state, ""]
+    if question.get("answered_by"):
+        out += [f"*{md_escape(question['answered_by'])}*", ""]
     return out + md_blocks(question["blocks"])
 
 
@@ -239,6 +248,7 @@ h3, h4 { font-size: 1.05em; margin: 1.4em 0 .3em; }
 .state { font: bold .8em system-ui, sans-serif; text-transform: uppercase;
          letter-spacing: .05em; margin: .3em 0; }
 .state.open { color: #8a1c00; }
+.by { font-style: italic; margin: .2em 0; }
 .answer { margin-left: 1em; padding-left: .8em; border-left: 3px solid #bbb; }
 .answer pre { white-space: pre-wrap; font-size: .9em; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0 1em; font-size: .95em; }
@@ -385,6 +395,8 @@ def _html_question(question: dict[str, Any]) -> str:
         choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
         words = question["state_words"] + (f" · {choice}" if choice else "")
         out.append(f'<p class="state{"" if done else " open"}">{_h(words)}</p>')
+    if question.get("answered_by"):
+        out.append(f'<p class="by">{_h(question["answered_by"])}</p>')
     if question["blocks"]:
         out.append(f'<div class="answer">\n{html_blocks(question["blocks"])}</div>')
     out.append("</div>")
