@@ -76,7 +76,8 @@ WHO_COLUMNS = ("by", "received")
 
 def to_csv(document: dict[str, Any]) -> str:
     """An incomplete review's CSV starts with "NOT COMPLETE: N problems" and a
-    row per problem, then a blank row; then the header row and the slots."""
+    row per problem, then a blank row; then the header row and the slots (of
+    every review of a board pack, told apart by the ``review`` column)."""
     out = io.StringIO()
     if document.get("verdict"):
         lines = csv.writer(out, lineterminator="\n")
@@ -84,10 +85,17 @@ def to_csv(document: dict[str, Any]) -> str:
         lines.writerows([csv_cell(line)] for line in doc.problem_lines(document))
         lines.writerow([])
     # Who answered (SPEC §12): two more columns at the end, when any answer says.
-    signed = any(q.get("by") for c in document["checklists"] for q in c["questions"])
+    documents = document.get("reviews") or [document]  # a board pack: every review's rows
+    signed = any(q.get("by") for d in documents for c in d["checklists"] for q in c["questions"])
     columns = CSV_COLUMNS + WHO_COLUMNS if signed else CSV_COLUMNS
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
+    for each in documents:
+        _csv_rows(each, writer, signed)
+    return out.getvalue()
+
+
+def _csv_rows(document: dict[str, Any], writer: csv.DictWriter[str], signed: bool) -> None:
     review = document["review"]
     for checklist in document["checklists"]:
         groups = {q["id"]: q for q in checklist["questions"] if q["group"]}
@@ -115,7 +123,6 @@ def to_csv(document: dict[str, Any]) -> str:
             if signed:
                 row.update(by=question.get("by", ""), received=question.get("received", ""))
             writer.writerow({key: csv_cell(value) for key, value in row.items()})
-    return out.getvalue()
 
 
 def _referrals_of(document: dict[str, Any], question_id: str) -> str:
@@ -248,7 +255,6 @@ h3, h4 { font-size: 1.05em; margin: 1.4em 0 .3em; }
 .state { font: bold .8em system-ui, sans-serif; text-transform: uppercase;
          letter-spacing: .05em; margin: .3em 0; }
 .state.open { color: #8a1c00; }
-.by { font-style: italic; margin: .2em 0; }
 .answer { margin-left: 1em; padding-left: .8em; border-left: 3px solid #bbb; }
 .answer pre { white-space: pre-wrap; font-size: .9em; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0 1em; font-size: .95em; }
@@ -317,9 +323,8 @@ def _html_table(head: Sequence[Sequence[str]], body: Sequence[Sequence[str]]) ->
     return f"<table>\n{thead}<tbody>\n{''.join(row(r, 'td') for r in body)}</tbody>\n</table>\n"
 
 
-def to_html(document: dict[str, Any]) -> str:
-    title = doc.title(document)
-    out = [
+def html_head(document: dict[str, Any], title: str) -> list[str]:
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -330,53 +335,70 @@ def to_html(document: dict[str, Any]) -> str:
         f"<style>\n{CSS}\n</style>",
         "</head>",
         "<body>",
-        *_html_banner(document),
-        f"<header>\n<h1>{_h(title)}</h1>",
+    ]
+
+
+def html_tail(document: dict[str, Any]) -> list[str]:
+    return [f"<footer><p>{_h(doc.generator_line(document))}</p></footer>", "</body>", "</html>"]
+
+
+def to_html(document: dict[str, Any]) -> str:
+    title = doc.title(document)
+    top, sections = html_review(document, 0)
+    out = [*html_head(document, title), *top, "<main>", *sections, "</main>"]
+    return "\n".join(out + html_tail(document)) + "\n"
+
+
+def html_review(document: dict[str, Any], down: int) -> tuple[list[str], list[str]]:
+    """A review's banner and header, and its sections; headings ``down`` levels lower."""
+
+    def h(level: int) -> str:
+        return f"h{level + down}"
+
+    title = doc.title(document)
+    top = [
+        *html_banner(document, alert=not down),
+        f"<header>\n<{h(1)}>{_h(title)}</{h(1)}>",
         '<dl class="meta">',
         *(f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in doc.metadata_rows(document)),
         "</dl>\n</header>",
-        "<main>",
     ]
+    out = []
     for checklist in document["checklists"]:
-        out.append(f'<section class="checklist">\n<h2>{_h(checklist["title"])}</h2>')
-        out += [_html_question(q) for q in checklist["questions"]]
+        out.append(f'<section class="checklist">\n<{h(2)}>{_h(checklist["title"])}</{h(2)}>')
+        out += [_html_question(q, down) for q in checklist["questions"]]
         out.append("</section>")
     for heading, columns, rows in (
         ("Sign-offs", doc.SIGNOFF_COLUMNS, doc.signoff_rows(document)),
         ("Referrals", doc.REFERRAL_COLUMNS, doc.referral_rows(document)),
     ):
         if rows:
-            out.append(f"<section>\n<h2>{heading}</h2>\n{_html_table([columns], rows)}</section>")
+            table = _html_table([columns], rows)
+            out.append(f"<section>\n<{h(2)}>{heading}</{h(2)}>\n{table}</section>")
     if document["sources"]:
-        out.append("<section>\n<h2>Source</h2>")
+        out.append(f"<section>\n<{h(2)}>Source</{h(2)}>")
         out += [
             f'<p class="source">{_html_segments(s["segments"])}</p>' for s in document["sources"]
         ]
         out.append("</section>")
-    out += [
-        "</main>",
-        f"<footer><p>{_h(doc.generator_line(document))}</p></footer>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(out) + "\n"
+    return top, out
 
 
-def _html_banner(document: dict[str, Any]) -> list[str]:
+def html_banner(document: dict[str, Any], alert: bool = True) -> list[str]:
     """At the very top of an incomplete review: the verdict and its problems."""
     if not document.get("verdict"):
         return []
     items = "".join(f"<li>{_h(p)}</li>" for p in doc.problem_lines(document))
     return [
-        '<div class="not-complete" role="alert">',
+        '<div class="not-complete" role="alert">' if alert else '<div class="not-complete">',
         f"<p>{_h(document['verdict'])}</p>",
         f"<ul>{items}</ul>",
         "</div>",
     ]
 
 
-def _html_question(question: dict[str, Any]) -> str:
-    tag = "h4" if question["parent"] else "h3"
+def _html_question(question: dict[str, Any], down: int = 0) -> str:
+    tag = f"h{(4 if question['parent'] else 3) + down}"
     out = [
         '<div class="question">',
         f"<{tag}>{_h(question['number'])}. {_h(question['text'])}"
@@ -396,7 +418,7 @@ def _html_question(question: dict[str, Any]) -> str:
         words = question["state_words"] + (f" · {choice}" if choice else "")
         out.append(f'<p class="state{"" if done else " open"}">{_h(words)}</p>')
     if question.get("answered_by"):
-        out.append(f'<p class="by">{_h(question["answered_by"])}</p>')
+        out.append(f'<p class="by"><em>{_h(question["answered_by"])}</em></p>')
     if question["blocks"]:
         out.append(f'<div class="answer">\n{html_blocks(question["blocks"])}</div>')
     out.append("</div>")
