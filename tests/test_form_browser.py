@@ -662,3 +662,25 @@ def test_name_and_role_reach_the_download_and_survive_merge(
     lines = [p.get_text() for p in page.select("p.ethics-answered-by")]
     assert lines == [f"Answered by {by}, received 2026-11-20"] * 2
     assert page.find("b", string="x") is None  # the role is text, never markup
+
+
+def test_a_prefilled_answer_left_as_it_came_is_not_attributed(tab: Page, tmp_path: Path) -> None:
+    (tmp_path / "prefill.yaml").write_text("plan-1: The team's own answer.\n", "utf-8")
+    path = tmp_path / "plan.html"
+    args = [sys.executable, "-m", "sphinx_ethics", "form", "plan", "-o", str(path)]
+    result = subprocess.run([*args, "--answers", str(tmp_path / "prefill.yaml")], check=False)
+    assert result.returncode == 0
+    open_form(tab, path)
+    type_into(tab, "plan-2a", "The carer's answer.")
+    type_who(tab, "who-name", "J. Okafor")
+    target = tab.downloads / "plan-answers.yaml"  # type: ignore[attr-defined]
+    tab.evaluate("document.getElementById('download').click()")
+    deadline = time.monotonic() + 20
+    while not target.is_file():
+        assert time.monotonic() < deadline, "no download within 20 s"
+        time.sleep(0.05)
+    time.sleep(0.1)
+    assert yaml.safe_load(target.read_text("utf-8")) == {
+        "plan-1": {"format": "text", "text": "The team's own answer."},
+        "plan-2a": {"format": "text", "by": "J. Okafor", "text": "The carer's answer."},
+    }

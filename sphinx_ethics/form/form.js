@@ -81,7 +81,7 @@
 
   var CHOICES = ["yes", "no", "unsure"];
 
-  // entries: [{id, state, text, choice}] -> an answers file for ethics-review
+  // entries: [{id, state, text, choice, by}] -> an answers file for ethics-review
   // :answers:. Every entry says "format: text" (shown as typed, never parsed as
   // markup) and a screening choice is "answer:"; "by" (who answered, when the
   // person said) goes beside each entry, always quoted. Empty answers (no text,
@@ -96,7 +96,8 @@
       if (entry.state !== "answered") out.push("  status: " + entry.state);
       if (choice) out.push("  answer: " + choice);
       out.push("  format: text");
-      if (by) out.push("  by: " + quoted(by));
+      var who = entry.by === undefined ? by : entry.by;
+      if (who) out.push("  by: " + quoted(who));
       if (!empty) out.push("  text:" + scalar(entry.text, "    "));
       else if (!choice) out.push("  text: \"\"");
     });
@@ -160,6 +161,17 @@
     return config.boxes.map(function (id) {
       return {id: id, state: stateOf(id), text: box(id).value, choice: choiceOf(id)};
     });
+  }
+
+  // Not as the form came: typed, or a state or choice other than the pre-filled one.
+  function changed(entry) {
+    var initial = function (list) {
+      var found = list.filter(function (radio) { return radio.defaultChecked; })[0];
+      return found ? found.value : "";
+    };
+    return entry.text !== box(entry.id).defaultValue
+      || entry.state !== (initial(radios(entry.id)) || "answered")
+      || entry.choice !== initial(choiceRadios(entry.id));
   }
 
   // As the build reads a screening answer (slots.screening_choice).
@@ -282,9 +294,15 @@
   // ---------------------------------------------------------------- buttons
 
   function download() {
-    var list = entries();
+    // The name goes only beside answers this person gave or changed: an answer the
+    // form came with (pre-filled by the team) is never attributed to them.
+    var who = answeredBy();
+    var list = entries().map(function (entry) {
+      entry.by = changed(entry) ? who : "";
+      return entry;
+    });
     var header = config.header.concat(["Downloaded " + new Date().toISOString()]);
-    var text = toYaml(list, header, answeredBy());
+    var text = toYaml(list, header);
     var blob = new Blob([text], {type: "application/x-yaml;charset=utf-8"});
     var link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
