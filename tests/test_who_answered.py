@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from helpers import build_html, soup, write_project
 
@@ -87,6 +88,8 @@ def test_the_report_has_by_and_received_only_where_given(site: Path) -> None:
     assert slots["plan-3"]["by"] == SHORT and len(SHORT) == MAX_WHO
     for qid in ("plan-4", "plan-5", "plan-6"):
         assert "by" not in slots[qid] and "received" not in slots[qid]
+    schema = Path(__file__).parent.parent / "sphinx_ethics" / "schemas" / "report.schema.json"
+    jsonschema.validate(report, json.loads(schema.read_text("utf-8")))
 
 
 def review(src: Path, fmt: str) -> str:
@@ -213,3 +216,13 @@ def test_merge_command_received_option(tmp_path: Path) -> None:
         f"{team} (answered by J. Okafor (family carer), received 2026-11-20)"
     ) in done.stdout
     assert team.read_bytes().decode("utf-8") == merged(TEAM, INCOMING)
+
+
+def test_a_changed_name_shows_after_an_incremental_build(tmp_path: Path) -> None:
+    src = write_project(tmp_path, {"index.rst": RST, "answers.yaml": ANSWERS}, CONF)
+    out = tmp_path / "html"
+    build_html(src, out, "-d", tmp_path / "doctrees")
+    (src / "answers.yaml").write_text(ANSWERS.replace("J. Okafor", "A. Patel"), "utf-8")
+    build_html(src, out, "-d", tmp_path / "doctrees")
+    lines = [p.get_text() for p in soup(out / "index.html").select("p.ethics-answered-by")]
+    assert lines[0] == LINE.replace("J. Okafor", "A. Patel")
