@@ -662,6 +662,11 @@ def test_name_and_role_reach_the_download_and_survive_merge(
     lines = [p.get_text() for p in page.select("p.ethics-answered-by")]
     assert lines == [f"Answered by {by}, received 2026-11-20"] * 2
     assert page.find("b", string="x") is None  # the role is text, never markup
+    # Clear my answers clears the name and role too.
+    tab.evaluate("window.confirm = () => true; document.getElementById('forget').click()")
+    assert tab.evaluate("document.getElementById('who-name').value") == ""
+    assert tab.evaluate("document.getElementById('who-role').value") == ""
+    assert stored(tab) is None
 
 
 def test_a_prefilled_answer_left_as_it_came_is_not_attributed(tab: Page, tmp_path: Path) -> None:
