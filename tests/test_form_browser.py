@@ -339,7 +339,8 @@ TAB_JS = """(() => {
 
 #: Every control, in document order: what Tab must reach (one stop per radio group).
 CONTROLS_JS = """[...document.querySelectorAll(
-  "textarea, input[type=checkbox], input[type=radio]:checked, a[href], button")].filter(
+  "textarea, input[type=checkbox], input[type=radio]:checked, input[type=text], a[href], "
+  + "button")].filter(
   (el) => el.checkVisibility()).map((el) => el.id || el.name || el.localName)"""
 
 
@@ -354,7 +355,7 @@ def test_tab_reaches_every_control_in_order_with_visible_focus(tab: Page, form: 
     choose(tab, "plan-3", "draft")
     expected = tab.evaluate(CONTROLS_JS)
     assert expected[:4] == ["keep", "a-plan-1", "state-plan-1", "a-plan-2a"]
-    assert expected[-3:] == ["download", "print", "forget"]
+    assert expected[-5:] == ["who-name", "who-role", "download", "print", "forget"]
     tab.evaluate("document.activeElement.blur(); window.focus()")
     reached = []
     for _ in range(len(expected)):
@@ -590,3 +591,101 @@ def test_screening_choice_by_keyboard_kept_and_downloaded(
         ("screening-2", "unsure"),
         ("screening-3", "yes"),
     ]
+
+
+# --------------------------------------------------------------------------
+# Who answered (SPEC §12): typed in the form, in the download, kept by merge
+# --------------------------------------------------------------------------
+
+TEAM_FILE = """\
+# The team's answers\r
+plan-1: ""\r
+plan-2a: Our own words.   # kept as it is\r
+"""
+
+
+def type_who(tab: Page, field: str, text: str) -> None:
+    tab.evaluate(f"document.getElementById('{field}').focus()")
+    tab.send("Input.insertText", {"text": text})
+
+
+def test_name_and_role_reach_the_download_and_survive_merge(
+    tab: Page, form: Path, tmp_path: Path
+) -> None:
+    open_form(tab, form)
+    labels = tab.evaluate(
+        "['who-name', 'who-role'].map(id => document.getElementById(id).labels[0].textContent)"
+    )
+    assert labels == ["Your name", "Your role, for example family carer or ward nurse"]
+    legend = "document.querySelector('fieldset.who legend').textContent"
+    assert tab.evaluate(legend) == "Who is answering (optional)"
+    keep(tab)
+    type_into(tab, "plan-1", "Fewer falls at night.")
+    type_into(tab, "plan-3", "Ask the panel first.")
+    type_who(tab, "who-name", "J.  Okafor")
+    type_who(tab, "who-role", "family carer <b>x</b>")
+    assert stored(tab)["who"] == {"who-name": "J. Okafor", "who-role": "family carer <b>x</b>"}
+    tab.goto(form.as_uri())  # kept with the answers, as the person asked
+    assert tab.evaluate("document.getElementById('who-name').value") == "J. Okafor"
+
+    text = download(tab)
+    by = "J. Okafor (family carer <b>x</b>)"
+    assert yaml.safe_load(text) == {
+        "plan-1": {"format": "text", "by": by, "text": "Fewer falls at night."},
+        "plan-3": {"format": "text", "by": by, "text": "Ask the panel first."},
+    }
+    incoming = tmp_path / "incoming.yaml"
+    incoming.write_text(text, "utf-8")
+    team = tmp_path / "team.yaml"
+    team.write_bytes(TEAM_FILE.encode("utf-8"))
+    (tmp_path / "conf.py").write_text(CONF, "utf-8")
+    merged = subprocess.run(
+        [sys.executable, "-m", "sphinx_ethics", "merge", str(incoming), "--into", str(team),
+         "--received", "2026-11-20"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert merged.returncode == 0, merged.stderr
+    after = team.read_bytes().decode("utf-8")
+    assert after.startswith("# The team's answers\r\nplan-1:\r\n")
+    assert "plan-2a: Our own words.   # kept as it is\r\n" in after
+    entries = yaml.safe_load(after)
+    for qid in ("plan-1", "plan-3"):
+        assert entries[qid]["by"] == by and entries[qid]["received"] == "2026-11-20"
+    (tmp_path / "site").mkdir()
+    report, _ = build_with(tmp_path / "site", after)
+    slots = {s["id"]: s for s in report["reviews"][0]["slots"]}
+    assert (slots["plan-1"]["by"], slots["plan-1"]["received"]) == (by, "2026-11-20")
+    assert "by" not in slots["plan-2a"]  # the team's own answer: nothing claimed
+    page = BeautifulSoup(
+        (tmp_path / "site" / "html" / "index.html").read_text("utf-8"), "html.parser"
+    )
+    lines = [p.get_text() for p in page.select("p.ethics-answered-by")]
+    assert lines == [f"Answered by {by}, received 2026-11-20"] * 2
+    assert page.find("b", string="x") is None  # the role is text, never markup
+    # Clear my answers clears the name and role too.
+    tab.evaluate("window.confirm = () => true; document.getElementById('forget').click()")
+    assert tab.evaluate("document.getElementById('who-name').value") == ""
+    assert tab.evaluate("document.getElementById('who-role').value") == ""
+    assert stored(tab) is None
+
+
+def test_a_prefilled_answer_left_as_it_came_is_not_attributed(tab: Page, tmp_path: Path) -> None:
+    (tmp_path / "prefill.yaml").write_text("plan-1: The team's own answer.\n", "utf-8")
+    path = tmp_path / "plan.html"
+    args = [sys.executable, "-m", "sphinx_ethics", "form", "plan", "-o", str(path)]
+    result = subprocess.run([*args, "--answers", str(tmp_path / "prefill.yaml")], check=False)
+    assert result.returncode == 0
+    open_form(tab, path)
+    type_into(tab, "plan-2a", "The carer's answer.")
+    type_who(tab, "who-name", "J. Okafor")
+    target = tab.downloads / "plan-answers.yaml"  # type: ignore[attr-defined]
+    tab.evaluate("document.getElementById('download').click()")
+    deadline = time.monotonic() + 20
+    while not target.is_file():
+        assert time.monotonic() < deadline, "no download within 20 s"
+        time.sleep(0.05)
+    time.sleep(0.1)
+    assert yaml.safe_load(target.read_text("utf-8")) == {
+        "plan-1": {"format": "text", "text": "The team's own answer."},
+        "plan-2a": {"format": "text", "by": "J. Okafor", "text": "The carer's answer."},
+    }

@@ -110,8 +110,23 @@ def as_written(answer: FileAnswer) -> FileAnswer:
     return replace(answer, format=answer.format or DEFAULT_FORMAT)
 
 
-def plan(ours: Sequence[FileAnswer], theirs: Sequence[FileAnswer], side: str = "") -> MergePlan:
-    """Sort each incoming answer (``side``: "", "ours" or "theirs")."""
+def stamped(answer: FileAnswer, received: str) -> FileAnswer:
+    """The entry with the date it was received, when it says who gave it and not
+    when (SPEC §12); an entry without ``by`` is left as it came: nothing claimed."""
+    if received and answer.by.strip() and not answer.received.strip():
+        return replace(answer, received=received)
+    return answer
+
+
+def plan(
+    ours: Sequence[FileAnswer], theirs: Sequence[FileAnswer], side: str = "", received: str = ""
+) -> MergePlan:
+    """Sort each incoming answer (``side``: "", "ours" or "theirs").
+
+    An entry that is written (added, filled, or replaced with ``--theirs``)
+    and says who gave it (``by``) gets ``received`` (``YYYY-MM-DD``) unless it
+    has its own; the comparison with the team's entry is made without it.
+    """
     result = MergePlan()
     mine = {}
     for answer in ours:
@@ -121,17 +136,16 @@ def plan(ours: Sequence[FileAnswer], theirs: Sequence[FileAnswer], side: str = "
         if is_empty(answer):
             result.empty.append(answer)
         elif current is None:
-            result.added.append(answer)
+            result.added.append(stamped(answer, received))
             mine[answer.question_id] = as_written(answer)  # a later duplicate compares with this
         elif is_empty(current):
-            result.filled.append(answer)
+            result.filled.append(stamped(answer, received))
         elif _same(current, answer):
             result.same.append(answer)
+        elif side == "theirs":
+            result.replaced.append(Conflict(current, stamped(answer, received)))
         else:
-            conflict = Conflict(current, answer)
-            {"ours": result.kept, "theirs": result.replaced}.get(side, result.conflicts).append(
-                conflict
-            )
+            ({"ours": result.kept}.get(side, result.conflicts)).append(Conflict(current, answer))
     return result
 
 

@@ -45,6 +45,10 @@ class SlotRecord:
     answer: str = ""  # the answer as plain text
     file: str = ""  # the answers file the answer came from (else it is in the page)
     choice: str = ""  # a screening question's yes / no / unsure ("" otherwise)
+    #: Who gave the answer and when it was received (an answers file's ``by``,
+    #: ``received``: SPEC §12), cleaned by :func:`who_answered`; "" when not said.
+    by: str = ""
+    received: str = ""
 
 
 SIGNOFF_DECISIONS = ("approved", "approved-with-conditions", "changes-requested")
@@ -228,6 +232,8 @@ class GivenAnswer:
     #: The words a reader sees, without list marks or link addresses: what is
     #: judged (None: judge ``text``).  ``text`` is what the report shows.
     words: str | None = None
+    by: str = ""  # who gave it (an answers file's ``by``), for the reader
+    received: str = ""  # when it was received (``received``)
 
     @property
     def judged(self) -> str:
@@ -293,9 +299,40 @@ def classify_slots(
                 answer=answer.text.strip() if answer else "",
                 file=answer.file if answer else "",
                 choice=choice,
+                by=answer.by if answer else "",
+                received=answer.received if answer and answer.by else "",
             )
         )
     return records
+
+
+#: At most this many characters of who answered are shown (untrusted text, SPEC §10).
+MAX_WHO = 100
+
+
+def who_answered(by: str, received: str = "") -> tuple[str, str]:
+    """``by`` and ``received`` as a reader may see them: plain text on one line,
+    invisible characters dropped, at most :data:`MAX_WHO` characters (then "…").
+
+    They come from a form or a merged download, so they are data: never
+    markup, never a class or an attribute.  Without ``by`` nothing is
+    claimed, so ``received`` is dropped too: an answer nobody signed for is
+    never shown as the team's or anyone's.
+    """
+    name = visible(by)
+    if not name:
+        return "", ""
+    if len(name) > MAX_WHO:
+        name = name[: MAX_WHO - 1].rstrip() + "…"
+    date = visible(received)
+    return name, date[:40]
+
+
+def answered_by_line(by: str, received: str = "") -> str:
+    """'Answered by J. Okafor (family carer), received 2026-11-20' ("" without ``by``)."""
+    if not by:
+        return ""
+    return f"Answered by {by}, received {received}" if received else f"Answered by {by}"
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

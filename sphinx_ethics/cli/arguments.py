@@ -306,7 +306,13 @@ def _project_options(parser: argparse.ArgumentParser) -> None:
 
 def _review_arguments(review: argparse.ArgumentParser) -> None:
     review.add_argument("sourcedir", metavar="SOURCEDIR", help="the Sphinx source directory")
-    review.add_argument("name", metavar="NAME", help="the review's :name: (see 'check')")
+    review.add_argument(
+        "names",
+        nargs="+",
+        metavar="NAME",
+        help="the review's :name: (see 'check'); several names make one board pack, "
+        "with a contents list",
+    )
     review.add_argument(
         "--format",
         choices=REVIEW_FORMATS,
@@ -344,6 +350,13 @@ def _merge_arguments(merge: argparse.ArgumentParser) -> None:
     side.add_argument("--ours", action="store_true", help="on a conflict, keep the team's answer")
     merge.add_argument(
         "--dry-run", action="store_true", help="say what would change; write nothing"
+    )
+    merge.add_argument(
+        "--received",
+        metavar="YYYY-MM-DD",
+        default="",
+        help="the date the answers were received, written as 'received' beside each entry "
+        "merged that says who gave it ('by') and not when (default: today)",
     )
     merge.add_argument(
         "-c",

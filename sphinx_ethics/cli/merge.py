@@ -69,7 +69,7 @@ def _merge(args: argparse.Namespace, incoming: Path, target: Path, theirs: list[
     catalog = load(checklist_files(args, _project_checklists(args, target)))
     _refuse_unknown(theirs, ours, catalog)
     side = "theirs" if args.theirs else "ours" if args.ours else ""
-    merge = answers_merge.plan(ours, theirs, side)
+    merge = answers_merge.plan(ours, theirs, side, _received(args))
     _report(merge, incoming, target)
     if merge.conflicts:
         print(
@@ -93,6 +93,19 @@ def _merge(args: argparse.Namespace, incoming: Path, target: Path, theirs: list[
     files.write_atomic(target, new, refuse_read_only=True)
     print(f"Merged {incoming} into {target}: {_summary(merge)}.")
     return EXIT_OK
+
+
+def _received(args: argparse.Namespace) -> str:
+    """``--received``, else today: the date written beside each merged entry with ``by``."""
+    import datetime as dt
+
+    from sphinx_ethics.answers.slots import parse_date
+
+    if not args.received:
+        return dt.date.today().isoformat()
+    if parse_date(args.received) is None:
+        raise CommandError(f"--received {args.received!r} is not a date YYYY-MM-DD")
+    return str(args.received)
 
 
 def _read_text(path: Path) -> str:
@@ -237,9 +250,12 @@ def _quote(answer: FileAnswer) -> list[str]:
 
 def _report(merge: MergePlan, incoming: Path, target: Path) -> None:
     for answer in merge.added:
-        print(f"{answer.location}: {answer.question_id}: added")
+        print(f"{answer.location}: {answer.question_id}: added{_who(answer)}")
     for answer in merge.filled:
-        print(f"{answer.location}: {answer.question_id}: fills the empty entry in {target}")
+        print(
+            f"{answer.location}: {answer.question_id}: fills the empty entry in {target}"
+            + _who(answer)
+        )
     for answer in merge.empty:
         print(f"{answer.location}: {answer.question_id}: empty; skipped")
     for kind, conflicts in (
@@ -256,6 +272,14 @@ def _report(merge: MergePlan, incoming: Path, target: Path) -> None:
     if merge.same:
         print(f"{plural(len(merge.same), 'answer')} in {incoming} already in {target}.")
     sys.stdout.flush()
+
+
+def _who(answer: FileAnswer) -> str:
+    """' (answered by J. Okafor (family carer), received 2026-11-20)', or ''."""
+    from sphinx_ethics.answers.slots import answered_by_line, who_answered
+
+    line = answered_by_line(*who_answered(answer.by, answer.received))
+    return f" ({shown(line[0].lower() + line[1:])})" if line else ""
 
 
 def _summary(merge: MergePlan) -> str:

@@ -1,4 +1,5 @@
-"""``review``: one completed review as a board paper (md, html, docx, csv, json).
+"""``review``: one completed review as a board paper (md, html, docx, csv, json),
+or several in one board pack with a contents list (``review SRC NAME NAME...``).
 
 It reads the project the way ``check`` does (``-b ethics-check`` into a
 temporary directory: fast, no HTML written), takes the review's record
@@ -9,9 +10,11 @@ from ``ethics-report.json`` and its answers' structure from
 An incomplete review (a problem, or a required question unanswered, as the
 build judged it) is still written, but "NOT COMPLETE: N problems" comes
 first in every format, and the exit status is 1 unless
-``--allow-incomplete``.  The format comes from ``--format`` or else from
-the ``-o`` suffix; a suffix that names no format (``board.pdf``), or
-another format than ``--format``, is refused before anything is built.
+``--allow-incomplete``; a board pack is incomplete when any of its reviews
+is, and says so first too (:mod:`sphinx_ethics.outputs.pack`).  The format
+comes from ``--format`` or else from the ``-o`` suffix; a suffix that
+names no format (``board.pdf``), or another format than ``--format``, is
+refused before anything is built.
 """
 
 from __future__ import annotations
@@ -30,7 +33,6 @@ def cmd_review(args: argparse.Namespace) -> int:
     from sphinx_ethics.extension.builder import ANSWERS_NAME
     from sphinx_ethics.extension.reports import REPORT_NAME
     from sphinx_ethics.outputs import document as review_document
-    from sphinx_ethics.outputs import writers as review_export
 
     fmt = _format(args)
     to_stdout = not args.output or args.output == "-"
@@ -45,15 +47,16 @@ def cmd_review(args: argparse.Namespace) -> int:
     if target is not None:
         protect_sources(target, [project.srcdir, project.confdir], project.files)
     report, answers = project.run(REPORT_NAME, ANSWERS_NAME)
-    review = find_review(report, args.name)
-    stored = _answers_of(answers, review)
-    document = review_document.review_document(review, stored, load(project.files), _made())
-    if fmt == "docx":
-        from sphinx_ethics.outputs.docx import to_docx
-
-        data: bytes | str = to_docx(document)
-    else:
-        data = review_export.render(document, fmt)
+    reviews = [find_review(report, name) for name in dict.fromkeys(args.names)]
+    catalog, made = load(project.files), _made()
+    documents = [
+        review_document.review_document(review, _answers_of(answers, review), catalog, made)
+        for review in reviews
+    ]
+    # Several names: one board pack with a contents list (SPEC §13).
+    pack = len(documents) > 1
+    document = review_document.pack_document(documents, made) if pack else documents[0]
+    data = _rendered(document, fmt, pack)
     if target is None:
         _stdout(data)
     else:
@@ -63,15 +66,33 @@ def cmd_review(args: argparse.Namespace) -> int:
     if document["complete"]:
         return EXIT_OK
     # The problems are listed in the output, under the verdict, and above as warnings.
-    if args.allow_incomplete:
-        print(f"{PROG}: note: review {review['name']!r}: {document['verdict']}", file=sys.stderr)
-        return EXIT_OK
-    print(
-        f"{PROG}: review {review['name']!r}: {document['verdict']} (status 1; written all "
-        "the same, the verdict first: --allow-incomplete makes the status 0)",
-        file=sys.stderr,
-    )
-    return EXIT_PROBLEMS
+    for review, each in zip(reviews, documents, strict=True):
+        if not each["verdict"]:
+            continue
+        if args.allow_incomplete:
+            print(f"{PROG}: note: review {review['name']!r}: {each['verdict']}", file=sys.stderr)
+        else:
+            print(
+                f"{PROG}: review {review['name']!r}: {each['verdict']} (status 1; written all "
+                "the same, the verdict first: --allow-incomplete makes the status 0)",
+                file=sys.stderr,
+            )
+    return EXIT_OK if args.allow_incomplete else EXIT_PROBLEMS
+
+
+def _rendered(document: dict[str, Any], fmt: str, pack: bool) -> bytes | str:
+    """The review (or the board pack) in ``fmt``."""
+    if fmt == "docx":
+        from sphinx_ethics.outputs.docx import to_docx
+
+        return to_docx(document)
+    if pack:
+        from sphinx_ethics.outputs import pack as review_pack
+
+        return review_pack.render(document, fmt)
+    from sphinx_ethics.outputs import writers as review_export
+
+    return review_export.render(document, fmt)
 
 
 def protect_sources(target: Path, folders: list[Path], sources: list[Path]) -> None:

@@ -42,6 +42,8 @@ class Answer:
     file: str = ""  # an :answers: file (the line is then that file's)
     markup: str = ""  # why the answer cannot be trusted as written (see markup_slips)
     choice: str = ""  # a screening question's :answer: (yes / no / unsure)
+    by: str = ""  # an answers file's ``by`` and ``received``, cleaned (SPEC §12)
+    received: str = ""
 
     @functools.cached_property
     def text(self) -> str:
@@ -49,7 +51,16 @@ class Answer:
         return "\n".join(filter(None, (_visible_text(node) for node in self.content)))
 
     def given(self) -> GivenAnswer:
-        return GivenAnswer(self.text, self.status, self.line, self.file, self.markup, self.choice)
+        return GivenAnswer(
+            self.text,
+            self.status,
+            self.line,
+            self.file,
+            self.markup,
+            self.choice,
+            by=self.by,
+            received=self.received,
+        )
 
     def kept(self) -> dict[str, str | int]:
         """How it was given, kept on the page for the seen-text judgement (page_checks)."""
@@ -59,6 +70,8 @@ class Answer:
             "file": self.file,
             "markup": self.markup,
             "choice": self.choice,
+            "by": self.by,
+            "received": self.received,
         }
 
 

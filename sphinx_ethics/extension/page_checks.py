@@ -194,6 +194,8 @@ class JudgeSeenAnswers(SphinxTransform):
                 markup,
                 kept.get("choice", ""),
                 words=words,
+                by=kept.get("by", ""),
+                received=kept.get("received", ""),
             )
         return given, blocks
 

@@ -207,6 +207,8 @@ def review_data(
                 "file": context.file(slot.file, review.docname) if slot.line else "",
                 "line": slot.line,
                 "choice": slot.choice,
+                # Who answered (SPEC §12): only when the entry says so.
+                **({"by": slot.by, "received": slot.received} if slot.by else {}),
             }
             for slot in review.slots
         ],

@@ -36,6 +36,7 @@ from sphinx_ethics.answers.slots import (
     ReviewRecord,
     classify_slots,
     parse_date,
+    who_answered,
 )
 from sphinx_ethics.catalogue import Checklist, Question, did_you_mean, unknown_id
 from sphinx_ethics.extension import expand, signoff
@@ -177,6 +178,8 @@ class ReviewDirective(EthicsDirective):
                 self.entry_nodes(item, str(path), review),
                 str(path),
                 choice=item.choice,
+                by=who_answered(item.by, item.received)[0],
+                received=who_answered(item.by, item.received)[1],
             )
             for item in items
         ]

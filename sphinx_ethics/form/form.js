@@ -81,12 +81,13 @@
 
   var CHOICES = ["yes", "no", "unsure"];
 
-  // entries: [{id, state, text, choice}] -> an answers file for ethics-review
+  // entries: [{id, state, text, choice, by}] -> an answers file for ethics-review
   // :answers:. Every entry says "format: text" (shown as typed, never parsed as
-  // markup) and a screening choice is "answer:". Empty answers (no text, no
-  // choice) are left out; a "does not apply" without a reason is kept (the
+  // markup) and a screening choice is "answer:"; "by" (who answered, when the
+  // person said) goes beside each entry, always quoted. Empty answers (no text,
+  // no choice) are left out; a "does not apply" without a reason is kept (the
   // build then says that it needs one).
-  function toYaml(entries, header) {
+  function toYaml(entries, header, by) {
     var out = (header || []).map(function (line) { return "# " + line; });
     entries.forEach(function (entry) {
       var empty = !entry.text.trim(), choice = CHOICES.indexOf(entry.choice) >= 0 ? entry.choice : "";
@@ -95,6 +96,8 @@
       if (entry.state !== "answered") out.push("  status: " + entry.state);
       if (choice) out.push("  answer: " + choice);
       out.push("  format: text");
+      var who = entry.by === undefined ? by : entry.by;
+      if (who) out.push("  by: " + quoted(who));
       if (!empty) out.push("  text:" + scalar(entry.text, "    "));
       else if (!choice) out.push("  text: \"\"");
     });
@@ -133,10 +136,42 @@
     choiceRadios(id).forEach(function (radio) { radio.checked = radio.value === choice; });
   }
 
+  // "J. Okafor (family carer)": the name and role typed (optional, one line each).
+  var WHO_LIMITS = {"who-name": 60, "who-role": 36};
+
+  function whoField(id) {
+    var field = document.getElementById(id);
+    return field ? field.value.split(/\s+/).join(" ").trim().slice(0, WHO_LIMITS[id]) : "";
+  }
+
+  function answeredBy() {
+    var name = whoField("who-name"), role = whoField("who-role");
+    if (name && role) return name + " (" + role + ")";
+    return name || role;
+  }
+
+  function setWho(who) {
+    ["who-name", "who-role"].forEach(function (id) {
+      var value = who && typeof who[id] === "string" ? who[id] : "";
+      document.getElementById(id).value = value.slice(0, WHO_LIMITS[id]);
+    });
+  }
+
   function entries() {
     return config.boxes.map(function (id) {
       return {id: id, state: stateOf(id), text: box(id).value, choice: choiceOf(id)};
     });
+  }
+
+  // Not as the form came: typed, or a state or choice other than the pre-filled one.
+  function changed(entry) {
+    var initial = function (list) {
+      var found = list.filter(function (radio) { return radio.defaultChecked; })[0];
+      return found ? found.value : "";
+    };
+    return entry.text !== box(entry.id).defaultValue
+      || entry.state !== (initial(radios(entry.id)) || "answered")
+      || entry.choice !== initial(choiceRadios(entry.id));
   }
 
   // As the build reads a screening answer (slots.screening_choice).
@@ -209,7 +244,8 @@
   function save() {
     if (!keeping()) return;
     var store = storage(), saved = document.getElementById("saved");
-    var data = {saved: new Date().toISOString(), answers: {}};
+    var data = {saved: new Date().toISOString(), answers: {},
+      who: {"who-name": whoField("who-name"), "who-role": whoField("who-role")}};
     entries().forEach(function (entry) {
       data.answers[entry.id] = {state: entry.state, text: entry.text, choice: entry.choice};
     });
@@ -232,6 +268,7 @@
     if (!data || typeof data.answers !== "object" || data.answers === null) return;
     document.getElementById("keep").checked = true;  // kept before: the person opted in
     tell("on");
+    setWho(data.who);
     config.boxes.forEach(function (id) {
       var answer = data.answers[id];
       if (!answer || typeof answer.text !== "string") return;
@@ -257,7 +294,13 @@
   // ---------------------------------------------------------------- buttons
 
   function download() {
-    var list = entries();
+    // The name goes only beside answers this person gave or changed: an answer the
+    // form came with (pre-filled by the team) is never attributed to them.
+    var who = answeredBy();
+    var list = entries().map(function (entry) {
+      entry.by = changed(entry) ? who : "";
+      return entry;
+    });
     var header = config.header.concat(["Downloaded " + new Date().toISOString()]);
     var text = toYaml(list, header);
     var blob = new Blob([text], {type: "application/x-yaml;charset=utf-8"});
@@ -278,6 +321,7 @@
     removeStored();
     document.getElementById("keep").checked = false;
     tell("off");
+    setWho(null);
     config.boxes.forEach(function (id) {
       box(id).value = box(id).defaultValue;  // as the form came (pre-filled or empty)
       radios(id).concat(choiceRadios(id)).forEach(function (radio) {
@@ -307,6 +351,9 @@
     document.getElementById("questions").addEventListener("input", function () { refresh(); save(); });
     document.getElementById("questions").addEventListener("change", function () { refresh(); save(); });
     document.getElementById("keep").addEventListener("change", keepChanged);
+    ["who-name", "who-role"].forEach(function (id) {
+      document.getElementById(id).addEventListener("input", save);
+    });
     window.addEventListener("pagehide", save);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") save();
@@ -320,6 +367,7 @@
     refresh();
   }
 
-  window.sphinxEthicsForm = {toYaml: toYaml, entries: entries, storageKey: config.storageKey};
+  window.sphinxEthicsForm = {toYaml: toYaml, entries: entries, storageKey: config.storageKey,
+    answeredBy: answeredBy};
   start();
 }());

@@ -16,6 +16,7 @@ from docutils import nodes
 from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, SlotRecord
 from sphinx_ethics.catalogue import Checklist, Question
 from sphinx_ethics.catalogue import attribution as wording
+from sphinx_ethics.nodes.answered import answered_by
 from sphinx_ethics.nodes.i18n import _
 from sphinx_ethics.nodes.rendering import (
     added_questions_note,
@@ -164,7 +165,7 @@ class _ReviewLayout:
             label = _("Answer: %s") % self.choices[slot.choice]
             choice = [f"ethics-choice-{slot.choice}"]
         if slot.answer:
-            body = answer_body(content or [], shown, label, choice)
+            body = [*answer_body(content or [], shown, label, choice), *answered_by(slot)]
         else:
             body = [badge(shown, label, choice)]
         for question_id, extra in self.duplicates:

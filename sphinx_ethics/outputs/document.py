@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from sphinx_ethics.answers.slots import answered_by_line, who_answered
 from sphinx_ethics.answers.text import plain_text
 from sphinx_ethics.catalogue import attribution as wording
 from sphinx_ethics.version import __version__
@@ -82,6 +83,43 @@ def review_document(
             }
             for source in sources
         ],
+    }
+
+
+def pack_document(documents: list[dict[str, Any]], made: str = "") -> dict[str, Any]:
+    """Several reviews as one board pack: a contents list, then each review's
+    document as :func:`review_document` made it (SPEC §13).
+
+    The pack is complete only when every review is; its verdict ("NOT
+    COMPLETE: N problems") comes first and its problems name their review.
+    """
+    problems = [
+        {"review": str(d["review"].get("name", "")), **p} for d in documents for p in d["problems"]
+    ]
+    complete = all(d["complete"] for d in documents)
+    line = verdict_line(complete, problems)
+    if line:
+        late = sum(1 for d in documents if not d["complete"])
+        line += f" ({late} of {len(documents)} reviews not complete)"
+    return {
+        "complete": complete,
+        "verdict": line,
+        "problems": problems,
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"sphinx-ethics {__version__}",
+        "made": made or dt.date.today().isoformat(),
+        "title": "Ethics reviews",
+        "contents": [
+            {
+                "anchor": f"review-{number}",
+                "name": str(d["review"].get("name", "")),
+                "title": title(d),
+                "complete": d["complete"],
+                "progress": d["progress"],
+            }
+            for number, d in enumerate(documents, 1)
+        ],
+        "reviews": documents,
     }
 
 
@@ -188,6 +226,9 @@ def _question(
         file=str(slot.get("file", "")),
         line=int(slot.get("line", 0) or 0),
     )
+    by, received = who_answered(str(slot.get("by", "")), str(slot.get("received", "")))
+    if by:  # who gave it, when the answers file says so (SPEC §12); else nothing is claimed
+        item.update(by=by, received=received, answered_by=answered_by_line(by, received))
     if not blocks and slot.get("answer"):  # no structure stored: keep the text
         item["blocks"] = [
             {"type": "paragraph", "spans": [{"text": part}]}
@@ -275,9 +316,15 @@ def referral_rows(document: dict[str, Any]) -> list[list[str]]:
 def problem_lines(document: dict[str, Any]) -> list[str]:
     """What keeps the review from being complete, one line each."""
     return [
+        f"{p['review'] + ': ' if p.get('review') else ''}"
         f"{p.get('file', '')}:{p.get('line', '')}: {p.get('message', '')}"
         for p in document.get("problems") or []
     ]
+
+
+def contents_lines(pack: dict[str, Any]) -> list[str]:
+    """'Title (name): 26/28 required questions answered; complete', one per review."""
+    return [f"{c['title']} ({c['name']}): {c['progress']}" for c in pack["contents"]]
 
 
 def title(document: dict[str, Any]) -> str:

@@ -49,30 +49,51 @@ def to_docx(document: dict[str, Any]) -> bytes:
     except ImportError:
         raise MissingDocx(INSTALL_HINT) from None
     paper = docx.Document()
-    paper.core_properties.title = clean(doc.title(document))
-    paper.core_properties.author = clean(document["review"].get("metadata", {}).get("owner", ""))
-    _a4(paper, document)
-    _banner(paper, document)
-    paper.add_heading(clean(doc.title(document)), 0)
-    _table(paper, None, [list(row) for row in doc.metadata_rows(document)])
-    for checklist in document["checklists"]:
-        paper.add_heading(clean(checklist["title"]), 1)
-        for question in checklist["questions"]:
-            _question(paper, question)
-    for heading, columns, rows in (
-        ("Sign-offs", doc.SIGNOFF_COLUMNS, doc.signoff_rows(document)),
-        ("Referrals", doc.REFERRAL_COLUMNS, doc.referral_rows(document)),
-    ):
-        if rows:
-            paper.add_heading(heading, 1)
-            _table(paper, columns, rows)
-    _closing(paper, document)
+    pack = document.get("reviews")  # a board pack (SPEC §13): contents, then each review
+    title = document["title"] if pack else doc.title(document)
+    paper.core_properties.title = clean(title)
+    if not pack:
+        owner = document["review"].get("metadata", {}).get("owner", "")
+        paper.core_properties.author = clean(owner)
+    _a4(paper, document, title)
+    if pack:
+        _banner(paper, document)
+        paper.add_heading(clean(title), 0)
+        paper.add_heading("Contents", 1)
+        for line in doc.contents_lines(document):
+            paper.add_paragraph(clean(line), style="List Number")
+        for review in pack:
+            paper.add_page_break()
+            _review(paper, review, down=1)
+        paper.add_paragraph(clean(doc.generator_line(document)))
+    else:
+        _review(paper, document)
+        paper.add_paragraph(clean(doc.generator_line(document)))
     out = io.BytesIO()
     paper.save(out)
     return out.getvalue()
 
 
-def _a4(paper: Document, document: dict[str, Any]) -> None:
+def _review(paper: Document, document: dict[str, Any], down: int = 0) -> None:
+    """One review: banner, title, details, questions, sign-offs, referrals, sources."""
+    _banner(paper, document)
+    paper.add_heading(clean(doc.title(document)), down)
+    _table(paper, None, [list(row) for row in doc.metadata_rows(document)])
+    for checklist in document["checklists"]:
+        paper.add_heading(clean(checklist["title"]), 1 + down)
+        for question in checklist["questions"]:
+            _question(paper, question, down)
+    for heading, columns, rows in (
+        ("Sign-offs", doc.SIGNOFF_COLUMNS, doc.signoff_rows(document)),
+        ("Referrals", doc.REFERRAL_COLUMNS, doc.referral_rows(document)),
+    ):
+        if rows:
+            paper.add_heading(heading, 1 + down)
+            _table(paper, columns, rows)
+    _sources(paper, document, down)
+
+
+def _a4(paper: Document, document: dict[str, Any], title: str) -> None:
     """A4 with 2 cm margins (python-docx's template is US Letter); the
     footer says when the paper was made and numbers its pages."""
     from docx.shared import Mm, Pt
@@ -83,7 +104,7 @@ def _a4(paper: Document, document: dict[str, Any]) -> None:
         section.top_margin = section.bottom_margin = Mm(20)
         footer = section.footer.paragraphs[0]
         made = f"Made {document['made']} · " if document.get("made") else ""
-        footer.add_run(clean(f"{doc.title(document)} · {made}Page "))
+        footer.add_run(clean(f"{title} · {made}Page "))
         _field(footer, "PAGE")
         footer.add_run(" of ")
         _field(footer, "NUMPAGES")
@@ -125,10 +146,10 @@ def _banner(paper: Document, document: dict[str, Any]) -> None:
         paper.add_paragraph(clean(line), style="List Bullet")
 
 
-def _closing(paper: Document, document: dict[str, Any]) -> None:
-    """The attribution (titles in italics, addresses linked), then the generator."""
+def _sources(paper: Document, document: dict[str, Any], down: int = 0) -> None:
+    """The attribution (titles in italics, addresses linked)."""
     if document["sources"]:
-        paper.add_heading("Source", 1)
+        paper.add_heading("Source", 1 + down)
         for source in document["sources"]:
             paragraph = paper.add_paragraph()
             for piece in source["segments"]:
@@ -137,11 +158,10 @@ def _closing(paper: Document, document: dict[str, Any]) -> None:
                     continue
                 run = paragraph.add_run(clean(piece["text"]))
                 run.italic = piece["kind"] == "emphasis"
-    paper.add_paragraph(clean(doc.generator_line(document)))
 
 
-def _question(paper: Document, question: dict[str, Any]) -> None:
-    level = 3 if question["parent"] else 2
+def _question(paper: Document, question: dict[str, Any], down: int = 0) -> None:
+    level = (3 if question["parent"] else 2) + down
     heading = paper.add_heading(clean(f"{question['number']}. {question['text']}"), level)
     heading.add_run(clean(f"  [{question['id']}]")).italic = True
     if question.get("added"):
@@ -152,6 +172,8 @@ def _question(paper: Document, question: dict[str, Any]) -> None:
         choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
         words = question["state_words"] + (f" · {choice}" if choice else "")
         paper.add_paragraph().add_run(clean(words)).bold = True
+    if question.get("answered_by"):
+        paper.add_paragraph().add_run(clean(question["answered_by"])).italic = True
     _blocks(paper, question["blocks"], depth=0, quote=False)
 
 

@@ -70,19 +70,32 @@ CSV_COLUMNS = (
     "line",
     "source",
 )
+#: Added after :data:`CSV_COLUMNS` when an answer says who gave it.
+WHO_COLUMNS = ("by", "received")
 
 
 def to_csv(document: dict[str, Any]) -> str:
     """An incomplete review's CSV starts with "NOT COMPLETE: N problems" and a
-    row per problem, then a blank row; then the header row and the slots."""
+    row per problem, then a blank row; then the header row and the slots (of
+    every review of a board pack, told apart by the ``review`` column)."""
     out = io.StringIO()
     if document.get("verdict"):
         lines = csv.writer(out, lineterminator="\n")
         lines.writerow([csv_cell(document["verdict"])])
         lines.writerows([csv_cell(line)] for line in doc.problem_lines(document))
         lines.writerow([])
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    # Who answered (SPEC §12): two more columns at the end, when any answer says.
+    documents = document.get("reviews") or [document]  # a board pack: every review's rows
+    signed = any(q.get("by") for d in documents for c in d["checklists"] for q in c["questions"])
+    columns = CSV_COLUMNS + WHO_COLUMNS if signed else CSV_COLUMNS
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
+    for each in documents:
+        _csv_rows(each, writer, signed)
+    return out.getvalue()
+
+
+def _csv_rows(document: dict[str, Any], writer: csv.DictWriter[str], signed: bool) -> None:
     review = document["review"]
     for checklist in document["checklists"]:
         groups = {q["id"]: q for q in checklist["questions"] if q["group"]}
@@ -107,8 +120,9 @@ def to_csv(document: dict[str, Any]) -> str:
                 "line": str(question.get("line", "") or ""),
                 "source": question.get("source", ""),
             }
+            if signed:
+                row.update(by=question.get("by", ""), received=question.get("received", ""))
             writer.writerow({key: csv_cell(value) for key, value in row.items()})
-    return out.getvalue()
 
 
 def _referrals_of(document: dict[str, Any], question_id: str) -> str:
@@ -216,6 +230,8 @@ def _md_question(question: dict[str, Any]) -> list[str]:
         state = f"**{md_escape(question['state_words'])}**"
         choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
         out += [f"{state} · {md_escape(choice)}" if choice else state, ""]
+    if question.get("answered_by"):
+        out += [f"*{md_escape(question['answered_by'])}*", ""]
     return out + md_blocks(question["blocks"])
 
 
@@ -307,9 +323,8 @@ def _html_table(head: Sequence[Sequence[str]], body: Sequence[Sequence[str]]) ->
     return f"<table>\n{thead}<tbody>\n{''.join(row(r, 'td') for r in body)}</tbody>\n</table>\n"
 
 
-def to_html(document: dict[str, Any]) -> str:
-    title = doc.title(document)
-    out = [
+def html_head(document: dict[str, Any], title: str) -> list[str]:
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -320,53 +335,70 @@ def to_html(document: dict[str, Any]) -> str:
         f"<style>\n{CSS}\n</style>",
         "</head>",
         "<body>",
-        *_html_banner(document),
-        f"<header>\n<h1>{_h(title)}</h1>",
+    ]
+
+
+def html_tail(document: dict[str, Any]) -> list[str]:
+    return [f"<footer><p>{_h(doc.generator_line(document))}</p></footer>", "</body>", "</html>"]
+
+
+def to_html(document: dict[str, Any]) -> str:
+    title = doc.title(document)
+    top, sections = html_review(document, 0)
+    out = [*html_head(document, title), *top, "<main>", *sections, "</main>"]
+    return "\n".join(out + html_tail(document)) + "\n"
+
+
+def html_review(document: dict[str, Any], down: int) -> tuple[list[str], list[str]]:
+    """A review's banner and header, and its sections; headings ``down`` levels lower."""
+
+    def h(level: int) -> str:
+        return f"h{level + down}"
+
+    title = doc.title(document)
+    top = [
+        *html_banner(document, alert=not down),
+        f"<header>\n<{h(1)}>{_h(title)}</{h(1)}>",
         '<dl class="meta">',
         *(f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in doc.metadata_rows(document)),
         "</dl>\n</header>",
-        "<main>",
     ]
+    out = []
     for checklist in document["checklists"]:
-        out.append(f'<section class="checklist">\n<h2>{_h(checklist["title"])}</h2>')
-        out += [_html_question(q) for q in checklist["questions"]]
+        out.append(f'<section class="checklist">\n<{h(2)}>{_h(checklist["title"])}</{h(2)}>')
+        out += [_html_question(q, down) for q in checklist["questions"]]
         out.append("</section>")
     for heading, columns, rows in (
         ("Sign-offs", doc.SIGNOFF_COLUMNS, doc.signoff_rows(document)),
         ("Referrals", doc.REFERRAL_COLUMNS, doc.referral_rows(document)),
     ):
         if rows:
-            out.append(f"<section>\n<h2>{heading}</h2>\n{_html_table([columns], rows)}</section>")
+            table = _html_table([columns], rows)
+            out.append(f"<section>\n<{h(2)}>{heading}</{h(2)}>\n{table}</section>")
     if document["sources"]:
-        out.append("<section>\n<h2>Source</h2>")
+        out.append(f"<section>\n<{h(2)}>Source</{h(2)}>")
         out += [
             f'<p class="source">{_html_segments(s["segments"])}</p>' for s in document["sources"]
         ]
         out.append("</section>")
-    out += [
-        "</main>",
-        f"<footer><p>{_h(doc.generator_line(document))}</p></footer>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(out) + "\n"
+    return top, out
 
 
-def _html_banner(document: dict[str, Any]) -> list[str]:
+def html_banner(document: dict[str, Any], alert: bool = True) -> list[str]:
     """At the very top of an incomplete review: the verdict and its problems."""
     if not document.get("verdict"):
         return []
     items = "".join(f"<li>{_h(p)}</li>" for p in doc.problem_lines(document))
     return [
-        '<div class="not-complete" role="alert">',
+        '<div class="not-complete" role="alert">' if alert else '<div class="not-complete">',
         f"<p>{_h(document['verdict'])}</p>",
         f"<ul>{items}</ul>",
         "</div>",
     ]
 
 
-def _html_question(question: dict[str, Any]) -> str:
-    tag = "h4" if question["parent"] else "h3"
+def _html_question(question: dict[str, Any], down: int = 0) -> str:
+    tag = f"h{(4 if question['parent'] else 3) + down}"
     out = [
         '<div class="question">',
         f"<{tag}>{_h(question['number'])}. {_h(question['text'])}"
@@ -385,6 +417,8 @@ def _html_question(question: dict[str, Any]) -> str:
         choice = doc.CHOICE_WORDS.get(question.get("choice", ""))
         words = question["state_words"] + (f" · {choice}" if choice else "")
         out.append(f'<p class="state{"" if done else " open"}">{_h(words)}</p>')
+    if question.get("answered_by"):
+        out.append(f'<p class="by"><em>{_h(question["answered_by"])}</em></p>')
     if question["blocks"]:
         out.append(f'<div class="answer">\n{html_blocks(question["blocks"])}</div>')
     out.append("</div>")
