@@ -67,6 +67,9 @@ class SignoffRecord:
     digest: str = ""
     #: Why it no longer covers the answers ("" when it does, or has no digest).
     stale: str = ""
+    #: ``:slots:``: each required slot's own digest when it was given, so a stale
+    #: sign-off can name the slots that changed since (SPEC §12).
+    slots: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def cmd_signoff(args: argparse.Namespace) -> int:
         decision=args.decision,
         digest=_digest_for(review, role, namespace),
         comment=comment.strip(),
+        slots=" ".join(f"{s['id']}={s['digest']}" for s in review["slots"] if s["digest"]),
     )
     path = project.srcdir / review["file"]
     _write(path, review, signoff)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from sphinx_ethics import files
+from sphinx_ethics.answers import digest as answers_digest
 from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, today
 from sphinx_ethics.catalogue import attribution as wording
 from sphinx_ethics.extension.checks import all_problems, is_overdue
@@ -152,6 +153,7 @@ def checklists_data(reviews: list[ReviewRecord], catalog: Catalog) -> list[dict[
 def review_data(
     review: ReviewRecord, problems: list[Problem], context: ReportContext
 ) -> dict[str, Any]:
+    slot_digests = answers_digest.slot_digests(review.slots)
     return {
         "name": review.name,
         "docname": review.docname,
@@ -180,6 +182,7 @@ def review_data(
                 "line": s.line,
                 "digest": s.digest,
                 "stale": s.stale,
+                "slots": dict(s.slots),
             }
             for s in review.signoffs
         ],
@@ -207,6 +210,7 @@ def review_data(
                 "file": context.file(slot.file, review.docname) if slot.line else "",
                 "line": slot.line,
                 "choice": slot.choice,
+                "digest": slot_digests.get(slot.id, ""),
             }
             for slot in review.slots
         ],
