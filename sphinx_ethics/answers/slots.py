@@ -110,6 +110,10 @@ class ReviewRecord:
     #: The answers' digest (:mod:`sphinx_ethics.answers.digest`), and the screening slots'.
     digest: str = ""
     screening_digest: str = ""
+    #: ``:answered-under:`` (SPEC §12): each checklist's version and each question's
+    #: text digest the answers were given under (:mod:`sphinx_ethics.answers.drift`).
+    answered_under: tuple[tuple[str, str], ...] = ()
+    answered_questions: tuple[tuple[str, str], ...] = ()
 
     @property
     def required(self) -> int:
