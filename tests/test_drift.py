@@ -340,7 +340,7 @@ def test_migrate_edits_keep_every_other_byte(case: tuple[str, str]) -> None:
     new = set_review_option(renamed, fmt, review.line, "answered-under", "team@2 team-9=0a1b2c")
     [again] = scan_page(new, fmt)
     assert again.options["answered-under"] == "team@2 team-9=0a1b2c"
-    assert [a.id for a in again.answers][0] == "team-9"
+    assert again.answers[0].id == "team-9"
     assert new.startswith("\ufeff") == text.startswith("\ufeff")
     newline = "\r\n" if "\r\n" in text else "\n"
     kept = [line for line in renamed.split(newline) if "answered-under" not in line]

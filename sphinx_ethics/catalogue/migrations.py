@@ -184,7 +184,6 @@ def migration_problems(
     for ci, checklist in enumerate(data.get("checklists") or ()):
         if not isinstance(checklist, dict) or not isinstance(checklist.get("migrations"), list):
             continue
-        own, prefix = _own_ids(checklist), f"{checklist.get('id')}-"
         froms: set[str] = set()
         for mi, item in enumerate(checklist["migrations"]):
             if not isinstance(item, dict):
@@ -198,22 +197,32 @@ def migration_problems(
                 msg = f"{label}: a second migration from version {start!r} (one path only)"
                 problems.append((line_of([*where, "from"]), msg))
             froms.add(start)
-            olds: set[str] = set()
-            for path, value, role in _mentions(item):
-                line = line_of([*where, *path])
-                if not isinstance(value, str):
-                    continue
-                if not value.startswith(prefix) or not QUESTION_ID.fullmatch(value):
-                    msg = f"{label}: {value!r} is not a question id of checklist "
-                    msg += f"{checklist.get('id')!r} (such as {prefix}3 or {prefix}2c)"
-                    problems.append((line, msg))
-                    continue
-                if role in ("new", "both") and value not in own:
-                    msg = f"{label}: {value!r} is not a question of this version of the "
-                    msg += f"checklist {checklist.get('id')!r}"
-                    problems.append((line, msg))
-                if role in ("old", "both") and path[0] != "reworded":
-                    if value in olds:
-                        problems.append((line, f"{label}: {value!r} is mapped twice"))
-                    olds.add(value)
+            found = _id_problems(checklist, item, label)
+            problems += [(line_of([*where, *path]), msg) for path, msg in found]
+    return problems
+
+
+def _id_problems(
+    checklist: Mapping[str, Any], item: Mapping[str, Any], label: str
+) -> list[tuple[list[Any], str]]:
+    """(path, message) for each id of one migration that cannot be right."""
+    own, prefix = _own_ids(checklist), f"{checklist.get('id')}-"
+    problems: list[tuple[list[Any], str]] = []
+    olds: set[str] = set()
+    for path, value, role in _mentions(item):
+        if not isinstance(value, str):
+            continue
+        if not value.startswith(prefix) or not QUESTION_ID.fullmatch(value):
+            msg = f"{label}: {value!r} is not a question id of checklist "
+            msg += f"{checklist.get('id')!r} (such as {prefix}3 or {prefix}2c)"
+            problems.append((path, msg))
+            continue
+        if role in ("new", "both") and value not in own:
+            msg = f"{label}: {value!r} is not a question of this version of the "
+            msg += f"checklist {checklist.get('id')!r}"
+            problems.append((path, msg))
+        if role == "old":
+            if value in olds:
+                problems.append((path, f"{label}: {value!r} is mapped twice"))
+            olds.add(value)
     return problems

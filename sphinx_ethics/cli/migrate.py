@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx_ethics import files
 from sphinx_ethics.cli.common import (
@@ -27,6 +28,9 @@ from sphinx_ethics.cli.common import (
 from sphinx_ethics.cli.conf import find_project
 from sphinx_ethics.pages import migrate as page_migrate
 from sphinx_ethics.pages.new import SUFFIXES, PageError
+
+if TYPE_CHECKING:
+    from sphinx_ethics.catalogue import Catalog
 
 #: Folders never searched for pages (build output, tools' own folders).
 SKIPPED = {"_build", "node_modules", "__pycache__"}
@@ -53,34 +57,15 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     project = find_project(Path(args.conf_dir or srcdir).resolve())
     catalog = load(checklist_files(args, project.checklists))
     writes: dict[Path, tuple[str, str]] = {}
-    todo = done = 0
-    moved = recorded = 0
+    todo, moved, recorded = 0, 0, 0
     for page in review_pages(srcdir):
-        text = files.read_text(page, "page")
-        fmt = SUFFIXES[page.suffix.lower()]
-        try:
-            plan = page_migrate.plan_migration(text, fmt, catalog, page, str(page), srcdir)
-        except PageError as err:
-            raise CommandError(str(err)) from None
-        for line in plan.done:
-            print(line)
-        for line in plan.todo:
-            print(f"{line} [to do]")
+        plan = _plan_page(page, srcdir, catalog, writes)
         todo += len(plan.todo)
-        done += len(plan.done)
-        if not plan.changed:
-            continue
         moved += len(plan.renames)
         recorded += len(plan.records)
-        _plan_writes(page, text, fmt, plan, writes)
     verb = "would change" if args.check else "changed"
     if writes and not args.check:
-        for target in writes:
-            files.ensure_writable(target)
-        for target, (old, new) in writes.items():
-            if files.read_text(target) != old:
-                raise CommandError(f"{target} changed while it was being migrated; run again")
-            files.write_atomic(target, new)
+        _write_all(writes)
     if writes:
         what = f"{plural(moved, 'answer')} moved, {plural(recorded, 'review')} recorded"
         print(f"{srcdir}: {verb} {plural(len(writes), 'file')}: {what}")
@@ -89,6 +74,35 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if todo:
         print(f"{plural(todo, 'thing')} left to do by hand (migrate never guesses)")
     return EXIT_PROBLEMS if todo or (args.check and writes) else EXIT_OK
+
+
+def _plan_page(
+    page: Path, srcdir: Path, catalog: Catalog, writes: dict[Path, tuple[str, str]]
+) -> page_migrate.MigrationPlan:
+    """Plan one page (printing what it does and leaves), adding its writes."""
+    text = files.read_text(page, "page")
+    fmt = SUFFIXES[page.suffix.lower()]
+    try:
+        plan = page_migrate.plan_migration(text, fmt, catalog, page, str(page), srcdir)
+    except PageError as err:
+        raise CommandError(str(err)) from None
+    for line in plan.done:
+        print(line)
+    for line in plan.todo:
+        print(f"{line} [to do]")
+    if plan.changed:
+        _plan_writes(page, text, fmt, plan, writes)
+    return plan
+
+
+def _write_all(writes: dict[Path, tuple[str, str]]) -> None:
+    """Write every planned file, each only if it did not change since it was read."""
+    for target in writes:
+        files.ensure_writable(target)
+    for target, (old, new) in writes.items():
+        if files.read_text(target) != old:
+            raise CommandError(f"{target} changed while it was being migrated; run again")
+        files.write_atomic(target, new)
 
 
 def _plan_writes(

@@ -183,61 +183,62 @@ def _migrate_checklist(
     label: str,
 ) -> _Result:
     result = _Result()
-    now = {q.id: q for q in checklist.slots()}
     asked = {q.id for q in checklist.iter_questions()}
     versions = f"{checklist.id!r} {steps[0].from_version} -> {steps[-1].to_version}"
     fates = {a.id: fate(steps, a.id) for a in answers}
     moving: dict[str, str] = {}  # old id -> new id
-    staying: list[_Answer] = []
+    held: dict[str, _Answer] = {}  # the answers that stay where they are
     for answer in answers:
         told = fates[answer.id]
-        kinds = told.kinds if told else ()
-        if told is None or kinds == ("reworded",):
-            staying.append(answer)
-            if kinds:
-                result.done.append(
-                    f"{answer.where}: {answer.id} was reworded ({versions}): "
-                    "answer kept under the new words; re-read it"
-                )
-            continue
-        if "retired" in kinds or "split" in kinds or _merge_conflict(told, answers):
+        if told is None or told.kinds == ("reworded",):
+            held[answer.id] = answer
+            if told is not None:
+                msg = f"{answer.where}: {answer.id} was reworded ({versions}): "
+                result.done.append(msg + "answer kept under the new words; re-read it")
+        elif "retired" in told.kinds or "split" in told.kinds or _merge_conflict(told, answers):
             result.todo.append(_advice(answer, told, versions))
-            staying.append(answer)
-            if answer.id in asked:  # the new version asks another question here
-                result.blocked = True
-            continue
-        moving[answer.id] = told.ids[0]
-    held = {a.id: a for a in staying}
+            held[answer.id] = answer
+            # Blocked while the new version asks another question under this id.
+            result.blocked |= answer.id in asked
+        else:
+            moving[answer.id] = told.ids[0]
     for old, new in moving.items():
         if new in held:
             msg = f"{held[new].where}: {old} cannot move to {new}: {new} still holds an "
-            msg += "answer (move or delete it first)"
-            result.todo.append(msg)
+            result.todo.append(msg + "answer (move or delete it first)")
             result.blocked = True
     if result.blocked:
-        result.todo.append(
-            f"{label}: checklist {versions}: nothing changed until the above is done"
-        )
+        msg = f"{label}: checklist {versions}: nothing changed until the above is done"
+        result.todo.append(msg)
         return result
     for answer in answers:
         if answer.id in moving:
             new = moving[answer.id]
             result.renames.append(Rename(answer.path, answer.line, answer.id, new))
             result.done.append(f"{answer.where}: {answer.id} -> {new} ({versions})")
+    result.digests = _new_digests(checklist, steps, moving, recorded)
+    return result
+
+
+def _new_digests(
+    checklist: Checklist, steps: list, moving: dict[str, str], recorded: dict[str, str]
+) -> dict[str, str]:
+    """Each question's digest after the migration: the new text's, except where
+    its text changed and no migration declares it (then the old one: still flagged)."""
+    now = {q.id: q for q in checklist.slots()}
     came_from = {new: old for old, new in moving.items()}
+    digests = {}
     for question_id, question in now.items():
         current = question_digest(question.text)
         old = came_from.get(question_id, question_id)
-        told = fates.get(old) or fate(steps, old)
+        told = fate(steps, old)
         then = recorded.get(old)
         reworded = told is not None and "reworded" in told.kinds
-        moved_here = old != question_id
         unchanged = told is None and old in now
-        if then is not None and then != current and not reworded and (moved_here or unchanged):
-            result.digests[question_id] = then  # changed, undeclared: still flagged
-        else:
-            result.digests[question_id] = current
-    return result
+        moved_here = old != question_id
+        stale = then is not None and then != current and not reworded
+        digests[question_id] = then if stale and (moved_here or unchanged) and then else current
+    return digests
 
 
 def _merge_conflict(told: object, answers: list[_Answer]) -> bool:
