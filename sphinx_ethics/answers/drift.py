@@ -167,8 +167,13 @@ def _judge(question_id: str, context: _Context, record: Record) -> Finding | Non
     question = next((q for q in checklist.iter_questions() if q.id == question_id), None)
     if recorded is None or question is None or question_digest(question.text) == recorded:
         return None
-    msg = f"{question_id}: the question's text changed since this answer was given "
-    msg += f"(checklist {checklist.id!r}, answered under version {then}, now {now}) and no "
-    msg += "migration declares it: declare it under the checklist's migrations: "
-    msg += "(reworded, moved_to, ...) with a new version, then run 'sphinx-ethics migrate'"
+    msg = f"{question_id}: the question's text changed since this answer was given"
+    if then == now:
+        msg += f", but checklist {checklist.id!r} is still version {now}: give the file a "
+        msg += "new version and declare the change"
+    else:
+        msg += f" (checklist {checklist.id!r} version {then}, now {now}) and no migration "
+        msg += "declares it: declare it"
+    msg += " under the checklist's migrations: (reworded, moved_to, ...), then run "
+    msg += "'sphinx-ethics migrate'"
     return Finding(question_id, msg, "changed")

@@ -143,12 +143,14 @@ def _own_ids(checklist: Mapping[str, Any]) -> set[str]:
     """The question ids this file defines for a checklist."""
     base = checklist.get("id")
     found = set()
-    for question in checklist.get("questions") or ():
+    questions = checklist.get("questions")
+    for question in questions if isinstance(questions, list) else ():
         if not isinstance(question, dict):
             continue
         number = f"{base}-{question.get('number')}"
         found.add(number)
-        for sub in question.get("subquestions") or ():
+        subs = question.get("subquestions")
+        for sub in subs if isinstance(subs, list) else ():
             if isinstance(sub, dict):
                 found.add(f"{number}{sub.get('letter')}")
     return found
@@ -158,7 +160,8 @@ def _mentions(item: Mapping[str, Any]) -> list[tuple[list[Any], str, str]]:
     """(path within the migration, id, "old" or "new") for every id it names."""
     found: list[tuple[list[Any], str, str]] = []
     for key, role in (("reworded", "both"), ("retired", "old")):
-        for index, value in enumerate(item.get(key) or ()):
+        values = item.get(key)
+        for index, value in enumerate(values if isinstance(values, list) else ()):
             found.append(([key, index], value, role))
     for key in ("moved_to", "split", "merged"):
         mapping = item.get(key) or {}
@@ -181,7 +184,8 @@ def migration_problems(
     that goes nowhere, two steps from one version.  ``line_of`` gives a path's
     line in the file."""
     problems: list[tuple[int, str]] = []
-    for ci, checklist in enumerate(data.get("checklists") or ()):
+    checklists = data.get("checklists")
+    for ci, checklist in enumerate(checklists if isinstance(checklists, list) else ()):
         if not isinstance(checklist, dict) or not isinstance(checklist.get("migrations"), list):
             continue
         froms: set[str] = set()
