@@ -349,3 +349,31 @@ def test_migrate_edits_keep_every_other_byte(case: tuple[str, str]) -> None:
         assert "\n" not in new.replace("\r\n", "")
     # Twice = once.
     assert set_review_option(new, fmt, review.line, "answered-under", "team@2 team-9=0a1b2c") == new
+
+
+def test_a_checklist_that_only_gained_questions_needs_no_migration(tmp_path: Path) -> None:
+    under = record_v1(tmp_path)
+    src = write_project(
+        tmp_path, {"index.rst": INDEX, "review.rst": page("rst", under, ANSWERS)}, CONF
+    )
+    grown = V1.replace('version: "1"', 'version: "1.1"') + (
+        "      - number: 7\n        text: Who will check the results?\n"
+    )
+    (src / "checklists.yaml").write_text(grown, "utf-8")
+    assert problems(src, "question-changed") == []
+    done = run("migrate", src)
+    assert done.returncode == 0 and "0 answers moved, 1 review recorded" in done.stdout
+    text = (src / "review.rst").read_text("utf-8")
+    assert "team@1.1 " in text and "team-7=" in text
+    assert "up to date" in run("migrate", src).stdout
+    # A reworded question with no migration declared: flagged, and migrate does nothing.
+    (src / "checklists.yaml").write_text(
+        grown.replace('version: "1.1"', 'version: "1.2"').replace("Who may see", "Who can see"),
+        "utf-8",
+    )
+    [flagged] = problems(src, "question-changed")
+    assert flagged["message"].startswith("team-4: the question's text changed")
+    assert "version 1.1, now 1.2" in flagged["message"]
+    refused = run("migrate", src)
+    assert refused.returncode == 1 and "declares no migrations from version 1.1" in refused.stdout
+    assert (src / "review.rst").read_text("utf-8") == text

@@ -119,7 +119,8 @@ def drift(
         steps = chain(checklist.migrations, recorded, now) if recorded is not None else []
         known = {q.id for q in checklist.iter_questions()}
         contexts[checklist.id] = _Context(checklist, recorded or now, steps, known)
-        if steps is None:
+        tracked = any(checklist_of(q, [checklist]) for q, _ in record.questions)
+        if steps is None and not tracked:  # nothing to compare question by question
             msg = f"checklist {checklist.id!r} is version {now}, but this review's answers "
             msg += f"were given under version {recorded} (:answered-under:) and no "
             msg += f"migrations: lead from {base_version(recorded or '')} to "

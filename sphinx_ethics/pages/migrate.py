@@ -35,7 +35,13 @@ from pathlib import Path
 from sphinx_ethics.answers import drift
 from sphinx_ethics.answers import file as answers_file
 from sphinx_ethics.catalogue import Catalog, Checklist
-from sphinx_ethics.catalogue.migrations import chain, fate, question_digest
+from sphinx_ethics.catalogue.migrations import (
+    Migration,
+    base_version,
+    chain,
+    fate,
+    question_digest,
+)
 from sphinx_ethics.pages.new import RST_INDENT, Format
 from sphinx_ethics.pages.scan import RST_OPTION, Block, ReviewBlock, scan_page, split_lines
 from sphinx_ethics.pages.update import answers_file_path, review_checklists
@@ -148,11 +154,14 @@ def _migrate_review(
         if then is None or then == now:
             continue
         steps = chain(checklist.migrations, then, now)
-        if steps is None:
+        if steps is None and _changed_under(checklist, answers, digests):
             msg = f"{label}: checklist {checklist.id!r} declares no migrations from version "
-            msg += f"{then} to {now}: nothing done (declare them, then run migrate again)"
+            msg += f"{then} to {now}, and answered questions changed: nothing done (declare "
+            msg += "them, then run migrate again)"
             plan.todo.append(msg)
             continue
+        if steps is None:  # only questions added: nothing to move
+            steps = [Migration(base_version(then), base_version(now))]
         own = [a for a in answers if drift.checklist_of(a.id, [checklist]) is not None]
         result = _migrate_checklist(checklist, steps, own, digests, label)
         plan.todo += result.todo
@@ -164,6 +173,19 @@ def _migrate_review(
         digests = {k: v for k, v in digests.items() if drift.checklist_of(k, [checklist]) is None}
         digests.update(result.digests)
     return drift.Record(tuple(versions.items()), tuple(digests.items()))
+
+
+def _changed_under(checklist: Checklist, answers: list[_Answer], recorded: dict[str, str]) -> bool:
+    """Whether an answered question's text differs from the recorded one (or
+    nothing is recorded to tell), when no migration says what happened."""
+    texts = {q.id: q.text for q in checklist.slots()}
+    mine = [a for a in answers if drift.checklist_of(a.id, [checklist]) is not None]
+    if not any(drift.checklist_of(q, [checklist]) for q in recorded):
+        return bool(mine)
+    return any(
+        a.id in recorded and a.id in texts and question_digest(texts[a.id]) != recorded[a.id]
+        for a in mine
+    )
 
 
 @dataclass
