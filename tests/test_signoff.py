@@ -215,6 +215,8 @@ def test_signoff_records_and_check_passes(tmp_path: Path, syntax: str) -> None:
     assert f":digest: {review['screening_digest']}" in text  # the committee: screening only
     assert f":digest: {review['digest']}" in text  # the clinical lead: every answer
     assert text.endswith("\nAfter the review.\n") and ":date: 2026-11-01" in text
+    # The sign-off records what the answers were given under (SPEC §12, drift).
+    assert ":answered-under: " in text and "screening@" in text and "team-2=" in text
     code, review = report_of(src)
     assert code == 0, review["problems"]
     assert [s["stale"] for s in review["signoffs"]] == ["", ""]
