@@ -19,11 +19,12 @@ not judged (nothing says what it was answered under).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sphinx_ethics.catalogue import Checklist
+from sphinx_ethics.catalogue import Checklist, Question
 from sphinx_ethics.catalogue.migrations import (
     QUESTION_ID,
     base_version,
@@ -43,11 +44,19 @@ class Record:
     versions: tuple[tuple[str, str], ...] = ()
     questions: tuple[tuple[str, str], ...] = ()
 
+    @functools.cached_property
+    def _versions(self) -> dict[str, str]:
+        return dict(self.versions)
+
+    @functools.cached_property
+    def _questions(self) -> dict[str, str]:
+        return dict(self.questions)
+
     def version(self, checklist: str) -> str | None:
-        return dict(self.versions).get(checklist)
+        return self._versions.get(checklist)
 
     def digest(self, question: str) -> str | None:
-        return dict(self.questions).get(question)
+        return self._questions.get(question)
 
 
 def parse_record(text: str) -> Record | None:
@@ -95,7 +104,7 @@ class _Context:
     checklist: Checklist
     recorded: str
     steps: list | None  # the migrations from ``recorded`` to now; None: no path
-    known: set[str] = field(default_factory=set)
+    known: dict[str, Question] = field(default_factory=dict)
 
 
 def checklist_of(question_id: str, checklists: Sequence[Checklist]) -> Checklist | None:
@@ -117,9 +126,9 @@ def drift(
         recorded = record.version(checklist.id)
         now = "".join(checklist.version.split())
         steps = chain(checklist.migrations, recorded, now) if recorded is not None else []
-        known = {q.id for q in checklist.iter_questions()}
+        known = {q.id: q for q in checklist.iter_questions()}
         contexts[checklist.id] = _Context(checklist, recorded or now, steps, known)
-        tracked = any(checklist_of(q, [checklist]) for q, _ in record.questions)
+        tracked = any(q in known for q, _ in record.questions)
         if steps is None and not tracked:  # nothing to compare question by question
             msg = f"checklist {checklist.id!r} is version {now}, but this review's answers "
             msg += f"were given under version {recorded} (:answered-under:) and no "
@@ -165,7 +174,7 @@ def _judge(question_id: str, context: _Context, record: Record) -> Finding | Non
         msg += "then run 'sphinx-ethics migrate' to record it under the new words"
         return Finding(question_id, msg, "reworded")
     recorded = record.digest(question_id)
-    question = next((q for q in checklist.iter_questions() if q.id == question_id), None)
+    question = context.known.get(question_id)
     if recorded is None or question is None or question_digest(question.text) == recorded:
         return None
     msg = f"{question_id}: the question's text changed since this answer was given"

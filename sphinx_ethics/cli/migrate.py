@@ -57,9 +57,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     project = find_project(Path(args.conf_dir or srcdir).resolve())
     catalog = load(checklist_files(args, project.checklists))
     writes: dict[Path, tuple[str, str]] = {}
-    todo, moved, recorded = 0, 0, 0
+    todo, moved, recorded, unrecorded = 0, 0, 0, 0
     for page in review_pages(srcdir):
         plan = _plan_page(page, srcdir, catalog, writes)
+        unrecorded += plan.unrecorded
         todo += len(plan.todo)
         moved += len(plan.renames)
         recorded += len(plan.records)
@@ -70,7 +71,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         what = f"{plural(moved, 'answer')} moved, {plural(recorded, 'review')} recorded"
         print(f"{srcdir}: {verb} {plural(len(writes), 'file')}: {what}")
     elif not todo:
-        print(f"{srcdir}: up to date (every review's :answered-under: is current)")
+        print(f"{srcdir}: up to date (every recorded :answered-under: is current)")
+    if unrecorded:
+        print(
+            f"{plural(unrecorded, 'review')} without :answered-under: left alone (nothing says "
+            "what they were answered under; 'sphinx-ethics signoff' records it)"
+        )
     if todo:
         print(f"{plural(todo, 'thing')} left to do by hand (migrate never guesses)")
     return EXIT_PROBLEMS if todo or (args.check and writes) else EXIT_OK

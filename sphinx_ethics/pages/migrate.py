@@ -66,6 +66,7 @@ class MigrationPlan:
     records: list[tuple[int, str]] = field(default_factory=list)
     done: list[str] = field(default_factory=list)  # what it did, one line each
     todo: list[str] = field(default_factory=list)  # what the user must do, one line each
+    unrecorded: int = 0  # reviews without ``:answered-under:`` (not compared)
 
     @property
     def changed(self) -> bool:
@@ -96,6 +97,7 @@ def plan_migration(
         value = review.options.get(OPTION, "")
         name = review.options.get("name") or f"at line {review.line + 1}"
         if not value.strip():
+            plan.unrecorded += 1
             continue
         record = drift.parse_record(value)
         if record is None:
