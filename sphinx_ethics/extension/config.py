@@ -214,6 +214,7 @@ REVIEW_OPTIONS = (
     "status",
     "optional",
     "answers",
+    "answered-under",
     "class",
 )
 
