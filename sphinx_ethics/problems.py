@@ -51,6 +51,7 @@ Subtype = Literal[
     "markup",
     "signoff",
     "signoff-stale",
+    "question-changed",
     "field",
     "screening",
     "referral",
@@ -106,7 +107,13 @@ SUBTYPES: dict[Subtype, str] = {
     "signoff-stale": "A role's latest sign-off no longer covers the answers: its "
     "``:digest:`` is not the digest of the review's answers as they stand (an answer, its "
     "state or a screening choice changed since). The role counts as not signed until it "
-    "signs again (``sphinx-ethics signoff``).",
+    "signs again (``sphinx-ethics signoff``). Its ``:slots:`` (written by the command) "
+    "lets the warning name the slots that changed.",
+    "question-changed": "An answer was given under a question that has changed since: the "
+    "review's ``:answered-under:`` records the checklist versions and each question's text "
+    "digest, and the checklist's ``migrations:`` (or the text itself) says the question was "
+    "reworded, moved to another id, split, merged or retired. Reported at the answer; "
+    "``sphinx-ethics migrate`` applies the declared mappings.",
     "field": "A review lacks a field of ``ethics_review_fields``, leaves it empty (or "
     "invisible), or gives only a placeholder (``:registration: TBD``).",
     "screening": "A screening question's answer is not ``yes``, ``no`` or ``unsure`` "

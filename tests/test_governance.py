@@ -122,6 +122,7 @@ def test_report_has_signoffs_fields_referrals_and_choices(report: dict) -> None:
         "line": line_of(ROOT / "clean.rst", "ethics-signoff:: Information governance"),
         "digest": "",  # not tied to a version of the answers (accepted by default)
         "stale": "",
+        "slots": {},
     }
     assert [s["role"] for s in clean["signoffs"]] == [
         "Information governance",

@@ -318,6 +318,17 @@ def test_question_id_twice_in_an_answers_file(tmp_path: Path) -> None:
         ("definitions: text\n", 2, "definitions: 'text' is not of type 'array'"),
         ("checklists: [5]\n", 2, "checklists[0]: 5 is not of type 'object'"),
         ("extends: [{checklist: plan, questions: 3}]\n", 2, "is not of type 'array'"),
+        (
+            "checklists: [{id: t, title: T, questions: [{number: 1, text: Q}], migrations: 4}]\n",
+            2,
+            "migrations: 4 is not of type 'array'",
+        ),
+        (
+            "checklists: [{id: t, title: T, questions: [{number: 1, text: Q}],\n"
+            "  migrations: [{from: 1, to: 2, split: {t-1: t-2}, retired: 7}]}]\n",
+            3,
+            "is not of type 'array'",
+        ),
     ],
 )
 def test_wrong_types_are_problems_not_tracebacks(

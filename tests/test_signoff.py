@@ -215,6 +215,8 @@ def test_signoff_records_and_check_passes(tmp_path: Path, syntax: str) -> None:
     assert f":digest: {review['screening_digest']}" in text  # the committee: screening only
     assert f":digest: {review['digest']}" in text  # the clinical lead: every answer
     assert text.endswith("\nAfter the review.\n") and ":date: 2026-11-01" in text
+    # The sign-off records what the answers were given under (SPEC §12, drift).
+    assert ":answered-under: " in text and "screening@" in text and "team-2=" in text
     code, review = report_of(src)
     assert code == 0, review["problems"]
     assert [s["stale"] for s in review["signoffs"]] == ["", ""]
@@ -230,12 +232,17 @@ def test_edited_answer_makes_the_signoff_stale(tmp_path: Path, syntax: str) -> N
     code, review = report_of(src)
     assert code == 1  # the gate fails
     stale = [p for p in review["problems"] if p["subtype"] == "signoff-stale"]
-    assert len(stale) == 1 and "the answers changed since this sign-off" in stale[0]["message"]
+    # :slots: (written by the command) names exactly the slot that changed.
+    assert len(stale) == 1
+    assert "stale: the answers of team-2 changed since this sign-off" in stale[0]["message"]
     assert stale[0]["line"] == line_of(page, "ethics-signoff", 2)
+    recorded, now = review["signoffs"][1]["slots"], {s["id"]: s["digest"] for s in review["slots"]}
+    assert list(recorded) == list(now)
+    assert [sid for sid in now if recorded[sid] != now[sid]] == ["team-2"]
     # The committee's decision covers the screening answers only: still recorded.
     assert [r["open"] for r in review["referrals"]] == [False]
     paper = run("review", src, "falls", "--format", "md")
-    assert paper.returncode == 1 and "(STALE, not counted: the answers changed" in paper.stdout
+    assert paper.returncode == 1 and "(STALE, not counted: the answers of team-2" in paper.stdout
     # The page, the summary and the warnings agree: the role is not signed.
     out = tmp_path / "html"
     result = sphinx_build("-b", "html", src, out)
@@ -244,7 +251,7 @@ def test_edited_answer_makes_the_signoff_stale(tmp_path: Path, syntax: str) -> N
     summary = soup(out / "index.html").get_text(" ")
     assert "Clinical lead: Not yet signed off (stale)" in " ".join(summary.split())
     html = " ".join(soup(out / "review.html").get_text(" ").split())
-    assert "Stale: Approved, but the answers changed since this sign-off" in html
+    assert "Stale: Approved, but the answers of team-2 changed since this sign-off" in html
 
 
 @pytest.mark.parametrize("syntax", PAGES)
@@ -259,7 +266,8 @@ def test_changed_screening_answer_reopens_the_referral(tmp_path: Path, syntax: s
     code, review = report_of(src)
     assert code == 1
     rec = review["referrals"][0]
-    assert rec["to"] == REC and rec["open"] and "screening answers changed" in rec["reopened"]
+    assert rec["to"] == REC and rec["open"]
+    assert "the answers of screening-2, screening-3 changed since" in rec["reopened"]
     messages = [p["message"] for p in review["problems"] if p["subtype"] == "referral"]
     assert any(
         "open referral to 'Research ethics committee'" in m and "re-opened" in m for m in messages
@@ -317,6 +325,28 @@ def test_malformed_digest_is_a_signoff_problem(tmp_path: Path) -> None:
     assert any(":digest: 'ABC' is not 12 lowercase hex characters" in w.message for w in found)
 
 
+def test_stale_signoff_without_slots_says_the_answers_changed(tmp_path: Path) -> None:
+    """A hand-written sign-off with a :digest: but no :slots: cannot tell which
+    slots changed: it says so in general; a malformed :slots: is a problem."""
+    src, page = project(tmp_path, "rst")
+    written = HANDWRITTEN.replace(
+        ":decision: approved\n", ":decision: approved\n      :digest: 0123456789ab\n"
+    )
+    edit(page, "      A leaflet.\n", "      A leaflet.\n" + written)
+    code, review = report_of(src)
+    stale = [p["message"] for p in review["problems"] if p["subtype"] == "signoff-stale"]
+    assert code == 1 and len(stale) == 1
+    assert "stale: the answers changed since this sign-off" in stale[0]
+    assert "the screening answers changed since" in review["referrals"][0]["reopened"]
+    edit(page, ":digest: 0123456789ab\n", ":digest: 0123456789ab\n      :slots: team-1=XYZ\n")
+    code, review = report_of(src)
+    assert any(
+        ":slots: is not a list of id=digest pairs" in p["message"]
+        for p in review["problems"]
+        if p["subtype"] == "signoff"
+    )
+
+
 def test_signoff_cannot_run_or_refuses_with_one_line(tmp_path: Path) -> None:
     src, page = project(tmp_path, "rst")
     before = page.read_bytes()
@@ -340,7 +370,13 @@ def test_signoff_cannot_run_or_refuses_with_one_line(tmp_path: Path) -> None:
 # -- every other byte kept ---------------------------------------------------
 
 SIGNOFF = NewSignoff(
-    "Clinical lead", "Dr A. Shah", "2026-11-01", "approved", "0123456789ab", "Fine."
+    "Clinical lead",
+    "Dr A. Shah",
+    "2026-11-01",
+    "approved",
+    "0123456789ab",
+    "Fine.",
+    "team-1=0123ab team-2=abcdef",
 )
 
 
@@ -406,6 +442,7 @@ def test_signoff_keeps_every_other_byte(page: tuple[str, str]) -> None:
     if "\r\n" in text:
         assert "\n" not in added.replace("\r\n", "")
     assert "ethics-signoff" in new and ":digest: 0123456789ab" in new
+    assert ":slots: team-1=0123ab team-2=abcdef" in new.replace('"', "")
     assert new.startswith("\ufeff") == text.startswith("\ufeff")
 
 

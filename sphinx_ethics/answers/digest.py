@@ -60,3 +60,51 @@ def screening_digest(slots: Iterable[SlotRecord], screening: Iterable[str]) -> s
 def is_digest(text: str) -> bool:
     """Whether ``text`` is a well-formed ``:digest:`` (12 lowercase hex characters)."""
     return DIGEST_PATTERN.fullmatch(text) is not None
+
+
+# --------------------------------------------------------------------------
+# Per-slot digests: which slots changed since a sign-off
+# --------------------------------------------------------------------------
+
+#: Hex characters of one slot's digest in ``:slots:`` (enough to tell which
+#: slot changed; the sign-off's 12-hex ``:digest:`` says *whether* any did).
+SLOT_DIGEST_LENGTH = 6
+_SLOT_TOKEN = re.compile(r"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)=([0-9a-f]{6})")
+
+
+def slot_digests(slots: Iterable[SlotRecord]) -> dict[str, str]:
+    """Each required slot's own digest: the serialisation above of that slot alone."""
+    return {
+        s.id: hashlib.sha256(serialise([s])).hexdigest()[:SLOT_DIGEST_LENGTH]
+        for s in slots
+        if s.required
+    }
+
+
+def format_slot_digests(digests: dict[str, str]) -> str:
+    """``:slots:`` as ``sphinx-ethics signoff`` writes it: ``plan-1=3fa2c1 plan-2=…``."""
+    return " ".join(f"{sid}={value}" for sid, value in digests.items())
+
+
+def parse_slot_digests(text: str) -> tuple[tuple[str, str], ...] | None:
+    """The (id, digest) pairs of a ``:slots:`` value; None when it is not well formed."""
+    tokens = text.split()
+    pairs = [_SLOT_TOKEN.fullmatch(token) for token in tokens]
+    if not tokens or not all(pairs):
+        return None
+    return tuple((m.group(1), m.group(2)) for m in pairs if m)
+
+
+def changed_slots(
+    recorded: Iterable[tuple[str, str]], slots: Iterable[SlotRecord], only: set[str] | None = None
+) -> list[str]:
+    """The slot ids whose answer, state or choice differs from ``recorded``,
+    in the review's order, then slots recorded but no longer required.
+
+    ``only`` limits the comparison to those ids (a referral body's sign-off
+    covers the screening slots).
+    """
+    then = {sid: value for sid, value in recorded if only is None or sid in only}
+    now = {sid: value for sid, value in slot_digests(slots).items() if only is None or sid in only}
+    changed = [sid for sid, value in now.items() if then.get(sid) != value]
+    return changed + [sid for sid in then if sid not in now]

@@ -33,8 +33,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from sphinx_ethics.answers.digest import changed_slots, screening_digest
 from sphinx_ethics.answers.digest import digest as answers_digest
-from sphinx_ethics.answers.digest import screening_digest
 from sphinx_ethics.answers.slots import (
     APPROVING,
     NOT_APPLICABLE_HINT,
@@ -175,7 +175,7 @@ def judge_signoffs(
         if signoff.digest and signoff.digest != whole:
             body = role_key(signoff.role) in bodies
             if not (body and signoff.digest == partial):
-                stale = STALE_SCREENING if body else STALE
+                stale = _stale_reason(signoff, review.slots, set(screening) if body else None)
         judged.append(dataclasses.replace(signoff, stale=stale))
     found = tuple(judged)
     return dataclasses.replace(
@@ -185,6 +185,20 @@ def judge_signoffs(
         digest=whole,
         screening_digest=partial,
     )
+
+
+def _stale_reason(
+    signoff: SignoffRecord, slots: Sequence[SlotRecord], screening: set[str] | None
+) -> str:
+    """Why a sign-off is stale: the slots that changed when its ``:slots:`` tells,
+    else the general sentence.  A referral body's sign-off (``screening``: the
+    screening slots' ids) is judged on the screening slots only."""
+    changed = changed_slots(signoff.slots, slots, screening) if signoff.slots else []
+    if not changed and signoff.slots:  # a body that signed the whole review
+        changed = changed_slots(signoff.slots, slots)
+    if changed:
+        return f"the answers of {', '.join(changed)} changed since this sign-off"
+    return STALE if screening is None else STALE_SCREENING
 
 
 def review_problems(

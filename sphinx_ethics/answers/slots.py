@@ -71,6 +71,9 @@ class SignoffRecord:
     digest: str = ""
     #: Why it no longer covers the answers ("" when it does, or has no digest).
     stale: str = ""
+    #: ``:slots:``: each required slot's own digest when it was given, so a stale
+    #: sign-off can name the slots that changed since (SPEC §12).
+    slots: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,10 @@ class ReviewRecord:
     #: The answers' digest (:mod:`sphinx_ethics.answers.digest`), and the screening slots'.
     digest: str = ""
     screening_digest: str = ""
+    #: ``:answered-under:`` (SPEC §12): each checklist's version and each question's
+    #: text digest the answers were given under (:mod:`sphinx_ethics.answers.drift`).
+    answered_under: tuple[tuple[str, str], ...] = ()
+    answered_questions: tuple[tuple[str, str], ...] = ()
 
     @property
     def required(self) -> int:

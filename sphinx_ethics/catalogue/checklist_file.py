@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from sphinx_ethics.catalogue import yaml_reading
+from sphinx_ethics.catalogue.migrations import migration_problems
 from sphinx_ethics.catalogue.model import ChecklistFileError, ChecklistProblem, did_you_mean
 
 if TYPE_CHECKING:
@@ -138,6 +139,8 @@ def read_file(
     problems += _strict_problems(data, root, name, flagged)
     problems += _duplicate_problems(data, root, name)
     problems += _refer_problems(data, root, name)
+    found = migration_problems(data, lambda path: line_of(root, path))
+    problems += [ChecklistProblem(name, line, message) for line, message in found]
     if problems:
         raise ChecklistFileError(sorted(problems, key=lambda p: p.line))
     return ParsedFile(data, root)

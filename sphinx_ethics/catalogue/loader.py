@@ -32,6 +32,7 @@ from sphinx_ethics.catalogue.checklist_file import (
     line_of,
     read_file,
 )
+from sphinx_ethics.catalogue.migrations import migrations_from
 from sphinx_ethics.catalogue.model import (
     Attribution,
     Catalog,
@@ -221,6 +222,7 @@ class _FileAdder:
                 attribution=self.attribution,
                 file=self.name,
                 kind=item.get("kind", "checklist"),
+                migrations=migrations_from(item.get("migrations", ())),
             )
 
     def add_extensions(self) -> None:
@@ -262,6 +264,7 @@ class _FileAdder:
             attribution=base.attribution,
             file=base.file,
             kind=base.kind,
+            migrations=base.migrations,
         )
 
     def add_tips(self) -> None:

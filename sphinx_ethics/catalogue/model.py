@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from sphinx_ethics.catalogue.migrations import Migration
+
 # --------------------------------------------------------------------------
 # The model
 # --------------------------------------------------------------------------
@@ -132,6 +134,8 @@ class Checklist:
     file: str = ""
     #: ``checklist`` (answers in words) or ``screening`` (yes / no / unsure).
     kind: str = "checklist"
+    #: ``migrations:``: what became of its questions between versions (SPEC §12).
+    migrations: tuple[Migration, ...] = ()
 
     def iter_questions(self) -> Iterator[Question]:
         """Every question in source order: a group, then its sub-questions."""

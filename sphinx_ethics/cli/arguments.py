@@ -28,6 +28,7 @@ COMMANDS = {
     "merge": ("merge", "cmd_merge"),
     "programme": ("programme", "cmd_programme"),
     "signoff": ("signoff", "cmd_signoff"),
+    "migrate": ("migrate", "cmd_migrate"),
 }
 
 
@@ -159,7 +160,29 @@ def build_parser() -> argparse.ArgumentParser:
             "own missing sign-off and an open referral to it. Every other byte is kept.",
         )
     )
+    _migrate_arguments(
+        command(
+            "migrate",
+            "Move a project's answers to its checklists' current versions, as the "
+            "checklists' migrations: declare (moved, merged, reworded), and record the "
+            "versions in each review's :answered-under:. Split and retired questions are "
+            "left for you, with what to do; nothing is guessed. Every other byte is kept.",
+        )
+    )
     return parser
+
+
+def _migrate_arguments(migrate: argparse.ArgumentParser) -> None:
+    migrate.add_argument("sourcedir", metavar="SOURCEDIR", help="the Sphinx source directory")
+    migrate.add_argument(
+        "--check",
+        "--dry-run",
+        action="store_true",
+        help="only say what it would do; exit 1 if it would change a file",
+    )
+    migrate.add_argument(
+        "-c", "--conf-dir", metavar="DIR", help="where conf.py is (default: SOURCEDIR)"
+    )
 
 
 def _signoff_arguments(signoff: argparse.ArgumentParser) -> None:

@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_ethics import files
+from sphinx_ethics.answers.drift import Record, format_record
 from sphinx_ethics.answers.governance import role_key
 from sphinx_ethics.answers.slots import ANSWERED_STATES, APPROVING, parse_date
 from sphinx_ethics.cli.check import project_build
 from sphinx_ethics.cli.common import EXIT_OK, EXIT_PROBLEMS, PROG, CommandError, one_line
 from sphinx_ethics.cli.conf import read_conf
 from sphinx_ethics.cli.review import find_review
+from sphinx_ethics.pages import migrate as page_migrate
 from sphinx_ethics.pages import signoff as page_signoff
 from sphinx_ethics.pages.new import PageError, page_format
 
@@ -66,6 +68,7 @@ def cmd_signoff(args: argparse.Namespace) -> int:
         decision=args.decision,
         digest=_digest_for(review, role, namespace),
         comment=comment.strip(),
+        slots=" ".join(f"{s['id']}={s['digest']}" for s in review["slots"] if s["digest"]),
     )
     path = project.srcdir / review["file"]
     _write(path, review, signoff)
@@ -82,9 +85,23 @@ def _write(path: Path, review: dict[str, Any], signoff: page_signoff.NewSignoff)
         fmt = page_format(str(path), None)
         block = page_signoff.find_review(text, fmt, review["line"], review["name"])
         new = page_signoff.insert_signoff(text, fmt, block, signoff)
+        under = answered_under(review)
+        if under and under != block.options.get(page_migrate.OPTION, "").strip():
+            new = page_migrate.set_review_option(new, fmt, block.line, page_migrate.OPTION, under)
     except (PageError, page_signoff.SignoffPageError) as err:
         raise CommandError(f"{path}: {err}") from None
     files.write_atomic(path, new)
+
+
+def answered_under(review: dict[str, Any]) -> str:
+    """The review's ``:answered-under:`` as the sign-off finds it: the current
+    checklist versions and question digests; "" (left as it is) while a
+    question-changed problem stands, which only ``migrate`` or the team settles."""
+    if any(p["subtype"] == "question-changed" for p in review["problems"]):
+        return ""
+    versions = [(c, "".join(v.split())) for c, v in review["checklist_versions"].items()]
+    questions = [(s["id"], s["question_digest"]) for s in review["slots"]]
+    return format_record(Record(tuple(versions), tuple(questions)))
 
 
 def _today(namespace: dict[str, Any]) -> str:

@@ -272,6 +272,7 @@ REVIEW_OPTIONS = (
     "status",
     "optional",
     "answers",
+    "answered-under",
     "class",
 )
 

@@ -80,7 +80,7 @@ class EthicsDomain(Domain):
     }
     #: Bump when the shape of what is stored changes; it is also the
     #: extension's ``env_version``, so a changed shape means a fresh read.
-    data_version = 10
+    data_version = 11
 
     @classmethod
     def get(cls, env: BuildEnvironment) -> EthicsDomain:

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from sphinx_ethics import files
+from sphinx_ethics.answers import digest as answers_digest
 from sphinx_ethics.answers.slots import ANSWERED_STATES, ReviewRecord, today
 from sphinx_ethics.catalogue import attribution as wording
+from sphinx_ethics.catalogue import migrations
 from sphinx_ethics.extension.checks import all_problems, is_overdue
 from sphinx_ethics.extension.config import (
     junit_path,
@@ -79,6 +81,11 @@ class ReportContext:
         """Number and text of a question (the catalogue keeps them, not the records)."""
         question = self.questions.get(question_id)
         return (question.number, question.text) if question is not None else ("", "")
+
+    def question_digest(self, question_id: str) -> str:
+        """The digest of a question's text now (what ``:answered-under:`` records)."""
+        question = self.questions.get(question_id)
+        return migrations.question_digest(question.text) if question is not None else ""
 
     def page(self, docname: str) -> str:
         return str(self.env.doc2path(docname, False))
@@ -152,6 +159,8 @@ def checklists_data(reviews: list[ReviewRecord], catalog: Catalog) -> list[dict[
 def review_data(
     review: ReviewRecord, problems: list[Problem], context: ReportContext
 ) -> dict[str, Any]:
+    slot_digests = answers_digest.slot_digests(review.slots)
+    under = dict(review.answered_questions)
     return {
         "name": review.name,
         "docname": review.docname,
@@ -160,6 +169,7 @@ def review_data(
         "title": review.title,
         "checklists": list(review.checklists),
         "checklist_versions": {c: context.versions.get(c, "") for c in review.checklists},
+        "answered_under": dict(review.answered_under),
         "uri": context.uri(review),
         "metadata": review.metadata(),
         "required": review.required,
@@ -180,6 +190,7 @@ def review_data(
                 "line": s.line,
                 "digest": s.digest,
                 "stale": s.stale,
+                "slots": dict(s.slots),
             }
             for s in review.signoffs
         ],
@@ -207,6 +218,9 @@ def review_data(
                 "file": context.file(slot.file, review.docname) if slot.line else "",
                 "line": slot.line,
                 "choice": slot.choice,
+                "digest": slot_digests.get(slot.id, ""),
+                "question_digest": context.question_digest(slot.id),
+                "answered_under": under.get(slot.id, ""),
                 # Who answered (SPEC §12): only when the entry says so.
                 **({"by": slot.by, "received": slot.received} if slot.by else {}),
             }

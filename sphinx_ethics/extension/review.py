@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
+from sphinx_ethics.answers import drift
 from sphinx_ethics.answers import file as answers_file
 from sphinx_ethics.answers.slots import (
     REVIEW_STATUSES,
@@ -88,6 +89,7 @@ class ReviewDirective(EthicsDirective):
             "status": directives.unchanged,
             "optional": directives.unchanged,
             "answers": directives.path,
+            "answered-under": directives.unchanged,
             "class": directives.class_option,
         }
     )
@@ -106,6 +108,7 @@ class ReviewDirective(EthicsDirective):
         self.options_problems(name, more=list(review_fields(self.config)))
         self.report_unknown_checklists(unknown, name)
         answers, notes = self.collect(name)
+        self.gone = self.check_drift(name, checklists, answers)
         record, sorted_answers = self.record(name, checklists, answers)
         return [self.render(record, checklists, sorted_answers, notes)]
 
@@ -198,6 +201,34 @@ class ReviewDirective(EthicsDirective):
             self.problem("untrusted", msg, line=where, file=path, review=review)
         return content
 
+    def check_drift(
+        self, review: str, checklists: list[Checklist], answers: list[Answer]
+    ) -> set[str]:
+        """``question-changed`` at each answer given under a question that changed
+        since (:mod:`sphinx_ethics.answers.drift`); the ids the checklist no longer
+        has but a migration explains (not also ``unknown-question``)."""
+        self.under = drift.Record()
+        text = self.options.get("answered-under", "")
+        if not isinstance(text, str) or not text.strip():
+            return set()
+        record = drift.parse_record(text)
+        if record is None:
+            msg = ":answered-under: is not a list of checklist@version and id=digest "
+            msg += "(the sphinx-ethics commands write it)"
+            self.problem("option", msg, review=review)
+            return set()
+        self.under = record
+        first: dict[str, Answer] = {}
+        for answer in answers:
+            if answer.text.strip() or answer.choice:
+                first.setdefault(answer.question_id, answer)
+        findings = drift.drift(record, checklists, first)
+        for found in findings:
+            where = first.get(found.id)
+            line, file = (where.line, where.file) if where else (0, "")
+            self.problem("question-changed", found.message, line=line, file=file, review=review)
+        return {f.id for f in findings if f.gone}
+
     def parse_ignored(self, stack: list[AnswerCollector]) -> list[Node]:
         stack.append(AnswerCollector(self.lineno, ignored=True))
         try:
@@ -236,6 +267,8 @@ class ReviewDirective(EthicsDirective):
             review_by=self.review_date("review-by", name),
             status=self.review_status(name),
             slots=tuple(slots),
+            answered_under=self.under.versions,
+            answered_questions=self.under.questions,
         )
         record = signoff.complete_record(  # governance: sign-offs, fields, referrals
             record, self.signoffs, self.field_values, known, self.config
@@ -259,6 +292,8 @@ class ReviewDirective(EthicsDirective):
             where = {"line": answer.line, "file": answer.file, "review": review}
             if answer.question_id not in known:
                 result.strays.append(answer)
+                if answer.question_id in self.gone:  # question-changed says what became of it
+                    continue
                 self.problem(
                     "unknown-question", self.unknown_answer_message(answer, known), **where
                 )

@@ -23,7 +23,7 @@ from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
 
 from sphinx_ethics.answers import text as answer_text
-from sphinx_ethics.answers.digest import is_digest
+from sphinx_ethics.answers.digest import is_digest, parse_slot_digests
 from sphinx_ethics.answers.governance import (
     judge_signoffs,
     signoff_faults,
@@ -67,6 +67,7 @@ class SignoffDirective(EthicsDirective):
             "date": directives.unchanged,
             "decision": directives.unchanged,
             "digest": directives.unchanged,
+            "slots": directives.unchanged,
         }
     )
 
@@ -87,9 +88,16 @@ class SignoffDirective(EthicsDirective):
             msg = f"sign-off by {role or '?'!r}: :digest: {digest!r} is not 12 lowercase hex "
             msg += "characters (sphinx-ethics signoff writes it)"
             faults.append(msg)
+        slots = parse_slot_digests(self.value("slots")) if self.value("slots") else ()
+        if slots is None:
+            msg = f"sign-off by {role or '?'!r}: :slots: is not a list of id=digest pairs "
+            msg += "(sphinx-ethics signoff writes it)"
+            faults.append(msg)
         for fault in faults:
             self.problem("signoff", fault, review=review)
-        record = SignoffRecord(role, by, date, decision, comment, line=self.lineno, digest=digest)
+        record = SignoffRecord(
+            role, by, date, decision, comment, line=self.lineno, digest=digest, slots=slots or ()
+        )
         signoff = Signoff(record, content, counts=not faults)
         if stack and not stack[-1].ignored:
             stack[-1].signoffs.append(signoff)

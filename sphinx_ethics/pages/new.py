@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from sphinx_ethics import files
+from sphinx_ethics.answers import drift
 from sphinx_ethics.catalogue import Checklist, Question
 from sphinx_ethics.catalogue import attribution as wording
 
@@ -191,6 +192,8 @@ def render_page(
     ``colon_fence``, else backtick fences, which work without it.
     """
     title = meta.title or default_title(checklists)
+    # What the answers will be given under: checklist versions, question digests (SPEC §12).
+    under = drift.format_record(drift.current_record(checklists))
     ids = " ".join(c.id for c in checklists)
     out: list[str] = []
     if fmt == "md":
@@ -200,6 +203,7 @@ def render_page(
         out += [*comment(source_note(checklists, WIDTH - 2), "md"), ""]
         out += [f"{outer}{{ethics-review}} {ids}"]
         out += [f":{key}: {_myst_value(value)}" for key, value in meta.options()]
+        out += [f":answered-under: {_myst_value(under)}"]
         indent = ""
     else:
         how = HOW_TO.format(where=", indented, after a blank line", status=" under that line")
@@ -207,6 +211,7 @@ def render_page(
         out += [*comment(source_note(checklists, WIDTH - 3), "rst"), ""]
         out += [f".. ethics-review:: {ids}"]
         out += [f"{RST_INDENT}:{key}: {value}" for key, value in meta.options()]
+        out += [f"{RST_INDENT}:answered-under: {under}"]
         indent, fence, outer = RST_INDENT, "", ""
     for checklist in checklists:
         for question in checklist.iter_questions():

@@ -41,14 +41,17 @@ class NewSignoff:
     decision: str
     digest: str
     comment: str = ""
+    #: ``:slots:``: each required slot's digest (``plan-1=3fa2c1 …``), "" to leave out.
+    slots: str = ""
 
     def options(self) -> list[tuple[str, str]]:
-        return [
+        found = [
             ("by", self.by),
             ("date", self.date),
             ("decision", self.decision),
             ("digest", self.digest),
         ]
+        return found + ([("slots", self.slots)] if self.slots else [])
 
 
 def find_review(text: str, fmt: Format, line: int, name: str) -> ReviewBlock:
