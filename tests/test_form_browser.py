@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 import yaml
@@ -114,19 +115,37 @@ def stored(tab: Page) -> dict | None:
 
 
 def wait_until_stored(tab: Page) -> None:
-    """Until the browser holds exactly what the page shows (saving is synchronous on
-    every input; this makes the wait explicit rather than a race with a reload)."""
+    """Until the browser holds exactly what the page shows.
+
+    Saving is synchronous on every input, but only in this page's renderer:
+    Chromium passes the write on to the browser process in the background,
+    and a page loaded next (a reload may get a new renderer) reads from there.
+    So wait until a second, script-free page of the same origin sees the same
+    data too; then a reload cannot race the write."""
     shown = (
         "JSON.stringify(Object.fromEntries(sphinxEthicsForm.entries().map("
         "e => [e.id, {state: e.state, text: e.text, choice: e.choice}])))"
     )
+    expected = json.loads(tab.evaluate(shown))
     deadline = time.monotonic() + 10
-    while True:
-        data = stored(tab)
-        if data and data["answers"] == json.loads(tab.evaluate(shown)):
-            return
+    while not ((data := stored(tab)) and data["answers"] == expected):
         assert time.monotonic() < deadline, "answers not stored within 10 s"
         time.sleep(0.05)
+    key = json.dumps(tab.evaluate("sphinxEthicsForm.storageKey"))
+    form_url = tab.evaluate("location.href")
+    probe = Path(unquote(urlparse(form_url).path)).with_name("probe.html")
+    probe.write_text("<!DOCTYPE html><title>probe</title>", "utf-8")
+    other = tab.browser.new_page(DESKTOP, HEIGHT)
+    try:
+        other.goto(probe.as_uri())  # no form script: it neither restores nor saves
+        while (text := other.evaluate(f"localStorage.getItem({key})")) is None or json.loads(text)[
+            "answers"
+        ] != expected:
+            assert time.monotonic() < deadline, "answers not in the browser's storage in 10 s"
+            time.sleep(0.05)
+    finally:
+        other.goto("about:blank")
+        tab.browser.send("Target.closeTarget", {"targetId": other.target})
 
 
 def type_into(tab: Page, qid: str, text: str) -> None:
@@ -149,10 +168,16 @@ def download(tab: Page) -> str:
     target.unlink(missing_ok=True)
     tab.evaluate("document.getElementById('download').click()")
     deadline = time.monotonic() + 20
-    while not target.is_file():
+    size = -1
+    # Done when the file is there, no partial download is left beside it, and
+    # its size has settled (Chromium may write in place before it renames).
+    while not (
+        target.is_file()
+        and not any(target.parent.glob("*.crdownload"))
+        and size == (size := target.stat().st_size)
+    ):
         assert time.monotonic() < deadline, "no download within 20 s"
-        time.sleep(0.05)
-    time.sleep(0.1)
+        time.sleep(0.1)
     return target.read_text("utf-8")
 
 
