@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 from browser.cdp import Page
 from browser.forms import chromium
-from helpers import EXAMPLE, REPO, TESTS, missing
+from helpers import EXAMPLE, REPO, ROOTS, TESTS, missing
 
 pytestmark = pytest.mark.xdist_group("browser-themes")  # one worker: one build per theme
 
@@ -240,3 +240,50 @@ def test_summary_governance_columns_are_seen_at_desktop_width(tab, sites, theme)
         assert not table["scrolls"], f"the summary scrolls sideways in {theme}: {table}"
         hidden = [head["name"] for head in table["heads"] if not head["seen"]]
         assert not hidden, f"columns not seen at {DESKTOP}px in {theme}: {hidden}"
+
+
+# --------------------------------------------------------------------------
+# A question in an unselected sphinx-design tab (issue 26)
+# --------------------------------------------------------------------------
+
+TABS = ROOTS / "test-design-tabs"
+QUESTION = "tabbed-plan-3"
+SHOWN_JS = f"document.getElementById({QUESTION!r}).checkVisibility()"
+
+
+@pytest.fixture(scope="module")
+def tabs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``roots/test-design-tabs``: a review in the second tab of a tab set."""
+    if importlib.util.find_spec("sphinx_design") is None:
+        missing("sphinx-design is not installed (pip install -e '.[test]')")
+    out = tmp_path_factory.mktemp("tabs-site")
+    args = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(TABS), str(out)]
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_a_link_from_another_page_opens_the_tab_holding_the_question(tab, tabs_site):
+    # The summary's link to an unanswered question, and :ethics-question:,
+    # both point at index.html#tabbed-plan-3: sphinx-design (0.8+) selects
+    # the tab whose panel holds the #fragment's target.
+    tab.resize(DESKTOP, HEIGHT)
+    tab.goto((tabs_site / "status.html").as_uri())
+    links = tab.evaluate(
+        f"[...document.querySelectorAll('a[href$=\"#{QUESTION}\"]')].map(a => a.href)"
+    )
+    assert len(links) == 2  # the summary's and the role's
+    assert {link.rsplit("/", 1)[1] for link in links} == {f"index.html#{QUESTION}"}
+    tab.goto(links[0])
+    assert tab.evaluate(SHOWN_JS), "the question is still in a hidden tab"
+    tab.screenshot(SHOTS / "design-tabs-opened.png", full_page=False)
+
+
+def test_a_link_on_the_same_page_opens_the_tab(tab, tabs_site):
+    tab.resize(DESKTOP, HEIGHT)
+    tab.goto((tabs_site / "status.html").as_uri())  # a new document, not a hash change
+    tab.goto((tabs_site / "index.html").as_uri())
+    assert not tab.evaluate(SHOWN_JS), "the tab should start unselected"
+    tab.evaluate(f"document.querySelector('a[href=\"#{QUESTION}\"]').click()")
+    tab.evaluate("new Promise((done) => setTimeout(done, 100))")  # hashchange runs
+    assert tab.evaluate(SHOWN_JS), "the question is still in a hidden tab"
