@@ -57,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_ethics.nodes.i18n import GuideLanguage, add_catalog
     from sphinx_ethics.nodes.rendering import AnchorTargets, BlankWorksheetRules
     from sphinx_ethics.nodes.signoffs import NestedSignoffTables
+    from sphinx_ethics.nodes.tables import setup_tables
 
     add_catalog(app)
     config.add_config_values(app)
@@ -79,6 +80,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(AnchorTargets)
     app.add_post_transform(BlankWorksheetRules)
     app.add_post_transform(GuideLanguage)
+    setup_tables(app)
     summary.setup_summary(app)
     programme.setup_programme(app)
 

@@ -29,6 +29,7 @@ from sphinx_ethics.extension.config import today_setting
 from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.extension.domain import EthicsDomain
 from sphinx_ethics.nodes.rendering import overdue_note, overdue_placeholder
+from sphinx_ethics.nodes.tables import scrollable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -184,7 +185,8 @@ class TableBuilder:
         group += body
         # LaTeX ignores a table's own classes; a container reaches the
         # ``sphinxethics.sty`` environment that stops words hyphenating.
-        return nodes.container("", table, classes=["ethics-summary-table"])
+        box = scrollable(table, _("Summary of ethics reviews"))
+        return nodes.container("", box, classes=["ethics-summary-table"])
 
     @staticmethod
     def row(cells: Sequence[nodes.Node], labels: Sequence[str] | None = None) -> nodes.row:

@@ -20,6 +20,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_ethics.answers.governance import latest_by_role, role_key
 from sphinx_ethics.answers.slots import ReferralRecord, ReviewRecord, SignoffRecord
 from sphinx_ethics.nodes.rendering import badge
+from sphinx_ethics.nodes.tables import scroll_region, scrollable
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -87,7 +88,7 @@ def signoff_panel(
             state = "by-hand" if by_hand else "unsigned"
             body += _row([_cell(text, state) for text in cells])
     group += body
-    box += table
+    box += scrollable(table, _("Sign-off"))
     return box
 
 
@@ -228,7 +229,8 @@ class NestedSignoffTables(SphinxPostTransform):
             if "ethics-signoff-table" not in table["classes"]:
                 continue
             if any(isinstance(a, nodes.table) for a in _ancestors(table)):
-                table.replace_self(signoff_list(table))
+                box = table.parent if isinstance(table.parent, scroll_region) else table
+                box.replace_self(signoff_list(table))
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.Node]:

@@ -24,6 +24,7 @@ from sphinx_ethics.answers.slots import today
 from sphinx_ethics.extension.config import today_setting
 from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.extension.programme.site import SITE_BUILDERS
+from sphinx_ethics.nodes.tables import scrollable
 from sphinx_ethics.problems import warn
 from sphinx_ethics.programme import calendar, chart, view
 
@@ -195,7 +196,8 @@ def history(points: list[dict[str, Any]], html: bool) -> list[nodes.Node]:
         ("Complete and in date", 12),
         ("Overdue", 8),
     ]
-    out.append(table(headings, rows, ["ethics-programme-history"], "Projects over time"))
+    history_table = table(headings, rows, ["ethics-programme-history"], "Projects over time")
+    out.append(scrollable(history_table, "Projects over time"))
     return out
 
 
@@ -221,7 +223,8 @@ def resolve_programmes(app: Sphinx, doctree: nodes.document, docname: str) -> No
         output += history(view.chart_points(data), html)
         if shown:
             cells = [project_cells(r) for r in shown]
-            output += table(list(HEADINGS), cells, ["ethics-programme-table"], "Projects")
+            projects = table(list(HEADINGS), cells, ["ethics-programme-table"], "Projects")
+            output += scrollable(projects, "Projects")
         else:
             output += _text("No projects match.")
         downloads = write_files(app, docname, shown, data, when)
