@@ -367,15 +367,24 @@ def write_report_file(path: Path, text: str) -> None:
         logger.warning("ethics: cannot write %s: %s", path, err)
 
 
+def report_text(report: dict[str, Any], pretty: bool = False) -> str:
+    """The report as JSON text: compact by default (json's C encoder writes it,
+    several times faster than indenting and about a third smaller, issue 25);
+    indented for people with ``ethics_report_pretty = True``."""
+    if pretty:
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def write_reports(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None:
         return
     junit = junit_path(app.config, app.outdir)
     if not (app.config.ethics_report or junit):
         return
-    report = report_data(app)
+    report = report_data(app)  # worked out once for every file written here
     if app.config.ethics_report:
-        text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        text = report_text(report, pretty=bool(app.config.ethics_report_pretty))
         write_report_file(Path(app.outdir) / REPORT_NAME, text)
         calendar = calendar_text(app)  # one event per review-by date, beside the report
         if calendar is not None:

@@ -1,19 +1,21 @@
 """``ethics-summary``: one table over every review in the project.
 
-The directive leaves a placeholder; the table is built at
-``doctree-resolved``, when every document has been read, from the records
-in the ``ethics`` domain (as ``sphinx.ext.todo`` does for ``todolist``).
+The directive leaves a placeholder; the table is built by a post-transform
+(:class:`ResolveLate`) when the page is written, after every document
+has been read, from the records in the ``ethics`` domain (as
+``sphinx.ext.todo`` does for ``todolist``), in one pass over the records.
 Links are made for the page being written and fall back to plain text on
 builders without URIs.  ``env-get-outdated`` re-reads the summary pages
 whenever any document was added, changed or removed, so the table is never
 stale after an incremental build (Sphinx issue 9706 bit ``todolist``).
 
-The "Overdue" line on each review is decided late too (``resolve_overdue``),
+The "Overdue" line on each review is decided late too (:class:`ResolveLate`),
 for the same reason: "today" can change while no page is read again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,6 +23,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.errors import NoUri
 from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_ethics.answers.slots import REVIEW_STATUSES, today
 from sphinx_ethics.extension import signoff
@@ -28,6 +31,8 @@ from sphinx_ethics.extension.checks import all_problems, is_overdue
 from sphinx_ethics.extension.config import today_setting
 from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.extension.domain import EthicsDomain
+from sphinx_ethics.nodes.bar import progress_bar
+from sphinx_ethics.nodes.i18n import ngettext
 from sphinx_ethics.nodes.rendering import overdue_note, overdue_placeholder
 
 if TYPE_CHECKING:
@@ -49,7 +54,7 @@ SORT_KEYS: dict[str, Callable[[ReviewRecord], object]] = {
 
 
 class summary_placeholder(nodes.General, nodes.Element):
-    """Replaced by the summary table at ``doctree-resolved``."""
+    """Replaced by the summary table when the page is written (:class:`ResolveLate`)."""
 
 
 class SummaryDirective(EthicsDirective):
@@ -126,8 +131,17 @@ class TableBuilder:
         self.today = today(today_setting(app.config))
         self.config = app.config
         self.uris: dict[str, str | None] = {}
-        #: Reviews with a problem of their own: judged by the gate's one list.
+        #: Reviews with a problem of their own: judged by the gate's one list
+        #: (worked out once per build, see :func:`checks.all_problems`).
         self.with_problems = {(p.docname, p.review) for p in all_problems(app) if p.review}
+        #: A progress bar per row in HTML (an inline SVG); other formats show the numbers.
+        self.bars = self.builder.format == "html"
+        self.labels: dict[tuple[int, int], str] = {}
+
+    def summary(self, node: summary_placeholder) -> nodes.Node:
+        """The table for one ``ethics-summary``: its reviews, in one pass."""
+        chosen = select(EthicsDomain.get(self.env).all_reviews(), node, self.with_problems)
+        return self.table(chosen, node["classes"], node.get("fields", []))
 
     def link(self, text: str, docname: str, anchor: str | None) -> nodes.Node:
         """What ``make_refnode`` makes, with each page's URI worked out once
@@ -140,7 +154,7 @@ class TableBuilder:
                 return nodes.inline(text=text)
             target = f"{uri}#{anchor}" if anchor else uri
             node = nodes.reference("", "", internal=True, refuri=target, reftitle=text)
-        node += nodes.inline(text=text)
+        node += nodes.Text(text)  # no inline around it: fewer nodes a row (issue 25)
         return node
 
     def uri(self, docname: str) -> str | None:
@@ -200,8 +214,9 @@ class TableBuilder:
         return row
 
     def cells(self, review: ReviewRecord) -> list[nodes.Node]:
-        return [self.review(review), self.status(review), self.answered(review),
-                self.review_by(review)]  # fmt: skip
+        overdue = is_overdue(review, self.today)
+        return [self.review(review), self.status(review, overdue), self.answered(review),
+                self.review_by(review, overdue)]  # fmt: skip
 
     def review(self, review: ReviewRecord) -> nodes.Node:
         """Title (name), then the page it is on and its owner."""
@@ -223,6 +238,9 @@ class TableBuilder:
         para = nodes.paragraph(classes=["ethics-complete" if complete else "ethics-incomplete"])
         para += nodes.inline(text=f"{review.answered} / {review.required}",
                              classes=["ethics-summary-count"])  # fmt: skip
+        if self.bars:  # the same numbers, drawn: one raw node (HTML only)
+            svg = progress_bar(review.answered, review.required, complete, self.label(review))
+            para += nodes.raw("", svg, format="html")
         if counted and not complete:  # every slot answered, yet the report says incomplete
             para += nodes.Text(" " + _("(not complete: see its problems)"))
         missing = review.unanswered_slots()
@@ -234,23 +252,34 @@ class TableBuilder:
             para += self.link(slot.id, review.docname, slot.anchor)
         return para
 
-    def status(self, review: ReviewRecord) -> nodes.paragraph:
+    def label(self, review: ReviewRecord) -> str:
+        """The bar's text: the review page's own progress sentence (translated)."""
+        key = (review.answered, review.required)
+        if key not in self.labels:
+            self.labels[key] = ngettext(
+                "%(answered)d of %(required)d required question answered.",
+                "%(answered)d of %(required)d required questions answered.",
+                review.required,
+            ) % {"answered": review.answered, "required": review.required}
+        return self.labels[key]
+
+    def status(self, review: ReviewRecord, overdue: bool) -> nodes.paragraph:
         """The status, and "Overdue" in this column too: the review-by column
         is further right, which a narrow window may have to scroll to."""
         para = nodes.paragraph(text=review.status or _("not set"))
-        if is_overdue(review, self.today):
+        if overdue:
             para += nodes.Text(" ")
             para += overdue_badge()
         return para
 
-    def review_by(self, review: ReviewRecord) -> nodes.paragraph:
+    def review_by(self, review: ReviewRecord, overdue: bool) -> nodes.paragraph:
         para = nodes.paragraph()
         if review.review_by:
             # classed, so LaTeX keeps the date whole (\mbox)
             para += nodes.inline(text=review.review_by, classes=["ethics-date"])
         else:
             para += nodes.Text(_("none"))
-        if is_overdue(review, self.today):
+        if overdue:
             para += nodes.Text(" ")
             para += overdue_badge()
         return para
@@ -285,44 +314,52 @@ def overdue_badge() -> nodes.inline:
     return nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
 
 
-#: Builders that resolve each page on its own: only pages with a summary
-#: need a search. Others (latex, singlehtml, texinfo, man) join pages first.
-PAGE_BY_PAGE = frozenset({"html", "dirhtml", "epub", "text", "xml", "pseudoxml", "json", "pickle"})
+def app_of(env: BuildEnvironment) -> Sphinx:
+    """The application (``env._app`` from Sphinx 8.2, ``env.app`` before)."""
+    return getattr(env, "_app", None) or env.app  # type: ignore[attr-defined]
 
 
-def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Replace every placeholder; runs for each page (and once for LaTeX)."""
-    domain = EthicsDomain.get(app.env)
-    if not domain.summaries:
-        return
-    if app.builder.name in PAGE_BY_PAGE and fromdocname not in domain.summaries:
-        return
-    placeholders = list(doctree.findall(summary_placeholder))
-    if not placeholders:
-        return
-    reviews = domain.all_reviews()
-    builder = TableBuilder(app, fromdocname)
-    for node in placeholders:
-        chosen = select(reviews, node, builder.with_problems)
-        table = builder.table(chosen, node["classes"], node.get("fields", []))
-        node.replace_self(table)
+class ResolveLate(SphinxPostTransform):
+    """Build each summary table and decide each "Overdue" note, as the page is written.
 
+    A post-transform, as :class:`~sphinx_ethics.extension.expand.ExpandReviews`
+    is: it runs for every builder, on each page as it is written, or once on
+    the joined document of LaTeX, singlehtml, texinfo and man pages, with
+    no list of builder names.  It runs last (after ``ExpandReviews`` made
+    the overdue placeholders), and one walk finds both kinds of
+    placeholder, so no other post-transform walks a summary's thousands of
+    nodes (issue 25).
 
-def resolve_overdue(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """On each review: "Overdue: review was due ..." if it is, today; else nothing.
-
-    Decided here, when the page is written, so a changed ``ethics_today``
-    (which rewrites pages without reading them again) is always shown.
+    "Overdue" is decided here, not when the page is read, so a changed
+    ``ethics_today`` (which rewrites pages without reading them again) is
+    always shown.
     """
-    placeholders = list(doctree.findall(overdue_placeholder))
-    if not placeholders:
-        return
-    when = today(today_setting(app.config))
-    reviews = EthicsDomain.get(app.env).reviews
-    for node in placeholders:
-        record = next(
-            (r for r in reviews.get(node["docname"], []) if r.anchor == node["anchor"]), None
+
+    default_priority = 990
+
+    def run(self, **kwargs: object) -> None:
+        domain = EthicsDomain.get(self.env)
+        if not domain.reviews and not domain.summaries:
+            return
+        found = list(
+            self.document.findall(
+                lambda n: isinstance(n, (summary_placeholder, overdue_placeholder))
+            )
         )
+        when = today(today_setting(self.config))
+        table: TableBuilder | None = None
+        for node in found:
+            if isinstance(node, overdue_placeholder):
+                self.overdue(node, domain, when)
+                continue
+            if table is None:
+                table = TableBuilder(app_of(self.env), self.env.docname)
+            node.replace_self(table.summary(node))
+
+    @staticmethod
+    def overdue(node: overdue_placeholder, domain: EthicsDomain, when: dt.date) -> None:
+        reviews = domain.reviews.get(node["docname"], [])
+        record = next((r for r in reviews if r.anchor == node["anchor"]), None)
         if record is not None and is_overdue(record, when):
             node.replace_self(overdue_note(record.review_by))
         else:
@@ -344,6 +381,5 @@ def setup_summary(app: Sphinx) -> None:
     app.add_node(summary_cell, html=(visit_summary_cell, depart_summary_cell))
     app.add_node(overdue_placeholder)
     app.add_directive("ethics-summary", SummaryDirective)
-    app.connect("doctree-resolved", resolve_summaries)
-    app.connect("doctree-resolved", resolve_overdue)
+    app.add_post_transform(ResolveLate)
     app.connect("env-get-outdated", outdated_summaries)
