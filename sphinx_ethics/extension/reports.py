@@ -66,6 +66,7 @@ class ReportContext:
         self.questions = catalog.questions
         self.versions = {c.id: c.version for c in catalog.checklists.values()}
         self.builder = builder
+        self.pages: dict[str, str] = {}
 
     def uri(self, review: ReviewRecord) -> str | None:
         """Schema 3: the review's address relative to the site root (None without URIs)."""
@@ -81,7 +82,10 @@ class ReportContext:
         return (question.number, question.text) if question is not None else ("", "")
 
     def page(self, docname: str) -> str:
-        return str(self.env.doc2path(docname, False))
+        """The page's path, worked out once per page (every slot of it asks)."""
+        if docname not in self.pages:
+            self.pages[docname] = str(self.env.doc2path(docname, False))
+        return self.pages[docname]
 
     def file(self, problem_or_slot_file: str, docname: str) -> str:
         """A path relative to the source directory where it lies inside it."""

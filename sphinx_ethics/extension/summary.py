@@ -240,7 +240,7 @@ class TableBuilder:
                              classes=["ethics-summary-count"])  # fmt: skip
         if self.bars:  # the same numbers, drawn: one raw node (HTML only)
             svg = progress_bar(review.answered, review.required, complete, self.label(review))
-            para += nodes.raw("", svg, format="html")
+            para += nodes.raw("", " " + svg, format="html")
         if counted and not complete:  # every slot answered, yet the report says incomplete
             para += nodes.Text(" " + _("(not complete: see its problems)"))
         missing = review.unanswered_slots()
