@@ -157,6 +157,13 @@ def reread_docs(child: Child) -> list[str]:
     return names
 
 
+def unstamped(report: Path) -> bytes | None:
+    """The report's bytes but for the moment it was written (schema 3's generated_at)."""
+    if not report.exists():
+        return None
+    return re.sub(rb'"generated_at": ?"[^"]*"', b"", report.read_bytes())
+
+
 def fresh(*dirs: Path) -> None:
     for directory in dirs:
         shutil.rmtree(directory, ignore_errors=True)
@@ -209,7 +216,7 @@ class Run:
         self.serial_warnings[kind] = full.warnings
         s.nodes_per_page = nodes_per_page(doctrees)
         if kind in EXTENSION_KINDS:
-            self.serial_report = (html / REPORT).read_bytes() if (html / REPORT).exists() else None
+            self.serial_report = unstamped(html / REPORT)
 
         token = f"We revisited this answer in benchmark run {repeat + 1}."
         generate.edit_page(src, kind, self.args.seed, self.edit_index, token)
@@ -232,7 +239,7 @@ class Run:
         if parallel.warnings != self.serial_warnings[kind]:
             self.same_warnings = False
         if kind in EXTENSION_KINDS:
-            report = (html_j / REPORT).read_bytes() if (html_j / REPORT).exists() else None
+            report = unstamped(html_j / REPORT)
             if self.serial_report is None or report != self.serial_report:
                 self.same_report = False
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import Tag
-from helpers import build_app, soup
+from helpers import build_app, soup, write_project
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -133,3 +133,24 @@ def test_summary_and_overdue_are_post_transforms_not_builder_lists(tmp_path: Pat
     assert page.select("table.ethics-summary tbody tr")
     assert page.select("p.ethics-overdue")  # sepsis is overdue
     assert not page.find(string=lambda t: "placeholder" in t)
+
+
+def test_html_cells_escape_the_teams_words(tmp_path: Path) -> None:
+    hostile = '<img src=x onerror="alert(1)"> & co'
+    page = (
+        "Page <b>\n=========\n\n"
+        ".. ethics-review:: plan\n"
+        "   :name: hostile\n"
+        f"   :title: {hostile}\n"
+        f"   :owner: {hostile}\n\n"
+        "Status\n======\n\n.. ethics-summary::\n"
+    )
+    src = write_project(tmp_path, {"index.rst": page}, 'extensions = ["sphinx_ethics"]\n')
+    app = build_app("html", src, tmp_path / "out")
+    html = (Path(app.outdir) / "index.html").read_text("utf-8")
+    table = html[html.index("<tbody>") :]
+    table = table[: table.index("</table>")]
+    assert "<img" not in table and "<b>" not in table
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; co" in table
+    [row] = soup(Path(app.outdir) / "index.html").select("table.ethics-summary tbody tr")
+    assert row.th.get_text().count(hostile) == 2  # title, and "Owner: ..."

@@ -34,6 +34,7 @@ from sphinx_ethics.extension.domain import EthicsDomain
 from sphinx_ethics.nodes.bar import progress_bar
 from sphinx_ethics.nodes.i18n import ngettext
 from sphinx_ethics.nodes.rendering import overdue_note, overdue_placeholder
+from sphinx_ethics.nodes.summary_cells import HtmlCells, Words
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -134,9 +135,19 @@ class TableBuilder:
         #: Reviews with a problem of their own: judged by the gate's one list
         #: (worked out once per build, see :func:`checks.all_problems`).
         self.with_problems = {(p.docname, p.review) for p in all_problems(app) if p.review}
-        #: A progress bar per row in HTML (an inline SVG); other formats show the numbers.
-        self.bars = self.builder.format == "html"
         self.labels: dict[tuple[int, int], str] = {}
+        #: HTML builders get each standard cell as one raw node (the markup the
+        #: nodes give, and a progress bar); other formats get the nodes.
+        html = self.builder.format == "html"
+        self.html = HtmlCells(fromdocname, self.uri, self.title, html_words()) if html else None
+        self.titles: dict[str, str] = {}
+
+    def title(self, docname: str) -> str:
+        """A page's title as text, worked out once per page."""
+        if docname not in self.titles:
+            doc_title = self.env.titles.get(docname)
+            self.titles[docname] = doc_title.astext() if doc_title else docname
+        return self.titles[docname]
 
     def summary(self, node: summary_placeholder) -> nodes.Node:
         """The table for one ``ethics-summary``: its reviews, in one pass."""
@@ -206,7 +217,9 @@ class TableBuilder:
         row = nodes.row()
         for index, cell in enumerate(cells):
             entry = nodes.entry() if labels is None else summary_cell(label=str(labels[index]))
-            if isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline):
+            if isinstance(cell, nodes.raw) or (
+                isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline)
+            ):
                 entry += cell
             else:
                 entry += nodes.paragraph("", "", cell)
@@ -215,6 +228,11 @@ class TableBuilder:
 
     def cells(self, review: ReviewRecord) -> list[nodes.Node]:
         overdue = is_overdue(review, self.today)
+        if self.html is not None:  # HTML: a raw node a cell, the markup below
+            complete = self.complete(review)
+            bar = " " + progress_bar(review.answered, review.required, complete, self.label(review))
+            cells = self.html.cells(review, complete, overdue, bar)
+            return [nodes.raw("", cell, format="html") for cell in cells]
         return [self.review(review), self.status(review, overdue), self.answered(review),
                 self.review_by(review, overdue)]  # fmt: skip
 
@@ -223,9 +241,7 @@ class TableBuilder:
         title = nodes.paragraph("", "", self.link(review.title, review.docname, review.anchor))
         # plain text, not a literal, so a long name can break at its hyphens
         title += nodes.inline(text=f" ({review.name})", classes=["ethics-review-name"])
-        doc_title = self.env.titles.get(review.docname)
-        doc_text = doc_title.astext() if doc_title else review.docname
-        where = nodes.paragraph("", "", self.link(doc_text, review.docname, None))
+        where = nodes.paragraph("", "", self.link(self.title(review.docname), review.docname, None))
         where["classes"].append("ethics-summary-where")
         if review.owner:
             where += nodes.Text(" · " + _("Owner: %s") % review.owner)
@@ -234,13 +250,10 @@ class TableBuilder:
     def answered(self, review: ReviewRecord) -> nodes.paragraph:
         """'9 / 11', then the unanswered ids, each linked to its question."""
         counted = review.answered == review.required
-        complete = counted and (review.docname, review.name) not in self.with_problems
+        complete = self.complete(review)
         para = nodes.paragraph(classes=["ethics-complete" if complete else "ethics-incomplete"])
         para += nodes.inline(text=f"{review.answered} / {review.required}",
                              classes=["ethics-summary-count"])  # fmt: skip
-        if self.bars:  # the same numbers, drawn: one raw node (HTML only)
-            svg = progress_bar(review.answered, review.required, complete, self.label(review))
-            para += nodes.raw("", " " + svg, format="html")
         if counted and not complete:  # every slot answered, yet the report says incomplete
             para += nodes.Text(" " + _("(not complete: see its problems)"))
         missing = review.unanswered_slots()
@@ -251,6 +264,11 @@ class TableBuilder:
             para += nodes.Text(", " if index else " ")
             para += self.link(slot.id, review.docname, slot.anchor)
         return para
+
+    def complete(self, review: ReviewRecord) -> bool:
+        """Every slot answered and no problem of its own (what the report says)."""
+        counted = review.answered == review.required
+        return counted and (review.docname, review.name) not in self.with_problems
 
     def label(self, review: ReviewRecord) -> str:
         """The bar's text: the review page's own progress sentence (translated)."""
@@ -308,6 +326,18 @@ def visit_summary_cell(self: Any, node: summary_cell) -> None:
 
 def depart_summary_cell(self: Any, node: summary_cell) -> None:
     self.depart_entry(node)
+
+
+def html_words() -> Words:
+    """The row's translated words, for :class:`HtmlCells`."""
+    return Words(
+        owner=_("Owner: %s"),
+        not_complete=_("(not complete: see its problems)"),
+        unanswered=_("Unanswered:"),
+        overdue=_("Overdue"),
+        not_set=_("not set"),
+        none=_("none"),
+    )
 
 
 def overdue_badge() -> nodes.inline:
