@@ -35,6 +35,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util.docutils import docutils_namespace
 
 SUMMARY_DOC = "review-status"
 
@@ -59,7 +60,7 @@ class Clock:
         return timed
 
 
-def instrument(app: Sphinx, clock: Clock) -> None:
+def instrument(app: Sphinx, clock: Clock, patched: list[tuple[object, str, object]]) -> None:
     """Time the extension's handlers and post-transforms, and the summary page."""
     for event, listeners in app.events.listeners.items():
         for index, listener in enumerate(listeners):
@@ -69,10 +70,12 @@ def instrument(app: Sphinx, clock: Clock) -> None:
                 listeners[index] = listener._replace(handler=clock.wrap(name, listener.handler))
     for transform in app.registry.get_post_transforms():
         if transform.__module__.startswith("sphinx_ethics"):
+            patched.append((transform, "run", transform.run))
             transform.run = clock.wrap(f"post:{transform.__name__}", transform.run)
     from sphinx_ethics.extension import summary
 
     if hasattr(summary, "TableBuilder") and hasattr(summary.TableBuilder, "summary"):
+        patched.append((summary.TableBuilder, "summary", summary.TableBuilder.summary))
         summary.TableBuilder.summary = clock.wrap("summary table", summary.TableBuilder.summary)
     time_summary_page(app.builder, clock)
 
@@ -95,6 +98,12 @@ def measure(src: Path, pages: int) -> dict[str, Any]:
     """One full serial HTML build of ``src``; the breakdown in seconds."""
     work = Path(tempfile.mkdtemp(prefix="sphinx-ethics-breakdown-"))
     clock = Clock()
+    # As sphinx-build does: docutils' registries are restored afterwards,
+    # and so are the timed classes, so a later build in this process (a
+    # test) starts clean.
+    namespace = docutils_namespace()
+    namespace.__enter__()
+    patched: list[tuple[object, str, object]] = []
     try:
         started_wall, started_cpu = time.perf_counter(), time.process_time()
         app = Sphinx(
@@ -107,12 +116,15 @@ def measure(src: Path, pages: int) -> dict[str, Any]:
             warning=open(work / "warnings.txt", "w"),  # noqa: SIM115 - closed with the dir
             freshenv=True,
         )
-        instrument(app, clock)
+        instrument(app, clock, patched)
         app.build()
         total_wall = time.perf_counter() - started_wall
         total_cpu = time.process_time() - started_cpu
         warnings = (work / "warnings.txt").read_text().count("WARNING")
     finally:
+        for owner, name, original in patched:
+            setattr(owner, name, original)
+        namespace.__exit__(None, None, None)
         shutil.rmtree(work, ignore_errors=True)
 
     def part(clocks: dict[str, float]) -> dict[str, float]:
