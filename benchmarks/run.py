@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import pickle
 import platform
@@ -47,6 +48,7 @@ import docutils
 import sphinx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import breakdown
 import generate
 
 HERE = Path(__file__).resolve().parent
@@ -155,6 +157,13 @@ def reread_docs(child: Child) -> list[str]:
     return names
 
 
+def unstamped(report: Path) -> bytes | None:
+    """The report's bytes but for the moment it was written (schema 3's generated_at)."""
+    if not report.exists():
+        return None
+    return re.sub(rb'"generated_at": ?"[^"]*"', b"", report.read_bytes())
+
+
 def fresh(*dirs: Path) -> None:
     for directory in dirs:
         shutil.rmtree(directory, ignore_errors=True)
@@ -188,6 +197,7 @@ class Run:
     serial_warnings: dict[str, list[str]] = field(default_factory=dict)
     parallel_warnings: dict[str, list[str]] = field(default_factory=dict)
     serial_report: bytes | None = None
+    breakdown: dict[str, object] | None = None
     baseline: str = "full"
     same_warnings: bool = True
     same_report: bool = True
@@ -206,7 +216,7 @@ class Run:
         self.serial_warnings[kind] = full.warnings
         s.nodes_per_page = nodes_per_page(doctrees)
         if kind in EXTENSION_KINDS:
-            self.serial_report = (html / REPORT).read_bytes() if (html / REPORT).exists() else None
+            self.serial_report = unstamped(html / REPORT)
 
         token = f"We revisited this answer in benchmark run {repeat + 1}."
         generate.edit_page(src, kind, self.args.seed, self.edit_index, token)
@@ -229,7 +239,7 @@ class Run:
         if parallel.warnings != self.serial_warnings[kind]:
             self.same_warnings = False
         if kind in EXTENSION_KINDS:
-            report = (html_j / REPORT).read_bytes() if (html_j / REPORT).exists() else None
+            report = unstamped(html_j / REPORT)
             if self.serial_report is None or report != self.serial_report:
                 self.same_report = False
 
@@ -284,7 +294,35 @@ def measure_pair(args: argparse.Namespace, baseline: str, started: float) -> Run
             file=sys.stderr,
             flush=True,
         )
+    if args.breakdown:
+        run.breakdown = measure_breakdown(sources[kinds[1]], args.pages)
     return run
+
+
+def measure_breakdown(src: Path, pages: int) -> dict[str, object]:
+    """One more full build of the extension project, in a child process, with
+    the extension's parts timed (``breakdown.py``): where its time goes."""
+    script = HERE / "breakdown.py"
+    child = run_child(
+        [sys.executable, str(script), "--src", str(src), "--pages", str(pages), "--json"]
+    )
+    if child.returncode != 0:
+        sys.exit(f"breakdown.py failed ({child.returncode}):\n{child.stderr[-3000:]}")
+    return json.loads(child.stdout)
+
+
+def print_breakdown(args: argparse.Namespace, run: Run, reviews: int) -> None:
+    """The breakdown, and the per-page cost beside the baseline's (CPU time)."""
+    if run.breakdown is None:
+        return
+    base, _ext = PAIRS[run.baseline]
+    print()
+    breakdown.print_breakdown(run.breakdown, reviews)
+    plain = median(run.samples[base].full_cpu)
+    print(
+        f"  {base} full build, CPU per page (ms) {1000 * plain / args.pages:8.2f}  "
+        "(median of the runs above; the extension's per-page figure is from this one build)"
+    )
 
 
 def report_pair(args: argparse.Namespace, run: Run) -> None:
@@ -308,6 +346,8 @@ def report_pair(args: argparse.Namespace, run: Run) -> None:
         f" {base}: {len(run.serial_warnings[base])})"
     )
     print(f"-j {JOBS} ethics-report.json identical to serial (every run): {yesno(run.same_report)}")
+    reviews = sum(len(p.checklists) for p in pages) if layout == "lean" else len(pages)
+    print_breakdown(args, run, reviews)
     if not run.same_warnings:
         for kind in (base, ext):
             serial, parallel = set(run.serial_warnings[kind]), set(run.parallel_warnings[kind])
@@ -474,6 +514,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--out", help="working directory (default benchmarks/out/pages-N; emptied first)"
+    )
+    parser.add_argument(
+        "--no-breakdown",
+        dest="breakdown",
+        action="store_false",
+        help="skip the one extra build that times the summary, report and warnings",
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # kill the running child too

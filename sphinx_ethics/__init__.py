@@ -99,6 +99,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", checks.check_if_skipped)
     app.connect("build-finished", reports.write_reports)
     app.connect("build-finished", checks.fail_on_problems)
+    app.connect("build-finished", checks.forget_problems, priority=900)
     return {
         "version": __version__,
         "env_version": EthicsDomain.data_version,

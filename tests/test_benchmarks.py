@@ -76,3 +76,19 @@ def test_benchmark_counts_doctree_nodes(tmp_path: Path) -> None:
     result = build(src, tmp_path / "html", "-d", tmp_path / "doctrees")
     assert result.returncode == 0, result.stderr
     assert 50 < run.nodes_per_page(tmp_path / "doctrees") < 1000
+
+
+def test_breakdown_times_the_summary_report_and_warnings(tmp_path: Path, capsys) -> None:
+    import breakdown  # benchmarks/breakdown.py
+
+    src = generate.generate(2, tmp_path / "src", "lean")
+    result = breakdown.measure(src, 2)
+    assert result["summary_table"] > 0  # the table was built, and timed
+    assert result["summary"] >= result["summary_table"]
+    assert result["report"] > 0 and result["warnings"] > 0
+    assert result["warning_count"] > 0
+    assert result["per_page_ms"] > 0
+    breakdown.print_breakdown(result, reviews=6)
+    shown = capsys.readouterr().out
+    for part in ("summary page", "warnings (project check)", "report (JSON", "per page"):
+        assert part in shown

@@ -69,6 +69,9 @@ def test_summary_lists_every_review_with_counts_and_status(built):
         "sepsis",
     ]
     by_name = dict(zip(review_names(everything), everything, strict=True))
+    for row in everything:  # the progress bar's text says the count again
+        for svg in row["Answered"].find_all("svg"):  # type: ignore[attr-defined]
+            svg.decompose()
     cell = {
         name: {k: v.get_text(" ", strip=True) for k, v in row.items()}  # type: ignore[attr-defined]
         for name, row in by_name.items()
@@ -411,7 +414,7 @@ def test_parallel_build_gives_same_warnings_and_reports(built, tmp_path):
     assert warning_lines(result.stderr) == warning_lines(serial_stderr)
     for name in ("ethics-report.json", "reports/ethics-junit.xml"):
         # the same but for the time each was written (schema 3's generated_at)
-        stamp = re.compile(r'"generated_at": "[^"]*"')
+        stamp = re.compile(r'"generated_at": ?"[^"]*"')
         parallel, serial = ((d / name).read_text() for d in (parallel_out, out))
         assert stamp.sub("", parallel) == stamp.sub("", serial)
     assert len(warning_lines(serial_stderr)) == 5

@@ -183,7 +183,26 @@ def all_problems(app: Sphinx) -> list[Problem]:
     found = config_problems(app.config)
     found = [p for p in found if not is_suppressed(p.subtype, app.config)]
     found += EthicsDomain.get(app.env).all_problems()
-    return found + project_problems(app, app.env)
+    return found + project_problems_once(app)
+
+
+#: Each build's project problems, worked out once after reading (the log, the
+#: summary pages, the report and the gate all use them; issue 25).  Dropped
+#: when the next reading starts and when the build ends (:func:`forget_problems`).
+_project: weakref.WeakKeyDictionary[Sphinx, list[Problem]] = weakref.WeakKeyDictionary()
+
+
+def project_problems_once(app: Sphinx) -> list[Problem]:
+    """:func:`project_problems` of this build, computed on first use only."""
+    found = _project.get(app)
+    if found is None:
+        found = _project[app] = project_problems(app, app.env)
+    return list(found)
+
+
+def forget_problems(app: Sphinx, *args: object) -> None:
+    """``env-before-read-docs`` and the end of ``build-finished``: records may change."""
+    _project.pop(app, None)
 
 
 # --------------------------------------------------------------------------
@@ -241,6 +260,7 @@ _read: weakref.WeakKeyDictionary[Sphinx, set[str]] = weakref.WeakKeyDictionary()
 def note_pages_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """``env-before-read-docs``: remember which pages this build reads."""
     _read.setdefault(app, set()).update(docnames)
+    forget_problems(app)
 
 
 def check_project(app: Sphinx, builder: Builder) -> None:
@@ -261,7 +281,7 @@ def check_project(app: Sphinx, builder: Builder) -> None:
         if docname not in read:
             for problem in domain.problems[docname]:
                 log(problem)
-    for problem in project_problems(app, builder.env):
+    for problem in project_problems_once(app):
         log(problem)
 
 

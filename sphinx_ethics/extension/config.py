@@ -96,6 +96,15 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "Write ``ethics-report.json`` into the output directory.",
     ),
     ConfigValue(
+        "ethics_report_pretty",
+        False,
+        "",
+        (bool,),
+        "Indent ``ethics-report.json`` for people to read. By default it is compact "
+        "JSON, written faster and a third smaller; ``sphinx-ethics check --json`` "
+        "always prints it indented.",
+    ),
+    ConfigValue(
         "ethics_junit",
         None,
         "",

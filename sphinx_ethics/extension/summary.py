@@ -1,19 +1,21 @@
 """``ethics-summary``: one table over every review in the project.
 
-The directive leaves a placeholder; the table is built at
-``doctree-resolved``, when every document has been read, from the records
-in the ``ethics`` domain (as ``sphinx.ext.todo`` does for ``todolist``).
+The directive leaves a placeholder; the table is built by a post-transform
+(:class:`ResolveLate`) when the page is written, after every document
+has been read, from the records in the ``ethics`` domain (as
+``sphinx.ext.todo`` does for ``todolist``), in one pass over the records.
 Links are made for the page being written and fall back to plain text on
 builders without URIs.  ``env-get-outdated`` re-reads the summary pages
 whenever any document was added, changed or removed, so the table is never
 stale after an incremental build (Sphinx issue 9706 bit ``todolist``).
 
-The "Overdue" line on each review is decided late too (``resolve_overdue``),
+The "Overdue" line on each review is decided late too (:class:`ResolveLate`),
 for the same reason: "today" can change while no page is read again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,6 +23,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.errors import NoUri
 from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_ethics.answers.slots import REVIEW_STATUSES, today
 from sphinx_ethics.extension import signoff
@@ -28,7 +31,10 @@ from sphinx_ethics.extension.checks import all_problems, is_overdue
 from sphinx_ethics.extension.config import today_setting
 from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
 from sphinx_ethics.extension.domain import EthicsDomain
+from sphinx_ethics.nodes.bar import progress_bar
+from sphinx_ethics.nodes.i18n import ngettext
 from sphinx_ethics.nodes.rendering import overdue_note, overdue_placeholder
+from sphinx_ethics.nodes.summary_cells import HtmlCells, Words
 from sphinx_ethics.nodes.tables import scrollable
 
 if TYPE_CHECKING:
@@ -50,7 +56,7 @@ SORT_KEYS: dict[str, Callable[[ReviewRecord], object]] = {
 
 
 class summary_placeholder(nodes.General, nodes.Element):
-    """Replaced by the summary table at ``doctree-resolved``."""
+    """Replaced by the summary table when the page is written (:class:`ResolveLate`)."""
 
 
 class SummaryDirective(EthicsDirective):
@@ -127,8 +133,27 @@ class TableBuilder:
         self.today = today(today_setting(app.config))
         self.config = app.config
         self.uris: dict[str, str | None] = {}
-        #: Reviews with a problem of their own: judged by the gate's one list.
+        #: Reviews with a problem of their own: judged by the gate's one list
+        #: (worked out once per build, see :func:`checks.all_problems`).
         self.with_problems = {(p.docname, p.review) for p in all_problems(app) if p.review}
+        self.labels: dict[tuple[int, int], str] = {}
+        #: HTML builders get each standard cell as one raw node (the markup the
+        #: nodes give, and a progress bar); other formats get the nodes.
+        html = self.builder.format == "html"
+        self.html = HtmlCells(fromdocname, self.uri, self.title, html_words()) if html else None
+        self.titles: dict[str, str] = {}
+
+    def title(self, docname: str) -> str:
+        """A page's title as text, worked out once per page."""
+        if docname not in self.titles:
+            doc_title = self.env.titles.get(docname)
+            self.titles[docname] = doc_title.astext() if doc_title else docname
+        return self.titles[docname]
+
+    def summary(self, node: summary_placeholder) -> nodes.Node:
+        """The table for one ``ethics-summary``: its reviews, in one pass."""
+        chosen = select(EthicsDomain.get(self.env).all_reviews(), node, self.with_problems)
+        return self.table(chosen, node["classes"], node.get("fields", []))
 
     def link(self, text: str, docname: str, anchor: str | None) -> nodes.Node:
         """What ``make_refnode`` makes, with each page's URI worked out once
@@ -141,7 +166,7 @@ class TableBuilder:
                 return nodes.inline(text=text)
             target = f"{uri}#{anchor}" if anchor else uri
             node = nodes.reference("", "", internal=True, refuri=target, reftitle=text)
-        node += nodes.inline(text=text)
+        node += nodes.Text(text)  # no inline around it: fewer nodes a row (issue 25)
         return node
 
     def uri(self, docname: str) -> str | None:
@@ -194,7 +219,9 @@ class TableBuilder:
         row = nodes.row()
         for index, cell in enumerate(cells):
             entry = nodes.entry() if labels is None else summary_cell(label=str(labels[index]))
-            if isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline):
+            if isinstance(cell, nodes.raw) or (
+                isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline)
+            ):
                 entry += cell
             else:
                 entry += nodes.paragraph("", "", cell)
@@ -202,17 +229,21 @@ class TableBuilder:
         return row
 
     def cells(self, review: ReviewRecord) -> list[nodes.Node]:
-        return [self.review(review), self.status(review), self.answered(review),
-                self.review_by(review)]  # fmt: skip
+        overdue = is_overdue(review, self.today)
+        if self.html is not None:  # HTML: a raw node a cell, the markup below
+            complete = self.complete(review)
+            bar = " " + progress_bar(review.answered, review.required, complete, self.label(review))
+            cells = self.html.cells(review, complete, overdue, bar)
+            return [nodes.raw("", cell, format="html") for cell in cells]
+        return [self.review(review), self.status(review, overdue), self.answered(review),
+                self.review_by(review, overdue)]  # fmt: skip
 
     def review(self, review: ReviewRecord) -> nodes.Node:
         """Title (name), then the page it is on and its owner."""
         title = nodes.paragraph("", "", self.link(review.title, review.docname, review.anchor))
         # plain text, not a literal, so a long name can break at its hyphens
         title += nodes.inline(text=f" ({review.name})", classes=["ethics-review-name"])
-        doc_title = self.env.titles.get(review.docname)
-        doc_text = doc_title.astext() if doc_title else review.docname
-        where = nodes.paragraph("", "", self.link(doc_text, review.docname, None))
+        where = nodes.paragraph("", "", self.link(self.title(review.docname), review.docname, None))
         where["classes"].append("ethics-summary-where")
         if review.owner:
             where += nodes.Text(" · " + _("Owner: %s") % review.owner)
@@ -221,7 +252,7 @@ class TableBuilder:
     def answered(self, review: ReviewRecord) -> nodes.paragraph:
         """'9 / 11', then the unanswered ids, each linked to its question."""
         counted = review.answered == review.required
-        complete = counted and (review.docname, review.name) not in self.with_problems
+        complete = self.complete(review)
         para = nodes.paragraph(classes=["ethics-complete" if complete else "ethics-incomplete"])
         para += nodes.inline(text=f"{review.answered} / {review.required}",
                              classes=["ethics-summary-count"])  # fmt: skip
@@ -236,23 +267,39 @@ class TableBuilder:
             para += self.link(slot.id, review.docname, slot.anchor)
         return para
 
-    def status(self, review: ReviewRecord) -> nodes.paragraph:
+    def complete(self, review: ReviewRecord) -> bool:
+        """Every slot answered and no problem of its own (what the report says)."""
+        counted = review.answered == review.required
+        return counted and (review.docname, review.name) not in self.with_problems
+
+    def label(self, review: ReviewRecord) -> str:
+        """The bar's text: the review page's own progress sentence (translated)."""
+        key = (review.answered, review.required)
+        if key not in self.labels:
+            self.labels[key] = ngettext(
+                "%(answered)d of %(required)d required question answered.",
+                "%(answered)d of %(required)d required questions answered.",
+                review.required,
+            ) % {"answered": review.answered, "required": review.required}
+        return self.labels[key]
+
+    def status(self, review: ReviewRecord, overdue: bool) -> nodes.paragraph:
         """The status, and "Overdue" in this column too: the review-by column
         is further right, which a narrow window may have to scroll to."""
         para = nodes.paragraph(text=review.status or _("not set"))
-        if is_overdue(review, self.today):
+        if overdue:
             para += nodes.Text(" ")
             para += overdue_badge()
         return para
 
-    def review_by(self, review: ReviewRecord) -> nodes.paragraph:
+    def review_by(self, review: ReviewRecord, overdue: bool) -> nodes.paragraph:
         para = nodes.paragraph()
         if review.review_by:
             # classed, so LaTeX keeps the date whole (\mbox)
             para += nodes.inline(text=review.review_by, classes=["ethics-date"])
         else:
             para += nodes.Text(_("none"))
-        if is_overdue(review, self.today):
+        if overdue:
             para += nodes.Text(" ")
             para += overdue_badge()
         return para
@@ -283,48 +330,68 @@ def depart_summary_cell(self: Any, node: summary_cell) -> None:
     self.depart_entry(node)
 
 
+def html_words() -> Words:
+    """The row's translated words, for :class:`HtmlCells`."""
+    return Words(
+        owner=_("Owner: %s"),
+        not_complete=_("(not complete: see its problems)"),
+        unanswered=_("Unanswered:"),
+        overdue=_("Overdue"),
+        not_set=_("not set"),
+        none=_("none"),
+    )
+
+
 def overdue_badge() -> nodes.inline:
     return nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
 
 
-#: Builders that resolve each page on its own: only pages with a summary
-#: need a search. Others (latex, singlehtml, texinfo, man) join pages first.
-PAGE_BY_PAGE = frozenset({"html", "dirhtml", "epub", "text", "xml", "pseudoxml", "json", "pickle"})
+def app_of(env: BuildEnvironment) -> Sphinx:
+    """The application (``env._app`` from Sphinx 8.2, ``env.app`` before)."""
+    return getattr(env, "_app", None) or env.app  # type: ignore[attr-defined]
 
 
-def resolve_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Replace every placeholder; runs for each page (and once for LaTeX)."""
-    domain = EthicsDomain.get(app.env)
-    if not domain.summaries:
-        return
-    if app.builder.name in PAGE_BY_PAGE and fromdocname not in domain.summaries:
-        return
-    placeholders = list(doctree.findall(summary_placeholder))
-    if not placeholders:
-        return
-    reviews = domain.all_reviews()
-    builder = TableBuilder(app, fromdocname)
-    for node in placeholders:
-        chosen = select(reviews, node, builder.with_problems)
-        table = builder.table(chosen, node["classes"], node.get("fields", []))
-        node.replace_self(table)
+class ResolveLate(SphinxPostTransform):
+    """Build each summary table and decide each "Overdue" note, as the page is written.
 
+    A post-transform, as :class:`~sphinx_ethics.extension.expand.ExpandReviews`
+    is: it runs for every builder, on each page as it is written, or once on
+    the joined document of LaTeX, singlehtml, texinfo and man pages, with
+    no list of builder names.  It runs last (after ``ExpandReviews`` made
+    the overdue placeholders), and one walk finds both kinds of
+    placeholder, so no other post-transform walks a summary's thousands of
+    nodes (issue 25).
 
-def resolve_overdue(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """On each review: "Overdue: review was due ..." if it is, today; else nothing.
-
-    Decided here, when the page is written, so a changed ``ethics_today``
-    (which rewrites pages without reading them again) is always shown.
+    "Overdue" is decided here, not when the page is read, so a changed
+    ``ethics_today`` (which rewrites pages without reading them again) is
+    always shown.
     """
-    placeholders = list(doctree.findall(overdue_placeholder))
-    if not placeholders:
-        return
-    when = today(today_setting(app.config))
-    reviews = EthicsDomain.get(app.env).reviews
-    for node in placeholders:
-        record = next(
-            (r for r in reviews.get(node["docname"], []) if r.anchor == node["anchor"]), None
+
+    default_priority = 990
+
+    def run(self, **kwargs: object) -> None:
+        domain = EthicsDomain.get(self.env)
+        if not domain.reviews and not domain.summaries:
+            return
+        found = list(
+            self.document.findall(
+                lambda n: isinstance(n, (summary_placeholder, overdue_placeholder))
+            )
         )
+        when = today(today_setting(self.config))
+        table: TableBuilder | None = None
+        for node in found:
+            if isinstance(node, overdue_placeholder):
+                self.overdue(node, domain, when)
+                continue
+            if table is None:
+                table = TableBuilder(app_of(self.env), self.env.docname)
+            node.replace_self(table.summary(node))
+
+    @staticmethod
+    def overdue(node: overdue_placeholder, domain: EthicsDomain, when: dt.date) -> None:
+        reviews = domain.reviews.get(node["docname"], [])
+        record = next((r for r in reviews if r.anchor == node["anchor"]), None)
         if record is not None and is_overdue(record, when):
             node.replace_self(overdue_note(record.review_by))
         else:
@@ -346,6 +413,5 @@ def setup_summary(app: Sphinx) -> None:
     app.add_node(summary_cell, html=(visit_summary_cell, depart_summary_cell))
     app.add_node(overdue_placeholder)
     app.add_directive("ethics-summary", SummaryDirective)
-    app.connect("doctree-resolved", resolve_summaries)
-    app.connect("doctree-resolved", resolve_overdue)
+    app.add_post_transform(ResolveLate)
     app.connect("env-get-outdated", outdated_summaries)

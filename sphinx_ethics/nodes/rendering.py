@@ -248,7 +248,7 @@ def progress_line(answered: int, required: int, problems: int = 0) -> nodes.para
 
 class overdue_placeholder(nodes.General, nodes.Element):
     """Where "Overdue: review was due ..." may go, decided when the page is
-    written (``summary.resolve_overdue``), not when it is read: "today" can
+    written (``summary.ResolveLate``), not when it is read: "today" can
     change between builds while the page is not read again."""
 
 

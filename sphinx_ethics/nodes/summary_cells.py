@@ -1,0 +1,116 @@
+"""A summary row's four cells as HTML text, for HTML builders (issue 25).
+
+A summary of 2,400 reviews written as docutils nodes is some 70,000 nodes
+that the HTML writer and the search indexer visit one by one.  For HTML
+builders the review, status, answered and review-by cells are each one
+``raw`` node instead, whose text is the very markup those nodes gave
+(same elements, classes and links, so the style sheet and the tests see no
+difference); the table, its header and its cells stay docutils nodes, so
+a theme can wrap the table and every other builder (LaTeX, text) gets the
+node version.
+
+Every string that is not a number is escaped here: titles, names, owners,
+statuses and dates come from the team's pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+from sphinx_ethics.answers.slots import ReviewRecord
+
+#: A page's address from the page being written (None: no address).
+PageUri = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Words:
+    """The translated words a row uses, looked up once per table."""
+
+    owner: str  # "Owner: %s"
+    not_complete: str  # "(not complete: see its problems)"
+    unanswered: str  # "Unanswered:"
+    overdue: str  # "Overdue"
+    not_set: str  # "not set"
+    none: str  # "none"
+
+
+class HtmlCells:
+    """Builds the four cells of each row for the page ``here``."""
+
+    def __init__(self, here: str, uri: PageUri, titles: Callable[[str], str], words: Words):
+        self.here = here
+        self.uri = uri
+        self.titles = titles
+        self.words = words
+        self.badge = (
+            f' <span class="ethics-badge ethics-badge-overdue">{escape(words.overdue)}</span>'
+        )
+
+    def link(self, text: str, docname: str, anchor: str | None) -> str:
+        """What the writer makes of the node version's reference."""
+        shown = escape(text)
+        if docname == self.here and anchor:
+            href = "#" + anchor
+        else:
+            uri = self.uri(docname)
+            if uri is None:
+                return f"<span>{shown}</span>"
+            href = f"{uri}#{anchor}" if anchor else uri
+        return f'<a class="reference internal" href="{escape(href)}" title="{shown}">{shown}</a>'
+
+    def cells(
+        self, review: ReviewRecord, complete: bool, overdue: bool, bar: str = ""
+    ) -> list[str]:
+        """Review, status, answered, review by: each cell's inner HTML."""
+        return [
+            self.review(review),
+            self.status(review, overdue),
+            self.answered(review, complete, bar),
+            self.review_by(review, overdue),
+        ]
+
+    def review(self, review: ReviewRecord) -> str:
+        title = self.link(review.title, review.docname, review.anchor)
+        name = escape(f" ({review.name})")
+        where = self.link(self.titles(review.docname), review.docname, None)
+        if review.owner:
+            where += escape(" · " + self.words.owner % review.owner)
+        return (
+            '<div class="docutils container">\n'
+            f'<p>{title}<span class="ethics-review-name">{name}</span></p>\n'
+            f'<p class="ethics-summary-where">{where}</p>\n</div>\n'
+        )
+
+    def status(self, review: ReviewRecord, overdue: bool) -> str:
+        text = escape(review.status or self.words.not_set)
+        return f"<p>{text}{self.badge if overdue else ''}</p>"
+
+    def answered(self, review: ReviewRecord, complete: bool, bar: str) -> str:
+        counted = review.answered == review.required
+        state = "ethics-complete" if complete else "ethics-incomplete"
+        out = [
+            f'<p class="{state}"><span class="ethics-summary-count">'
+            f"{int(review.answered)} / {int(review.required)}</span>{bar}"
+        ]
+        if counted and not complete:
+            out.append(" " + escape(self.words.not_complete))
+        missing = review.unanswered_slots()
+        if missing:
+            out.append(
+                f' <span class="ethics-summary-unanswered">{escape(self.words.unanswered)}</span>'
+            )
+        for index, slot in enumerate(missing):
+            out.append(", " if index else " ")
+            out.append(self.link(slot.id, review.docname, slot.anchor))
+        out.append("</p>")
+        return "".join(out)
+
+    def review_by(self, review: ReviewRecord, overdue: bool) -> str:
+        if review.review_by:
+            date = f'<span class="ethics-date">{escape(review.review_by)}</span>'
+        else:
+            date = escape(self.words.none)
+        return f"<p>{date}{self.badge if overdue else ''}</p>"
