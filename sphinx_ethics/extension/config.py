@@ -375,12 +375,9 @@ def _junit_problem(config: Config, outdir: str | Path) -> str:
 
 
 def resolve_checklists(app: Sphinx, config: Config) -> None:
-    """Make ``ethics_checklists`` absolute, against the configuration directory.
-
-    Done at ``config-inited``, before Sphinx compares the configuration with
-    the saved one, so it never looks like a change; directives and the
-    command line then need no other record of where ``conf.py`` was.
-    """
+    """Make ``ethics_checklists`` absolute, against the configuration directory:
+    at ``config-inited``, before Sphinx compares the configuration with the saved
+    one (so it never looks like a change); nothing else need know where conf.py was."""
     names = _strings(config, "ethics_checklists")
     if names is not None:
         confdir = Path(app.confdir or app.srcdir)
@@ -446,9 +443,6 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 
 def project_catalog(config: Config) -> Catalog:
-    """The catalogue for directives, leaving out any invalid file.
-
-    Invalid files were already reported (``ethics.checklist``) when the
-    configuration was read, so this does not warn again.
-    """
+    """The catalogue for directives, leaving out any invalid file (already
+    reported as ``ethics.checklist`` when the settings were read: no second warning)."""
     return load_catalog_skipping_bad(checklist_files(config))[0]
