@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from bs4 import Tag
-from helpers import build_app, soup, write_project
+from bs4 import BeautifulSoup, Tag
+from helpers import build_app, copy_root, soup, write_project
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -154,3 +155,28 @@ def test_html_cells_escape_the_teams_words(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; co" in table
     [row] = soup(Path(app.outdir) / "index.html").select("table.ethics-summary tbody tr")
     assert row.th.get_text().count(hostile) == 2  # title, and "Owner: ..."
+
+
+@pytest.mark.parametrize("root", ["governance", "programme"])
+def test_html_cells_are_the_markup_the_nodes_give(
+    root: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compact HTML rows are a second rendering of the same cells: they must
+    not drift from what the node version gives through Sphinx's HTML writer
+    (same elements, classes, links and words), apart from the progress bar."""
+
+    def tables(build: str) -> list[str]:
+        src = copy_root(root, tmp_path / build / "src")
+        app = build_app("html", src, tmp_path / build / "out")
+        html = (Path(app.outdir) / "status.html").read_text("utf-8")
+        found = []
+        for table in BeautifulSoup(html, "html.parser").select("table.ethics-summary"):
+            for bar in table.select("svg.ethics-progress-bar"):
+                bar.decompose()
+            found.append(re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(table))))
+        return found
+
+    compact = tables("compact")
+    monkeypatch.setattr(summary, "HtmlCells", lambda *args, **kwargs: None)
+    with_nodes = tables("nodes")
+    assert compact and compact == with_nodes
