@@ -33,6 +33,7 @@ from sphinx_ethics.problems import Problem, Subtype
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
+    from sphinx.builders import Builder
 
 _ = get_translation("sphinx_ethics")
 
@@ -332,3 +333,13 @@ class DefinitionsDirective(EthicsDirective):
         )
         box += rendering.attributions(d.attribution for d in items)
         return [box]
+
+
+def takes_inline_svg(builder: Builder) -> bool:
+    """Whether a page may carry our inline SVG (progress bars, the programme chart).
+
+    HTML builders, except EPUB: EPUB 3 wants every page with inline SVG declared
+    as such in its package file, which Sphinx's EPUB builder does not do
+    (EPUBCheck OPF-014).  The numbers are always in the table beside it.
+    """
+    return builder.format == "html" and not builder.name.startswith("epub")

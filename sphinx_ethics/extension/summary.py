@@ -29,7 +29,12 @@ from sphinx_ethics.answers.slots import REVIEW_STATUSES, today
 from sphinx_ethics.extension import signoff
 from sphinx_ethics.extension.checks import all_problems, is_overdue
 from sphinx_ethics.extension.config import today_setting
-from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
+from sphinx_ethics.extension.directives import (
+    EthicsDirective,
+    LenientOptions,
+    split_ids,
+    takes_inline_svg,
+)
 from sphinx_ethics.extension.domain import EthicsDomain
 from sphinx_ethics.nodes.bar import progress_bar
 from sphinx_ethics.nodes.i18n import ngettext
@@ -141,6 +146,7 @@ class TableBuilder:
         #: nodes give, and a progress bar); other formats get the nodes.
         html = self.builder.format == "html"
         self.html = HtmlCells(fromdocname, self.uri, self.title, html_words()) if html else None
+        self.bars = takes_inline_svg(self.builder)
         self.titles: dict[str, str] = {}
 
     def title(self, docname: str) -> str:
@@ -232,7 +238,11 @@ class TableBuilder:
         overdue = is_overdue(review, self.today)
         if self.html is not None:  # HTML: a raw node a cell, the markup below
             complete = self.complete(review)
-            bar = " " + progress_bar(review.answered, review.required, complete, self.label(review))
+            bar = ""
+            if self.bars:
+                bar = " " + progress_bar(
+                    review.answered, review.required, complete, self.label(review)
+                )
             cells = self.html.cells(review, complete, overdue, bar)
             return [nodes.raw("", cell, format="html") for cell in cells]
         return [self.review(review), self.status(review, overdue), self.answered(review),

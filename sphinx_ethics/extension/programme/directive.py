@@ -22,7 +22,12 @@ from sphinx.errors import NoUri
 from sphinx_ethics import files
 from sphinx_ethics.answers.slots import today
 from sphinx_ethics.extension.config import today_setting
-from sphinx_ethics.extension.directives import EthicsDirective, LenientOptions, split_ids
+from sphinx_ethics.extension.directives import (
+    EthicsDirective,
+    LenientOptions,
+    split_ids,
+    takes_inline_svg,
+)
 from sphinx_ethics.extension.programme.site import SITE_BUILDERS
 from sphinx_ethics.nodes.tables import scrollable
 from sphinx_ethics.problems import warn
@@ -173,12 +178,13 @@ def table(
     return node
 
 
-def history(points: list[dict[str, Any]], html: bool) -> list[nodes.Node]:
-    """The chart (HTML only) and the table of its numbers (always)."""
+def history(points: list[dict[str, Any]], svg: bool) -> list[nodes.Node]:
+    """The chart (HTML pages, see :func:`takes_inline_svg`) and the table of its
+    numbers (always)."""
     if not points:
         return []
     out: list[nodes.Node] = []
-    if html:
+    if svg:
         raw = nodes.raw("", chart.svg(points), format="html")
         out.append(nodes.container("", raw, classes=["ethics-programme-chart"]))
     rows = [
@@ -206,7 +212,6 @@ def resolve_programmes(app: Sphinx, doctree: nodes.document, docname: str) -> No
     if not placeholders:
         return
     when = today(today_setting(app.config))
-    html = app.builder.format == "html"
     for node in placeholders:
         data = node["data"]
         shown = select(view.rows(data, when), node)
@@ -220,7 +225,7 @@ def resolve_programmes(app: Sphinx, doctree: nodes.document, docname: str) -> No
                 warn("programme-stale", msg, node)
         output = nodes.container(classes=node["classes"])
         output += _text(view.headline(view.totals(shown)), ["ethics-programme-headline"])
-        output += history(view.chart_points(data), html)
+        output += history(view.chart_points(data), takes_inline_svg(app.builder))
         if shown:
             cells = [project_cells(r) for r in shown]
             projects = table(list(HEADINGS), cells, ["ethics-programme-table"], "Projects")
