@@ -8,6 +8,7 @@ classification of an answer is a pure function, testable on its own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -182,6 +183,14 @@ def placeholder_key(text: str) -> str:
     return " ".join(text.split()).casefold().rstrip(".!:…").strip()
 
 
+@functools.lru_cache(maxsize=64)
+def _pattern_keys(placeholders: tuple[str, ...]) -> tuple[str, ...]:
+    """The patterns' keys, worked out once: a build judges every answer with
+    the same few patterns (issue 25)."""
+    keys = (placeholder_key(p) for p in (*placeholders, *ALWAYS_PLACEHOLDERS))
+    return tuple(k for k in keys if k)
+
+
 #: What may follow a placeholder and still leave it a placeholder ("TBC - awaiting
 #: finance", "TBD: ask the board", "TBC, see minutes", "TBA (next meeting)").
 _AFTER_PLACEHOLDER = re.compile(r"\s+[-\u2013\u2014]\s+\S|\s*[:,(]\s*\S")
@@ -203,10 +212,7 @@ def placeholder_reason(text: str, placeholders: Iterable[str], what: str = "the 
         return f"{what} {shown!r} has no words"
     key = placeholder_key(shown)
     matched = ""
-    for pattern in (*placeholders, *ALWAYS_PLACEHOLDERS):
-        pkey = placeholder_key(pattern)
-        if not pkey:
-            continue
+    for pkey in _pattern_keys(tuple(placeholders)):
         if key == pkey or (key.startswith(pkey) and _AFTER_PLACEHOLDER.match(key, len(pkey))):
             matched = pkey
             break

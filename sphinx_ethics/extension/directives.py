@@ -108,6 +108,12 @@ class LenientOptions(dict):
         return lenient
 
 
+@functools.lru_cache(maxsize=512)
+def resolved(path: str) -> Path:
+    """``path`` made absolute with its links followed, once per path a build."""
+    return Path(path).resolve()
+
+
 class EthicsDirective(SphinxDirective):
     """What every ethics directive shares: the catalogue, problems, ids, options."""
 
@@ -168,8 +174,7 @@ class EthicsDirective(SphinxDirective):
             return "", line
         if not where:
             return "", line
-        page = Path(self.env.doc2path(self.env.docname)).resolve()
-        same = not source or Path(source).resolve() == page
+        same = not source or resolved(source) == self.page_path()
         return ("" if same else str(source)), where
 
     def page_line(self, line: int) -> int:
@@ -179,7 +184,7 @@ class EthicsDirective(SphinxDirective):
         if not isinstance(machine, StateMachine):  # MyST's mock: no included lines
             return line
         lines = machine.input_lines
-        page = Path(self.env.doc2path(self.env.docname)).resolve()
+        page = self.page_path()
         offset = line - machine.input_offset - 1
         # A section's state machine reads a slice of the page's lines (docutils
         # 0.21 and older start it after the include): search the whole input.
@@ -190,9 +195,19 @@ class EthicsDirective(SphinxDirective):
             source, where = lines.info(index)
             if not lines[index].strip() or not source or where is None:
                 continue
-            if Path(source).resolve() == page:
+            if resolved(source) == page:
                 return where + 1
         return line
+
+    def page_path(self) -> Path:
+        """The page being read, resolved once per page: a review asks for
+        every answer's line (issue 25)."""
+        cached = self.env.temp_data.get("ethics_page_path")
+        if cached is None:
+            cached = self.env.temp_data["ethics_page_path"] = resolved(
+                str(self.env.doc2path(self.env.docname))
+            )
+        return cached
 
     def lookup_checklists(self, names: list[str]) -> tuple[list[Checklist], list[str]]:
         """The checklists named that exist (each once), and the names that do not."""
