@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from sphinx_ethics.answers.slots import _BLANK_FILLERS, visible
 from sphinx_ethics.extension import checks, summary
+from sphinx_ethics.extension.expand import ExpandReviews
 from sphinx_ethics.nodes import bar as bar_module
 
 
@@ -120,16 +121,16 @@ def test_the_report_is_compact_unless_asked_to_be_pretty(tmp_path: Path) -> None
     assert json.loads(text) | {"generated_at": ""} == json.loads(indented) | {"generated_at": ""}
 
 
-def test_summary_and_overdue_are_post_transforms_not_builder_lists(tmp_path: Path) -> None:
+def test_summary_overdue_and_programme_are_built_in_one_post_transform(tmp_path: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns("_build"))
     app = build_app("singlehtml", src, tmp_path / "out")
-    assert summary.ResolveLate in app.registry.get_post_transforms()
+    assert ExpandReviews in app.registry.get_post_transforms()
     assert not hasattr(summary, "PAGE_BY_PAGE")
     handlers = [
         listener.handler.__module__ for listener in app.events.listeners["doctree-resolved"]
     ]
-    assert "sphinx_ethics.extension.summary" not in handlers
+    assert not [h for h in handlers if h.startswith("sphinx_ethics")]
     page = soup(Path(app.outdir) / "index.html")
     assert page.select("table.ethics-summary tbody tr")
     assert page.select("p.ethics-overdue")  # sepsis is overdue

@@ -30,10 +30,12 @@ from sphinx.transforms import SphinxSmartQuotes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from sphinx_ethics.answers.slots import ReviewRecord
-from sphinx_ethics.extension.checks import shown_on_page
-from sphinx_ethics.extension.config import project_catalog, signoff_roles
+from sphinx_ethics.answers.slots import ReviewRecord, today
+from sphinx_ethics.extension.checks import is_overdue, shown_on_page
+from sphinx_ethics.extension.config import project_catalog, signoff_roles, today_setting
 from sphinx_ethics.extension.domain import EthicsDomain
+from sphinx_ethics.extension.programme.directive import programme_placeholder, resolve_programmes
+from sphinx_ethics.extension.summary import TableBuilder, app_of, summary_placeholder
 from sphinx_ethics.nodes.review import review_block
 
 logger = logging.getLogger(__name__)
@@ -95,20 +97,40 @@ def pending(
 
 
 class ExpandReviews(SphinxPostTransform):
-    """Build each pending review out into the full review block.
+    """Build each pending review out into the full review block, each
+    ``ethics-summary`` table (:mod:`sphinx_ethics.extension.summary`) and
+    each ``ethics-programme`` view (:mod:`sphinx_ethics.extension.programme`).
 
     Runs late (after references are resolved), so that the other
-    post-transforms walk only the answers, not the generated questions.
+    post-transforms walk only the answers, not the generated questions.  A
+    post-transform runs for every builder, on each page as it is written
+    or once on the joined document of LaTeX, singlehtml, texinfo and man
+    pages, with no list of builder names.  "Overdue" is decided here too,
+    so a changed ``ethics_today`` (which rewrites pages without reading
+    them again) is always shown.
     """
 
     default_priority = 850
 
     def run(self, **kwargs: object) -> None:
-        pending = list(self.document.findall(pending_review))
-        if not pending:
+        # One walk finds both: a 2,400-review project's pages hold some
+        # 500,000 nodes once written, and each walk over them costs (issue 25).
+        found = list(self.document.findall(_is_late))
+        if not found:
             return
         quotes = QuoteEducator(self.document)
-        for node in pending:
+        self.today = today(today_setting(self.config))
+        tables: TableBuilder | None = None
+        programmes = [n for n in found if isinstance(n, programme_placeholder)]
+        if programmes:
+            resolve_programmes(app_of(self.env), self.document, self.env.docname, programmes)
+        for node in found:
+            if isinstance(node, programme_placeholder):
+                continue
+            if isinstance(node, summary_placeholder):
+                tables = tables or TableBuilder(app_of(self.env), self.env.docname)
+                node.replace_self(tables.summary(node))
+                continue
             block = self.expand(node)
             quotes.educate(block)
             # replace_self() would copy the pending node's ids onto the block:
@@ -151,6 +173,8 @@ class ExpandReviews(SphinxPostTransform):
             show_title=node["show_title"],
             comments=comments,
             roles=signoff_roles(self.config),
+            # decided now, not when read: "today" can change while no page is read again
+            overdue=is_overdue(record, self.today),
         )
         box["classes"] = [*box["classes"], *(c for c in node["classes"] if c != "ethics-review")]
         return box
@@ -158,6 +182,10 @@ class ExpandReviews(SphinxPostTransform):
     def find_record(self, node: pending_review) -> ReviewRecord | None:
         reviews = EthicsDomain.get(self.env).reviews.get(node["docname"], [])
         return next((r for r in reviews if r.anchor == node["anchor"]), None)
+
+
+def _is_late(node: nodes.Node) -> bool:
+    return isinstance(node, (pending_review, summary_placeholder, programme_placeholder))
 
 
 def sort_children(

@@ -1,21 +1,18 @@
 """``ethics-summary``: one table over every review in the project.
 
-The directive leaves a placeholder; the table is built by a post-transform
-(:class:`ResolveLate`) when the page is written, after every document
-has been read, from the records in the ``ethics`` domain (as
-``sphinx.ext.todo`` does for ``todolist``), in one pass over the records.
+The directive leaves a placeholder; the table is built when the page is
+written (by :class:`~sphinx_ethics.extension.expand.ExpandReviews`, in the
+same walk that builds the reviews), after every document has been read,
+from the records in the ``ethics`` domain (as ``sphinx.ext.todo`` does for
+``todolist``), in one pass over the records.
 Links are made for the page being written and fall back to plain text on
 builders without URIs.  ``env-get-outdated`` re-reads the summary pages
 whenever any document was added, changed or removed, so the table is never
 stale after an incremental build (Sphinx issue 9706 bit ``todolist``).
-
-The "Overdue" line on each review is decided late too (:class:`ResolveLate`),
-for the same reason: "today" can change while no page is read again.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,7 +20,6 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.errors import NoUri
 from sphinx.locale import get_translation
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_ethics.answers.slots import REVIEW_STATUSES, today
 from sphinx_ethics.extension import signoff
@@ -38,8 +34,7 @@ from sphinx_ethics.extension.directives import (
 from sphinx_ethics.extension.domain import EthicsDomain
 from sphinx_ethics.nodes.bar import progress_bar
 from sphinx_ethics.nodes.i18n import ngettext
-from sphinx_ethics.nodes.rendering import overdue_note, overdue_placeholder
-from sphinx_ethics.nodes.summary_cells import HtmlCells, Words
+from sphinx_ethics.nodes.summary_cells import HtmlCells, Words, cell_html
 from sphinx_ethics.nodes.tables import scrollable
 
 if TYPE_CHECKING:
@@ -61,7 +56,7 @@ SORT_KEYS: dict[str, Callable[[ReviewRecord], object]] = {
 
 
 class summary_placeholder(nodes.General, nodes.Element):
-    """Replaced by the summary table when the page is written (:class:`ResolveLate`)."""
+    """Replaced by the summary table when the page is written (``ExpandReviews``)."""
 
 
 class SummaryDirective(EthicsDirective):
@@ -209,11 +204,14 @@ class TableBuilder:
         head = nodes.thead()
         head += self.row([nodes.paragraph(text=h) for h in headings])
         group += head
-        body = nodes.tbody()
-        for review in reviews:
-            cells = self.cells(review) + [cell(review) for _h, _w, cell in extra]
-            body += self.row(cells, headings)
-        group += body
+        if self.html is not None:  # one raw node for every row (issue 25)
+            group += nodes.raw("", self.html_body(reviews, headings, extra), format="html")
+        else:
+            body = nodes.tbody()
+            for review in reviews:
+                cells = self.cells(review) + [cell(review) for _h, _w, cell in extra]
+                body += self.row(cells, headings)
+            group += body
         # LaTeX ignores a table's own classes; a container reaches the
         # ``sphinxethics.sty`` environment that stops words hyphenating.
         box = scrollable(table, _("Summary of ethics reviews"))
@@ -225,26 +223,36 @@ class TableBuilder:
         row = nodes.row()
         for index, cell in enumerate(cells):
             entry = nodes.entry() if labels is None else summary_cell(label=str(labels[index]))
-            if isinstance(cell, nodes.raw) or (
-                isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline)
-            ):
+            if isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline):
                 entry += cell
             else:
                 entry += nodes.paragraph("", "", cell)
             row += entry
         return row
 
-    def cells(self, review: ReviewRecord) -> list[nodes.Node]:
-        overdue = is_overdue(review, self.today)
-        if self.html is not None:  # HTML: a raw node a cell, the markup below
+    def html_body(
+        self,
+        reviews: Sequence[ReviewRecord],
+        headings: Sequence[str],
+        extra: Sequence[signoff.Column],
+    ) -> str:
+        """The ``<tbody>`` that the node version gives through Sphinx's HTML writer."""
+        assert self.html is not None
+        rows = []
+        for index, review in enumerate(reviews):
             complete = self.complete(review)
             bar = ""
             if self.bars:
                 bar = " " + progress_bar(
                     review.answered, review.required, complete, self.label(review)
                 )
-            cells = self.html.cells(review, complete, overdue, bar)
-            return [nodes.raw("", cell, format="html") for cell in cells]
+            cells = self.html.cells(review, complete, is_overdue(review, self.today), bar)
+            cells += [cell_html(cell(review)) for _h, _w, cell in extra]
+            rows.append(self.html.row(index, cells, [str(h) for h in headings]))
+        return "<tbody>\n" + "".join(rows) + "</tbody>\n"
+
+    def cells(self, review: ReviewRecord) -> list[nodes.Node]:
+        overdue = is_overdue(review, self.today)
         return [self.review(review), self.status(review, overdue), self.answered(review),
                 self.review_by(review, overdue)]  # fmt: skip
 
@@ -361,53 +369,6 @@ def app_of(env: BuildEnvironment) -> Sphinx:
     return getattr(env, "_app", None) or env.app  # type: ignore[attr-defined]
 
 
-class ResolveLate(SphinxPostTransform):
-    """Build each summary table and decide each "Overdue" note, as the page is written.
-
-    A post-transform, as :class:`~sphinx_ethics.extension.expand.ExpandReviews`
-    is: it runs for every builder, on each page as it is written, or once on
-    the joined document of LaTeX, singlehtml, texinfo and man pages, with
-    no list of builder names.  It runs last (after ``ExpandReviews`` made
-    the overdue placeholders), and one walk finds both kinds of
-    placeholder, so no other post-transform walks a summary's thousands of
-    nodes (issue 25).
-
-    "Overdue" is decided here, not when the page is read, so a changed
-    ``ethics_today`` (which rewrites pages without reading them again) is
-    always shown.
-    """
-
-    default_priority = 990
-
-    def run(self, **kwargs: object) -> None:
-        domain = EthicsDomain.get(self.env)
-        if not domain.reviews and not domain.summaries:
-            return
-        found = list(
-            self.document.findall(
-                lambda n: isinstance(n, (summary_placeholder, overdue_placeholder))
-            )
-        )
-        when = today(today_setting(self.config))
-        table: TableBuilder | None = None
-        for node in found:
-            if isinstance(node, overdue_placeholder):
-                self.overdue(node, domain, when)
-                continue
-            if table is None:
-                table = TableBuilder(app_of(self.env), self.env.docname)
-            node.replace_self(table.summary(node))
-
-    @staticmethod
-    def overdue(node: overdue_placeholder, domain: EthicsDomain, when: dt.date) -> None:
-        reviews = domain.reviews.get(node["docname"], [])
-        record = next((r for r in reviews if r.anchor == node["anchor"]), None)
-        if record is not None and is_overdue(record, when):
-            node.replace_self(overdue_note(record.review_by))
-        else:
-            node.parent.remove(node)
-
-
 def outdated_summaries(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -421,7 +382,5 @@ def outdated_summaries(
 def setup_summary(app: Sphinx) -> None:
     app.add_node(summary_placeholder)
     app.add_node(summary_cell, html=(visit_summary_cell, depart_summary_cell))
-    app.add_node(overdue_placeholder)
     app.add_directive("ethics-summary", SummaryDirective)
-    app.add_post_transform(ResolveLate)
     app.connect("env-get-outdated", outdated_summaries)

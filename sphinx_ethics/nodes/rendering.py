@@ -246,12 +246,6 @@ def progress_line(answered: int, required: int, problems: int = 0) -> nodes.para
     return para
 
 
-class overdue_placeholder(nodes.General, nodes.Element):
-    """Where "Overdue: review was due ..." may go, decided when the page is
-    written (``summary.ResolveLate``), not when it is read: "today" can
-    change between builds while the page is not read again."""
-
-
 def overdue_note(review_by: str) -> nodes.paragraph:
     """'Overdue: review was due 2027-01-01', a badge then the date."""
     para = nodes.paragraph(classes=["ethics-overdue"])

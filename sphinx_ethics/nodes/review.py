@@ -25,7 +25,7 @@ from sphinx_ethics.nodes.rendering import (
     badge,
     checklist_box,
     metadata_fields,
-    overdue_placeholder,
+    overdue_note,
     problems_box,
     progress_line,
     question_block,
@@ -46,6 +46,7 @@ def review_block(
     show_title: bool = True,
     comments: Sequence[tuple[int, Sequence[nodes.Node]]] = (),
     roles: Sequence[str] = (),
+    overdue: bool = False,
 ) -> nodes.container:
     """Title, referrals, metadata, progress, every question with its answer,
     sign-offs, attribution.
@@ -53,7 +54,8 @@ def review_block(
     ``show_title`` is false when the title is the heading of the section the
     review is in, which the reader has just read.  ``comments`` are the
     sign-offs' parsed comments, by line, in the order written; ``roles``
-    the sign-off roles of ``ethics_signoff_roles`` (each gets a row).
+    the sign-off roles of ``ethics_signoff_roles`` (each gets a row);
+    ``overdue`` whether its review-by date has passed (today, as written).
     """
     status = record.status if record.status in ("draft", "in-review", "approved") else ""
     box = nodes.container(
@@ -61,10 +63,8 @@ def review_block(
     )
     box += _head(record, show_title)
     box += progress_line(record.answered, record.required, len(problems))
-    if record.review_by:
-        box += overdue_placeholder(
-            docname=record.docname, anchor=record.anchor, review_by=record.review_by
-        )
+    if overdue and record.review_by:
+        box += overdue_note(record.review_by)
     box += _notes(problems, notes)
     if not record.slots:
         box += nodes.paragraph(text=_("This review has no questions."), classes=["ethics-empty"])

@@ -1,13 +1,13 @@
-"""A summary row's four cells as HTML text, for HTML builders (issue 25).
+"""A summary table's rows as HTML text, for HTML builders (issue 25).
 
 A summary of 2,400 reviews written as docutils nodes is some 70,000 nodes
 that the HTML writer and the search indexer visit one by one.  For HTML
-builders the review, status, answered and review-by cells are each one
-``raw`` node instead, whose text is the very markup those nodes gave
-(same elements, classes and links, so the style sheet and the tests see no
-difference); the table, its header and its cells stay docutils nodes, so
-a theme can wrap the table and every other builder (LaTeX, text) gets the
-node version.
+builders the table's body is one ``raw`` node instead, whose text is the
+very markup those nodes gave through Sphinx's HTML writer (same rows,
+cells, elements, classes, links and words, so the style sheet, a phone's
+stacked cells and the tests see no difference).  The table, its column
+widths and its header stay docutils nodes, so a theme still wraps and
+styles the table; every other builder (LaTeX, text) gets the node version.
 
 Every string that is not a number is escaped here: titles, names, owners,
 statuses and dates come from the team's pages.
@@ -15,9 +15,11 @@ statuses and dates come from the team's pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from docutils import nodes
 
 from sphinx_ethics.answers.slots import ReviewRecord
 
@@ -38,7 +40,7 @@ class Words:
 
 
 class HtmlCells:
-    """Builds the four cells of each row for the page ``here``."""
+    """Builds the rows, and the four standard cells of each, for the page ``here``."""
 
     def __init__(self, here: str, uri: PageUri, titles: Callable[[str], str], words: Words):
         self.here = here
@@ -60,6 +62,18 @@ class HtmlCells:
                 return f"<span>{shown}</span>"
             href = f"{uri}#{anchor}" if anchor else uri
         return f'<a class="reference internal" href="{escape(href)}" title="{shown}">{shown}</a>'
+
+    @staticmethod
+    def row(index: int, cells: Sequence[str], labels: Sequence[str]) -> str:
+        """What Sphinx writes for a body row: the header row is the table's first
+        (``row-odd``), so body rows start ``row-even``; the first cell is the
+        row header (``th scope="row"``), the others carry their column's name."""
+        parity = "row-odd" if index % 2 else "row-even"
+        out = [f'<tr class="{parity}"><th scope="row" class="stub">{cells[0]}</th>\n']
+        for label, cell in zip(labels[1:], cells[1:], strict=True):
+            out.append(f'<td data-label="{escape(label)}">{cell}</td>\n')
+        out.append("</tr>\n")
+        return "".join(out)
 
     def cells(
         self, review: ReviewRecord, complete: bool, overdue: bool, bar: str = ""
@@ -114,3 +128,19 @@ class HtmlCells:
         else:
             date = escape(self.words.none)
         return f"<p>{date}{self.badge if overdue else ''}</p>"
+
+
+#: The elements an extra column's cell is made of (review fields, sign-offs,
+#: referrals: a paragraph of text and classed inlines).
+_TAGS: dict[type[nodes.Element], str] = {nodes.paragraph: "p", nodes.inline: "span"}
+
+
+def cell_html(node: nodes.Node) -> str:
+    """The markup Sphinx's writer gives an extra column's cell; its words escaped."""
+    if isinstance(node, nodes.Text):
+        return escape(node.astext())
+    assert isinstance(node, nodes.Element)
+    tag = _TAGS[type(node)]  # a KeyError here: a new kind of node needs its tag
+    classes = f' class="{escape(" ".join(node["classes"]))}"' if node["classes"] else ""
+    inner = "".join(cell_html(child) for child in node.children)
+    return f"<{tag}{classes}>{inner}</{tag}>"

@@ -3,7 +3,8 @@
 At read time the directive reads the snapshot folder that ``sphinx-ethics
 programme collect`` wrote (never the network) and keeps a plain summary in a
 placeholder; every file it read is a dependency, so a new collection
-re-reads the page.  At ``doctree-resolved`` the rows are judged on the
+re-reads the page.  When the page is written (by the post-transform
+:class:`~sphinx_ethics.extension.expand.ExpandReviews`) the rows are judged on the
 build's date (``ethics_today``), so "overdue" and "stale" are always today's,
 and the headline, table, chart, CSV, JSON and calendar are made from them.
 Everything from a snapshot is text, never markup; links are http(s) only.
@@ -48,7 +49,7 @@ CSV_NAME, JSON_NAME, ICS_NAME = (
 
 
 class programme_placeholder(nodes.General, nodes.Element):
-    """Replaced by the programme view at ``doctree-resolved``."""
+    """Replaced by the programme view when the page is written (``ExpandReviews``)."""
 
 
 class ProgrammeDirective(EthicsDirective):
@@ -207,10 +208,11 @@ def history(points: list[dict[str, Any]], svg: bool) -> list[nodes.Node]:
     return out
 
 
-def resolve_programmes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    placeholders = list(doctree.findall(programme_placeholder))
-    if not placeholders:
-        return
+def resolve_programmes(
+    app: Sphinx, doctree: nodes.document, docname: str, placeholders: list[programme_placeholder]
+) -> None:
+    """Build the ``placeholders`` of the page being written (found by
+    :class:`~sphinx_ethics.extension.expand.ExpandReviews`' one walk)."""
     when = today(today_setting(app.config))
     for node in placeholders:
         data = node["data"]
@@ -306,4 +308,3 @@ def write_files(
 def setup_programme(app: Sphinx) -> None:
     app.add_node(programme_placeholder)
     app.add_directive("ethics-programme", ProgrammeDirective)
-    app.connect("doctree-resolved", resolve_programmes)
