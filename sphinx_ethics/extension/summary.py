@@ -13,8 +13,9 @@ stale after an incremental build (Sphinx issue 9706 bit ``todolist``).
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -34,7 +35,15 @@ from sphinx_ethics.extension.directives import (
 from sphinx_ethics.extension.domain import EthicsDomain
 from sphinx_ethics.nodes.bar import progress_bar
 from sphinx_ethics.nodes.i18n import ngettext
-from sphinx_ethics.nodes.summary_cells import HtmlCells, Words, cell_html
+from sphinx_ethics.nodes.summary_cells import (
+    HtmlCells,
+    cell_html,
+    depart_summary_cell,
+    html_words,
+    overdue_badge,
+    summary_cell,
+    visit_summary_cell,
+)
 from sphinx_ethics.nodes.tables import scrollable
 
 if TYPE_CHECKING:
@@ -55,6 +64,10 @@ SORT_KEYS: dict[str, Callable[[ReviewRecord], object]] = {
 }
 
 
+#: ``:group-by:``: one table for the whole summary, or one per directory.
+GROUPS = ("none", "directory")
+
+
 class summary_placeholder(nodes.General, nodes.Element):
     """Replaced by the summary table when the page is written (``ExpandReviews``)."""
 
@@ -69,6 +82,7 @@ class SummaryDirective(EthicsDirective):
             "incomplete": directives.flag,
             "sort": lambda arg: directives.choice(arg, list(SORT_KEYS)),
             "fields": directives.unchanged,
+            "group-by": lambda arg: directives.choice(arg, list(GROUPS)),
             "class": directives.class_option,
         }
     )
@@ -88,6 +102,7 @@ class SummaryDirective(EthicsDirective):
             incomplete="incomplete" in self.options,
             sort=self.options.get("sort", "document"),
             fields=fields,
+            group_by=self.options.get("group-by", "none"),
             classes=["ethics-summary", *self.options.get("class", [])],
         )
         self.set_source_info(node)
@@ -154,7 +169,39 @@ class TableBuilder:
     def summary(self, node: summary_placeholder) -> nodes.Node:
         """The table for one ``ethics-summary``: its reviews, in one pass."""
         chosen = select(EthicsDomain.get(self.env).all_reviews(), node, self.with_problems)
-        return self.table(chosen, node["classes"], node.get("fields", []))
+        if node.get("group_by") != "directory" or not chosen:
+            return self.table(chosen, node["classes"], node.get("fields", []))
+        groups = nodes.container(classes=["ethics-summary-groups"])
+        # the level after the section the summary is in (LaTeX has no level below 5)
+        level = max(2, min(5, 1 + sum(isinstance(a, nodes.section) for a in ancestors(node))))
+        for directory, reviews in by_directory(chosen):
+            groups += self.group_heading(directory, reviews, level)
+            label = f"{_('Summary of ethics reviews')}: {directory or _('top level')}"
+            groups += self.table(reviews, node["classes"], node.get("fields", []), label)
+        return groups
+
+    def group_heading(
+        self, directory: str, reviews: Sequence[ReviewRecord], level: int
+    ) -> nodes.rubric:
+        """A directory's heading: its index page's title (linked) or its path, then counts."""
+        heading = nodes.rubric(classes=["ethics-summary-group"], **{"heading-level": level})
+        index = posixpath.join(directory, "index") if directory else ""
+        if index and index in self.env.all_docs:
+            heading += self.link(self.title(index), index, None)
+            heading += nodes.Text(f" ({directory}/)")
+        else:
+            heading += nodes.Text(f"{directory}/" if directory else _("Top level"))
+        complete = sum(self.complete(r) for r in reviews)
+        heading += nodes.Text(" · ")
+        heading += nodes.Text(
+            ngettext(
+                "%(count)d review, %(complete)d complete",
+                "%(count)d reviews, %(complete)d complete",
+                len(reviews),
+            )
+            % {"count": len(reviews), "complete": complete}
+        )
+        return heading
 
     def link(self, text: str, docname: str, anchor: str | None) -> nodes.Node:
         """What ``make_refnode`` makes, with each page's URI worked out once
@@ -179,7 +226,11 @@ class TableBuilder:
         return self.uris[docname]
 
     def table(
-        self, reviews: Sequence[ReviewRecord], classes: list[str], fields: Sequence[str] = ()
+        self,
+        reviews: Sequence[ReviewRecord],
+        classes: list[str],
+        fields: Sequence[str] = (),
+        label: str = "",
     ) -> nodes.Node:
         """Few, dense columns, so the governance ones fit a desktop column.
 
@@ -214,7 +265,7 @@ class TableBuilder:
             group += body
         # LaTeX ignores a table's own classes; a container reaches the
         # ``sphinxethics.sty`` environment that stops words hyphenating.
-        box = scrollable(table, _("Summary of ethics reviews"))
+        box = scrollable(table, label or _("Summary of ethics reviews"))
         return nodes.container("", box, classes=["ethics-summary-table"])
 
     @staticmethod
@@ -323,45 +374,21 @@ class TableBuilder:
         return para
 
 
-class summary_cell(nodes.entry):
-    """A cell of a review's row; in HTML it carries its column's name.
-
-    The first is the row header (``th scope="row"``); the others get
-    ``data-label``, which ``sphinx-ethics.css`` shows before the content
-    when a phone stacks the cells.  Every other builder writes the
-    ``entry`` it is (Sphinx's translators fall back along the bases).
-    """
-
-    tagname = "entry"
+def by_directory(reviews: Sequence[ReviewRecord]) -> list[tuple[str, list[ReviewRecord]]]:
+    """The reviews by their document's directory (top level first, then by
+    path), each group in the summary's own order."""
+    groups: dict[str, list[ReviewRecord]] = {}
+    for review in reviews:
+        groups.setdefault(posixpath.dirname(review.docname), []).append(review)
+    return sorted(groups.items())
 
 
-def visit_summary_cell(self: Any, node: summary_cell) -> None:
-    self.visit_entry(node)
-    if self.body[-1].startswith("<th "):
-        self.body[-1] = self.body[-1].replace("<th ", '<th scope="row" ', 1)
-    else:
-        label = self.attval(node["label"])
-        self.body[-1] = self.body[-1].replace("<td", f'<td data-label="{label}"', 1)
-
-
-def depart_summary_cell(self: Any, node: summary_cell) -> None:
-    self.depart_entry(node)
-
-
-def html_words() -> Words:
-    """The row's translated words, for :class:`HtmlCells`."""
-    return Words(
-        owner=_("Owner: %s"),
-        not_complete=_("(not complete: see its problems)"),
-        unanswered=_("Unanswered:"),
-        overdue=_("Overdue"),
-        not_set=_("not set"),
-        none=_("none"),
-    )
-
-
-def overdue_badge() -> nodes.inline:
-    return nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
+def ancestors(node: nodes.Node) -> list[nodes.Element]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
 
 
 def app_of(env: BuildEnvironment) -> Sphinx:

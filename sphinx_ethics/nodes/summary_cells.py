@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from docutils import nodes
 
 from sphinx_ethics.answers.slots import ReviewRecord
+from sphinx_ethics.nodes.i18n import _
 
 #: A page's address from the page being written (None: no address).
 PageUri = Callable[[str], "str | None"]
@@ -144,3 +146,45 @@ def cell_html(node: nodes.Node) -> str:
     classes = f' class="{escape(" ".join(node["classes"]))}"' if node["classes"] else ""
     inner = "".join(cell_html(child) for child in node.children)
     return f"<{tag}{classes}>{inner}</{tag}>"
+
+
+class summary_cell(nodes.entry):
+    """A cell of a review's row, for the node version of the table; in HTML
+    it carries its column's name (what :meth:`HtmlCells.row` writes).
+
+    The first is the row header (``th scope="row"``); the others get
+    ``data-label``, which ``sphinx-ethics.css`` shows before the content
+    when a phone stacks the cells.  Every other builder writes the
+    ``entry`` it is (Sphinx's translators fall back along the bases).
+    """
+
+    tagname = "entry"
+
+
+def visit_summary_cell(self: Any, node: summary_cell) -> None:
+    self.visit_entry(node)
+    if self.body[-1].startswith("<th "):
+        self.body[-1] = self.body[-1].replace("<th ", '<th scope="row" ', 1)
+    else:
+        label = self.attval(node["label"])
+        self.body[-1] = self.body[-1].replace("<td", f'<td data-label="{label}"', 1)
+
+
+def depart_summary_cell(self: Any, node: summary_cell) -> None:
+    self.depart_entry(node)
+
+
+def html_words() -> Words:
+    """The row's translated words, for :class:`HtmlCells`."""
+    return Words(
+        owner=_("Owner: %s"),
+        not_complete=_("(not complete: see its problems)"),
+        unanswered=_("Unanswered:"),
+        overdue=_("Overdue"),
+        not_set=_("not set"),
+        none=_("none"),
+    )
+
+
+def overdue_badge() -> nodes.inline:
+    return nodes.inline(text=_("Overdue"), classes=["ethics-badge", "ethics-badge-overdue"])
