@@ -76,11 +76,7 @@ def signoff_panel(
     unsigned_decision = "" if by_hand else labels[""]
     if nested:
         listing = nodes.bullet_list(classes=["ethics-signoff-list"])
-        for signoff in signoffs:
-            record = signoff.record
-            texts = [record.role, record.by, record.date, _decision(signoff, labels)[1]]
-            comment = _comment(signoff)
-            listing += signoff_item(texts, [comment] if comment.astext().strip() else [])
+        listing += [_signed_item(signoff, labels) for signoff in signoffs]
         listing += [signoff_item([role, "", "", unsigned_decision], []) for role in unsigned]
         box += listing
         return box
@@ -140,6 +136,13 @@ def _signed_cells(signoff: Signoff, labels: Mapping[str, str]) -> list[nodes.Nod
         badge(state, decision),
         _comment(signoff),
     ]
+
+
+def _signed_item(signoff: Signoff, labels: Mapping[str, str]) -> nodes.list_item:
+    record = signoff.record
+    comment = _comment(signoff)
+    texts = [record.role, record.by, record.date, _decision(signoff, labels)[1]]
+    return signoff_item(texts, [comment] if comment.astext().strip() else [])
 
 
 def _cell(text: str, state: str) -> nodes.paragraph:
