@@ -6,7 +6,9 @@ While a page is read, an ``ethics-review`` leaves only a small
 (title, metadata, progress, each question's number, text, prompts and
 state, the attribution) is generated from the review's record and the
 catalogue, so it is built here, by :class:`ExpandReviews`, when the page is
-written.
+written.  It is built in its final shape: the builder's format and the
+review's place in the page are known here (:func:`layout_of`), and no later
+transform edits it.
 
 Why: every node in a document read from source passes through some thirty
 docutils and Sphinx transforms, is pickled into the doctree cache and held
@@ -23,6 +25,7 @@ settings (``smartquotes``, ``smartquotes_action``, ``smartquotes_excludes``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from docutils.utils import smartquotes
@@ -36,7 +39,12 @@ from sphinx_ethics.extension.config import project_catalog, signoff_roles, today
 from sphinx_ethics.extension.domain import EthicsDomain
 from sphinx_ethics.extension.programme.directive import programme_placeholder, resolve_programmes
 from sphinx_ethics.extension.summary import TableBuilder, app_of, summary_placeholder
+from sphinx_ethics.nodes.rendering import TARGET_FORMATS, Layout, anchored
 from sphinx_ethics.nodes.review import review_block
+from sphinx_ethics.nodes.signoffs import in_table
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +148,7 @@ class ExpandReviews(SphinxPostTransform):
 
     def expand(self, node: pending_review) -> nodes.Element:
         record = self.find_record(node)
+        layout = layout_of(self.env, node)
         flat = node["anchors"]
         anchors = dict(zip(flat[::2], flat[1::2], strict=True))
         catalog = project_catalog(self.config)
@@ -150,9 +159,8 @@ class ExpandReviews(SphinxPostTransform):
         if record is None or not wanted <= set(anchors) or not slots <= wanted:
             # The catalogue changed since the page was read: show the answers
             # as they are rather than guess (a full rebuild lays them out).
-            return nodes.container(
-                "", *node.children, classes=["ethics-review"], ids=node["ids"][:1]
-            )
+            shown = nodes.container("", *node.children, classes=["ethics-review"])
+            return anchored(shown, node["ids"][0], layout.targets) if node["ids"] else shown
         assert record is not None
         answers, duplicates, strays, notes, comments = sort_children(node)
         domain = EthicsDomain.get(self.env)
@@ -175,6 +183,7 @@ class ExpandReviews(SphinxPostTransform):
             roles=signoff_roles(self.config),
             # decided now, not when read: "today" can change while no page is read again
             overdue=is_overdue(record, self.today),
+            layout=layout,
         )
         box["classes"] = [*box["classes"], *(c for c in node["classes"] if c != "ethics-review")]
         return box
@@ -186,6 +195,11 @@ class ExpandReviews(SphinxPostTransform):
 
 def _is_late(node: nodes.Node) -> bool:
     return isinstance(node, (pending_review, summary_placeholder, programme_placeholder))
+
+
+def layout_of(env: BuildEnvironment, node: nodes.Element) -> Layout:
+    """What the builder and the review's place change in it (:class:`Layout`)."""
+    return Layout(targets=app_of(env).builder.format in TARGET_FORMATS, nested=in_table(node))
 
 
 def sort_children(

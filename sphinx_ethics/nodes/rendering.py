@@ -14,6 +14,7 @@ State is always told by words (and in HTML an icon), never by colour alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -35,6 +36,40 @@ WORKSHEET_LINES = 5
 NO_SEARCH = "no-search"
 #: What a ruled worksheet line holds in builders that have no style for it.
 RULE_TEXT = "_" * 60
+
+
+#: Formats whose writers make an anchor only for a target node, not for a
+#: block's own ids (HTML writes ``<div id>``).
+TARGET_FORMATS = ("latex", "texinfo")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the builder and the place of a review change in its blocks.
+
+    Known when the page is written (by
+    :class:`sphinx_ethics.extension.expand.ExpandReviews`), so a review is
+    built in its final shape and nothing edits it afterwards.  ``targets``:
+    the builder writes anchors only for targets (:data:`TARGET_FORMATS`), so
+    each anchored block starts with a target instead of carrying its id.
+    ``nested``: the review sits in a table, and the text, man and LaTeX
+    writers cannot write a table in a table, so the sign-offs are a list.
+    """
+
+    targets: bool = False
+    nested: bool = False
+
+
+def anchored(block: nodes.Element, anchor: str, targets: bool = False) -> nodes.Element:
+    """Give ``block`` its anchor: its own id, or (``targets``) a target first inside it.
+
+    The id on the block itself is one node fewer per question.
+    """
+    if targets:
+        block.insert(0, nodes.target("", "", ids=[anchor]))
+    else:
+        block["ids"] = [anchor]
+    return block
 
 
 def state_labels() -> dict[str, str]:
@@ -149,16 +184,13 @@ def question_block(
     anchor: str,
     body: Sequence[nodes.Node] = (),
     classes: Sequence[str] = (),
+    targets: bool = False,
 ) -> nodes.container:
-    """A question: number and text, prompts, then ``body``; the anchor is its id.
-
-    The id is on the block itself, not on a separate target node: one node
-    fewer per question.  LaTeX and Texinfo write anchors only for targets,
-    so :class:`AnchorTargets` adds them back for those builders.
-    """
+    """A question: number and text, prompts, then ``body``; anchored (:func:`anchored`)."""
     kind = "ethics-group" if question.is_group else "ethics-slot"
     added = ["ethics-added"] if question.added_by else []
-    block = nodes.container(classes=["ethics-question", kind, *added, *classes], ids=[anchor])
+    block = nodes.container(classes=["ethics-question", kind, *added, *classes])
+    anchored(block, anchor, targets)
     block += question_text(question)
     prompts = prompts_list(question)
     if prompts is not None:
@@ -168,10 +200,11 @@ def question_block(
 
 
 def checklist_box(
-    checklist: Checklist, anchor: str, classes: Sequence[str] = ()
+    checklist: Checklist, anchor: str, classes: Sequence[str] = (), targets: bool = False
 ) -> nodes.container:
-    """A checklist's box (anchored) with its title and introduction."""
-    box = nodes.container(classes=["ethics-checklist", *classes], ids=[anchor])
+    """A checklist's box (anchored, :func:`anchored`) with its title and introduction."""
+    box = nodes.container(classes=["ethics-checklist", *classes])
+    anchored(box, anchor, targets)
     box += guide_text(nodes.rubric(text=checklist.title, classes=["ethics-checklist-title"]))
     box += [guide_text(nodes.paragraph(text=p, classes=["ethics-intro"])) for p in checklist.intro]
     return box
@@ -276,12 +309,14 @@ def problems_box(problems: Sequence[str]) -> nodes.container:
 class AnchorTargets(SphinxPostTransform):
     """LaTeX and Texinfo write an anchor only for a target node: give them one.
 
-    The blocks carry their ids themselves (HTML writes ``<div id>``), which
-    keeps a target node per question out of every document.
+    For the blocks made while the page is read (``ethics-checklist``), which
+    carry their ids themselves, since the builder is not known then (HTML
+    writes ``<div id>``).  A review is built with its targets already
+    (:class:`Layout`), so this finds nothing to do in what it built.
     """
 
-    default_priority = 900  # after the reviews are built (review_output)
-    formats = ("latex", "texinfo")
+    default_priority = 900  # after the reviews are built (ExpandReviews, 850)
+    formats = TARGET_FORMATS
 
     def run(self, **kwargs: object) -> None:
         for block in list(self.document.findall(nodes.container)):

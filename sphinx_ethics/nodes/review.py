@@ -4,7 +4,10 @@ Everything a reader sees of a review is built here, once, when its page is
 written (:class:`sphinx_ethics.extension.expand.ExpandReviews`): title,
 referral box, metadata and review fields, progress, each question with its
 answer (a screening answer's badge says the choice), strays, the sign-off
-table and the attribution.  Nothing edits the block after it is built.
+table and the attribution.  Nothing edits the block after it is built: what
+depends on the builder or on where the review sits (anchors as targets for
+LaTeX and Texinfo, sign-offs as a list inside a table) is decided before,
+and given as a :class:`~sphinx_ethics.nodes.rendering.Layout`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from sphinx_ethics.catalogue import attribution as wording
 from sphinx_ethics.nodes.answered import answered_by
 from sphinx_ethics.nodes.i18n import _
 from sphinx_ethics.nodes.rendering import (
+    Layout,
     added_questions_note,
+    anchored,
     answer_body,
     attributions,
     badge,
@@ -47,6 +52,7 @@ def review_block(
     comments: Sequence[tuple[int, Sequence[nodes.Node]]] = (),
     roles: Sequence[str] = (),
     overdue: bool = False,
+    layout: Layout | None = None,
 ) -> nodes.container:
     """Title, referrals, metadata, progress, every question with its answer,
     sign-offs, attribution.
@@ -56,11 +62,13 @@ def review_block(
     sign-offs' parsed comments, by line, in the order written; ``roles``
     the sign-off roles of ``ethics_signoff_roles`` (each gets a row);
     ``overdue`` whether its review-by date has passed (today, as written).
+    ``layout`` what the builder and the review's place change (by default,
+    an HTML page's review outside any table).
     """
+    layout = layout or Layout()
     status = record.status if record.status in ("draft", "in-review", "approved") else ""
-    box = nodes.container(
-        classes=["ethics-review", f"ethics-review-{status or 'no-status'}"], ids=[record.anchor]
-    )
+    box = nodes.container(classes=["ethics-review", f"ethics-review-{status or 'no-status'}"])
+    anchored(box, record.anchor, layout.targets)
     box += _head(record, show_title)
     box += progress_line(record.answered, record.required, len(problems))
     if overdue and record.review_by:
@@ -68,17 +76,17 @@ def review_block(
     box += _notes(problems, notes)
     if not record.slots:
         box += nodes.paragraph(text=_("This review has no questions."), classes=["ethics-empty"])
-    layout = _ReviewLayout(record, anchors, answers, duplicates)
+    questions = _Questions(record, anchors, answers, duplicates, layout.targets)
     for checklist in checklists:
-        section = checklist_box(checklist, anchors[checklist.id])
-        section += [layout.question(q) for q in checklist.questions]
+        section = checklist_box(checklist, anchors[checklist.id], targets=layout.targets)
+        section += [questions.question(q) for q in checklist.questions]
         section += added_questions_note(checklist)
         box += section
     if strays:
         box += _stray_answers(strays)
     signoffs = written_signoffs(record, comments)
     if signoffs or roles:
-        box += signoff_panel(signoffs, roles)
+        box += signoff_panel(signoffs, roles, nested=layout.nested)
     box += attributions(s for c in checklists for s in wording.checklist_sources(c))
     return box
 
@@ -133,7 +141,7 @@ def written_signoffs(
     return found
 
 
-class _ReviewLayout:
+class _Questions:
     """One review's questions, each with its answer or its state."""
 
     def __init__(
@@ -142,7 +150,9 @@ class _ReviewLayout:
         anchors: Mapping[str, str],
         answers: Mapping[str, Sequence[nodes.Node]],
         duplicates: Sequence[tuple[str, Sequence[nodes.Node]]],
+        targets: bool,
     ) -> None:
+        self.targets = targets
         self.slots = {slot.id: slot for slot in record.slots}
         self.anchors = anchors
         self.answers = answers
@@ -157,7 +167,7 @@ class _ReviewLayout:
         if question.is_group:
             body = answer_body(content, "answered", self.labels["answered"]) if content else []
             body += [self.question(sub) for sub in question.subquestions]
-            return question_block(question, anchor, body)
+            return question_block(question, anchor, body, targets=self.targets)
         slot = self.slots[question.id]
         shown = self.shown_state(slot)
         label, choice = self.labels[shown], []
@@ -174,7 +184,8 @@ class _ReviewLayout:
                     extra, "duplicate", _("Another answer to this question (duplicate)")
                 )
         required = "ethics-required" if slot.required else "ethics-optional"
-        return question_block(question, anchor, body, [f"ethics-slot-{shown}", required])
+        classes = [f"ethics-slot-{shown}", required]
+        return question_block(question, anchor, body, classes, self.targets)
 
     @staticmethod
     def shown_state(slot: SlotRecord) -> str:

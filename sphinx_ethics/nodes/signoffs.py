@@ -59,15 +59,27 @@ COLUMN_WIDTHS = (18, 18, 13, 17, 34)
 
 
 def signoff_panel(
-    signoffs: Sequence[Signoff], roles: Sequence[str], by_hand: bool = False
+    signoffs: Sequence[Signoff], roles: Sequence[str], by_hand: bool = False, nested: bool = False
 ) -> nodes.container:
     """A table: one row per sign-off, and an empty row per required role not signed.
 
     ``by_hand`` (a printed worksheet) leaves the decision blank instead of
-    saying "Not yet signed off".
+    saying "Not yet signed off".  ``nested`` (the panel sits in a table,
+    which the text, man and LaTeX writers cannot nest) lists the same rows
+    instead (:func:`signoff_item`).
     """
     box = nodes.container(classes=["ethics-signoffs"])
     box += nodes.rubric(text=_("Sign-off"), classes=["ethics-signoffs-title"])
+    labels = decision_labels()
+    signed = {role_key(s.record.role) for s in signoffs if s.counts}
+    unsigned = [role for role in roles if role_key(role) not in signed]
+    unsigned_decision = "" if by_hand else labels[""]
+    if nested:
+        listing = nodes.bullet_list(classes=["ethics-signoff-list"])
+        listing += [_signed_item(signoff, labels) for signoff in signoffs]
+        listing += [signoff_item([role, "", "", unsigned_decision], []) for role in unsigned]
+        box += listing
+        return box
     headings = [_("Role"), _("Name"), _("Date"), _("Decision"), _("Comment or conditions")]
     table = nodes.table(classes=["ethics-signoff-table", "colwidths-given"])
     group = nodes.tgroup(cols=len(headings))
@@ -77,22 +89,19 @@ def signoff_panel(
     head += _row([nodes.paragraph(text=h) for h in headings])
     group += head
     body = nodes.tbody()
-    labels = decision_labels()
     for signoff in signoffs:
         body += _row(_signed_cells(signoff, labels))
-    signed = {role_key(s.record.role) for s in signoffs if s.counts}
-    for role in roles:
-        if role_key(role) not in signed:
-            decision = "" if by_hand else labels[""]
-            cells = [role, "", "", decision, ""]
-            state = "by-hand" if by_hand else "unsigned"
-            body += _row([_cell(text, state) for text in cells])
+    for role in unsigned:
+        cells = [role, "", "", unsigned_decision, ""]
+        state = "by-hand" if by_hand else "unsigned"
+        body += _row([_cell(text, state) for text in cells])
     group += body
     box += scrollable(table, _("Sign-off"))
     return box
 
 
-def _signed_cells(signoff: Signoff, labels: Mapping[str, str]) -> list[nodes.Node]:
+def _decision(signoff: Signoff, labels: Mapping[str, str]) -> tuple[str, str]:
+    """A sign-off's state (its style) and the words saying its decision."""
     record = signoff.record
     state = record.decision if record.decision in labels and signoff.counts else "invalid"
     decision = labels.get(record.decision, record.decision) if signoff.counts else ""
@@ -104,18 +113,36 @@ def _signed_cells(signoff: Signoff, labels: Mapping[str, str]) -> list[nodes.Nod
             "decision": decision,
             "why": record.stale,
         }
+    return state, decision
+
+
+def _comment(signoff: Signoff) -> nodes.container:
+    """The sign-off's comment, and a note if it is tied to no version of the answers."""
     comment = nodes.container("", *signoff.content, classes=["ethics-signoff-comment"])
-    if signoff.counts and not record.digest:
+    if signoff.counts and not signoff.record.digest:
         note = _("Not tied to a version of the answers (no :digest:).")
         comment += nodes.paragraph("", "", nodes.emphasis(text=note), classes=["ethics-untied"])
+    return comment
+
+
+def _signed_cells(signoff: Signoff, labels: Mapping[str, str]) -> list[nodes.Node]:
+    record = signoff.record
+    state, decision = _decision(signoff, labels)
     date = nodes.paragraph("", "", nodes.inline(text=record.date, classes=["ethics-date"]))
     return [
         _cell(record.role, state),
         _cell(record.by, state),
         date,
         badge(state, decision),
-        comment,
+        _comment(signoff),
     ]
+
+
+def _signed_item(signoff: Signoff, labels: Mapping[str, str]) -> nodes.list_item:
+    record = signoff.record
+    comment = _comment(signoff)
+    texts = [record.role, record.by, record.date, _decision(signoff, labels)[1]]
+    return signoff_item(texts, [comment] if comment.astext().strip() else [])
 
 
 def _cell(text: str, state: str) -> nodes.paragraph:
@@ -129,6 +156,17 @@ def _row(cells: Sequence[nodes.Node]) -> nodes.row:
     for cell in cells:
         row += nodes.entry("", cell)
     return row
+
+
+def signoff_item(texts: Sequence[str], comment: Sequence[Node]) -> nodes.list_item:
+    """One sign-off as a list item: "**Role**: name, date, decision", then the comment."""
+    role, *details = (" ".join(text.split()) for text in texts)
+    para = nodes.paragraph()
+    para += nodes.strong(text=role)
+    shown = ", ".join(text for text in details if text)
+    if shown:
+        para += nodes.Text(f": {shown}")
+    return nodes.list_item("", para, *comment)
 
 
 def referral_box(items: Sequence[ReferralRecord]) -> nodes.container:
@@ -214,12 +252,15 @@ def blank_signoffs(roles: Sequence[str]) -> list[nodes.Node]:
 
 
 class NestedSignoffTables(SphinxPostTransform):
-    """A sign-off table inside another table becomes a list, in every builder.
+    """A worksheet's sign-off table inside another table becomes a list.
 
-    A review (or a worksheet) may sit in a table cell; the text, man and
-    LaTeX writers cannot write a table inside a table (text raises
-    "Nested tables are not supported"), so there the sign-offs are listed
-    one per line instead: role, name, date, decision, then the comment.
+    A worksheet (``ethics-checklist`` with ``:worksheet:``) is made while
+    the page is read, before docutils has built the table it may sit in (a
+    ``list-table`` parses its cells first), so this is decided as the page is
+    written; the text, man and LaTeX writers cannot write a table inside a
+    table (text raises "Nested tables are not supported").  A review is
+    built with its list already (:class:`~sphinx_ethics.nodes.rendering.Layout`),
+    so this finds nothing to do in what it built.
     """
 
     default_priority = 860  # after the reviews are built (ExpandReviews, 850)
@@ -228,35 +269,29 @@ class NestedSignoffTables(SphinxPostTransform):
         for table in list(self.document.findall(nodes.table)):
             if "ethics-signoff-table" not in table["classes"]:
                 continue
-            if any(isinstance(a, nodes.table) for a in _ancestors(table)):
+            if in_table(table):
                 box = table.parent if isinstance(table.parent, scroll_region) else table
-                box.replace_self(signoff_list(table))
+                # Not replace_self(), which would give the list the box's class.
+                box.parent.replace(box, signoff_list(table))
 
 
-def _ancestors(node: nodes.Node) -> list[nodes.Node]:
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
+def in_table(node: nodes.Node) -> bool:
+    """Whether ``node`` is inside a table."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.table):
+            return True
+        parent = parent.parent
+    return False
 
 
 def signoff_list(table: nodes.table) -> nodes.bullet_list:
-    """The rows of a sign-off table as list items: "Role: name, date, decision", comment."""
+    """The rows of a worksheet's sign-off table as list items (:func:`signoff_item`)."""
     listing = nodes.bullet_list(classes=["ethics-signoff-list"])
     for body in table.findall(nodes.tbody):
         for row in body.children:
             cells = [entry.children for entry in row.children]
-            texts = [" ".join(nodes.Element("", *c).astext().split()) for c in cells[:4]]
-            para = nodes.paragraph()
-            para += nodes.strong(text=texts[0])
-            details = ", ".join(t for t in texts[1:] if t)
-            if details:
-                para += nodes.Text(f": {details}")
-            item = nodes.list_item("", para)
-            for comment in cells[4:]:
-                for node in comment:
-                    if node.astext().strip():
-                        item += node.deepcopy()
-            listing += item
+            texts = [nodes.Element("", *c).astext() for c in cells[:4]]
+            comment = [n.deepcopy() for c in cells[4:] for n in c if n.astext().strip()]
+            listing += signoff_item(texts, comment)
     return listing
