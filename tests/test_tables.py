@@ -22,6 +22,7 @@ from docutils import nodes
 from helpers import REPO, build_html, soup, write_project
 
 from sphinx_ethics.extension.expand import ExpandReviews, pending_review
+from sphinx_ethics.nodes.i18n import GuideLanguage
 from sphinx_ethics.nodes.rendering import AnchorTargets
 from sphinx_ethics.nodes.signoffs import NestedSignoffTables
 from sphinx_ethics.nodes.tables import scroll_region
@@ -192,6 +193,17 @@ def test_no_later_post_transform_edits_a_built_review(shared_build, builder):
     built = doctree.pformat()
     for transform in (NestedSignoffTables, AnchorTargets):
         transform(doctree).apply()
+    assert doctree.pformat() == built
+
+
+def test_a_review_on_a_page_in_another_language_is_built_marked_english(shared_build):
+    # The guide's words are never translated: a French page's review is built
+    # with them marked lang="en", so GuideLanguage finds nothing to do in it.
+    doctree = expanded(shared_build("nested-tables", "html", language="fr"), "index")
+    texts = [p for p in doctree.findall(nodes.paragraph) if "ethics-question-text" in p["classes"]]
+    assert texts and all("language-en" in p["classes"] for p in texts)
+    built = doctree.pformat()
+    GuideLanguage(doctree).apply()
     assert doctree.pformat() == built
 
 

@@ -39,6 +39,7 @@ from sphinx_ethics.extension.config import project_catalog, signoff_roles, today
 from sphinx_ethics.extension.domain import EthicsDomain
 from sphinx_ethics.extension.programme.directive import programme_placeholder, resolve_programmes
 from sphinx_ethics.extension.summary import TableBuilder, app_of, summary_placeholder
+from sphinx_ethics.nodes.i18n import guide_needs_marking, mark_guide_words
 from sphinx_ethics.nodes.rendering import TARGET_FORMATS, Layout, anchored
 from sphinx_ethics.nodes.review import review_block
 from sphinx_ethics.nodes.signoffs import in_table
@@ -127,6 +128,8 @@ class ExpandReviews(SphinxPostTransform):
         if not found:
             return
         quotes = QuoteEducator(self.document)
+        builder = app_of(self.env).builder
+        english = builder.format == "html" and guide_needs_marking(self.config.language)
         self.today = today(today_setting(self.config))
         tables: TableBuilder | None = None
         programmes = [n for n in found if isinstance(n, programme_placeholder)]
@@ -141,6 +144,8 @@ class ExpandReviews(SphinxPostTransform):
                 continue
             block = self.expand(node)
             quotes.educate(block)
+            if english:  # the guide's words, on a page in another language
+                mark_guide_words(block)
             # replace_self() would copy the pending node's ids onto the block:
             # they belong to the questions now.
             node["ids"] = []

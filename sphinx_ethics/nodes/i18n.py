@@ -54,9 +54,23 @@ class GuideLanguage(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs: object) -> None:
-        language = self.config.language or "en"
-        if language == "en" or language.startswith(("en_", "en-")):
-            return
-        for node in self.document.findall(nodes.Element):
-            if node.get("translatable") is False and "language-en" not in node["classes"]:
-                node["classes"].append("language-en")
+        if guide_needs_marking(self.config.language):
+            mark_guide_words(self.document)
+
+
+def guide_needs_marking(language: str | None) -> bool:
+    """Whether a page in ``language`` must mark the guide's words as English."""
+    language = language or "en"
+    return not (language == "en" or language.startswith(("en_", "en-")))
+
+
+def mark_guide_words(tree: nodes.Element) -> None:
+    """``language-en`` on every element of ``tree`` holding the guide's words.
+
+    Reviews are built marked (``ExpandReviews`` calls this on each review it
+    builds); :class:`GuideLanguage` marks what pages held when read (blank
+    checklists, tips, definitions) and finds the reviews already done.
+    """
+    for node in tree.findall(nodes.Element):
+        if node.get("translatable") is False and "language-en" not in node["classes"]:
+            node["classes"].append("language-en")
