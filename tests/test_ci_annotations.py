@@ -20,7 +20,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from helpers import EXAMPLE, assert_snapshot, missing, sphinx_build
+from helpers import EXAMPLE, assert_snapshot, cli, missing, sphinx_build
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -54,21 +54,7 @@ collaboration-1: TBD
 
 
 def run(*args: object, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    full_env.pop("GITHUB_STEP_SUMMARY", None)  # a test run inside GitHub Actions
-    full_env.update(env or {})
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        timeout=600,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return cli(*args, cwd=cwd, env=dict(env or {}))
 
 
 def make_project(root: Path, *, git: bool, blank_lines: int = 0) -> Path:

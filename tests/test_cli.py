@@ -24,7 +24,7 @@ from pathlib import Path
 import docutils.core
 import jsonschema
 import pytest
-from helpers import ATTRIBUTION, sphinx_build, warning_lines
+from helpers import ATTRIBUTION, cli, sphinx_build, warning_lines
 from markdown_it import MarkdownIt
 
 from sphinx_ethics import __version__
@@ -53,14 +53,16 @@ COMMANDS = (
 
 
 def run(
-    *args: object, cwd: Path | None = None, script: bool = False
+    *args: object, cwd: Path | None = None, script: bool = False, fresh_process: bool = False
 ) -> subprocess.CompletedProcess:
-    """``python -m sphinx_ethics ARGS`` (or the console script), never a traceback."""
-    if script:
-        assert SCRIPT, "the sphinx-ethics console script is not installed"
-        command = [SCRIPT]
-    else:
-        command = [sys.executable, "-m", "sphinx_ethics"]
+    """``python -m sphinx_ethics ARGS`` (or the console script), never a traceback.
+
+    In this process unless ``fresh_process`` (see ``helpers.run_module``).
+    """
+    if not script:
+        return cli(*args, cwd=cwd, fresh_process=fresh_process)
+    assert SCRIPT, "the sphinx-ethics console script is not installed"
+    command = [SCRIPT]
     env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
     env.pop("SPHINX_ETHICS_DEBUG", None)
     result = subprocess.run(

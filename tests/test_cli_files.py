@@ -89,7 +89,8 @@ def test_export_to_dev_null_leaves_the_device() -> None:
 
 
 def test_export_to_dev_stdout_into_a_pipe() -> None:
-    result = run("export", "plan", "--format", "csv", "-o", "/dev/stdout")
+    # a process of its own: its /dev/stdout is the pipe the test reads
+    result = run("export", "plan", "--format", "csv", "-o", "/dev/stdout", fresh_process=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("checklist,id,number,")
     assert "Wrote /dev/stdout" in result.stderr

@@ -10,13 +10,11 @@ split into 6a and 6b, and 6 is retired (6 is now the group of 6a and 6b).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import line_of, write_project
+from helpers import cli, line_of, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -122,18 +120,7 @@ def page(syntax: str, under: str, answers: dict[str, str]) -> str:
 
 
 def run(*args: object) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return cli(*args)
 
 
 def problems(src: Path, subtype: str) -> list[dict]:

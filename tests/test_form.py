@@ -15,12 +15,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import ATTRIBUTION, REPO
+from helpers import ATTRIBUTION, REPO, cli
 
 from sphinx_ethics import __version__
 from sphinx_ethics.catalogue import load_catalog
@@ -34,19 +33,7 @@ DISCHARGE = REPO / "docs" / "howto" / "files" / "discharge.yaml"
 def run(
     *args: object, cwd: Path | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    env.pop("SPHINX_ETHICS_DEBUG", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=timeout,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return cli(*args, cwd=cwd, timeout=timeout)
 
 
 def error_lines(result: subprocess.CompletedProcess) -> list[str]:

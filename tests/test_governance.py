@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 from helpers import (
     ROOTS,
     Built,
+    cli,
     ethics_warnings,
     line_of,
     no_crash,
@@ -222,12 +221,7 @@ def test_parallel_build_equals_serial(tmp_path: Path) -> None:
 def test_check_prints_signoffs_and_referrals(tmp_path: Path) -> None:
     src = tmp_path / "governance"
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns("_build"))
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", "check", str(src)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = cli("check", src)
     assert result.returncode == 1, result.stderr
     out = result.stdout
     assert "  signed off: Information governance: approved by P. Nair on 2026-10-02" in out

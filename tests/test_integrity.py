@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import ROOTS, build_html, soup, sphinx_build, warning_lines, write_project
+from helpers import ROOTS, build_html, cli, soup, sphinx_build, warning_lines, write_project
 
 from sphinx_ethics.answers.slots import classify_answer, parse_date
 from sphinx_ethics.extension.config import DEFAULTS
@@ -36,15 +36,7 @@ def report(out: Path) -> dict:
 
 
 def check(src: Path) -> tuple[int, dict]:
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", "check", "--json", str(src)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = cli("check", "--json", src)
     return result.returncode, json.loads(result.stdout)
 
 

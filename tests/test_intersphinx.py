@@ -8,12 +8,10 @@ project's inventory holds is linked there and never ``unknown-question``.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOTS, build_html, write_project
+from helpers import ROOTS, build_html, cli, write_project
 
 PAGE = """\
 Links
@@ -56,11 +54,7 @@ def test_links_to_another_projects_questions_resolve_without_warning(
     links = re.findall(r'href="(https://handbook\.example\.org/[^"]*)"', html)
     assert len(links) == 3, html
     assert all("plan-2" in link or "plan-3" in link for link in links), links
-    check = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", "check", str(src)],
-        capture_output=True,
-        text=True,
-    )
+    check = cli("check", src)
     assert "unknown-question" not in check.stdout + check.stderr
     assert "Traceback" not in check.stderr
 

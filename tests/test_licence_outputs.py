@@ -15,18 +15,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import ATTRIBUTION, REPO, latexpdf, no_crash, pdftotext, sphinx_build, unwrap
+from helpers import ATTRIBUTION, REPO, cli, latexpdf, no_crash, pdftotext, sphinx_build, unwrap
 
 EXAMPLE = REPO / "examples" / "custom-checklists"
 TEAM = "Northfield General Hospital QI ethics additions"
@@ -59,19 +57,8 @@ def html_text(text: str) -> str:
     return BeautifulSoup(text, "html.parser").get_text(" ")
 
 
-def cli(project: Path, *args: str) -> str:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=project,
-        env=env,
-        check=False,
-        timeout=300,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
+def run_cli(project: Path, *args: str) -> str:
+    result = cli(*args, cwd=project)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -100,7 +87,7 @@ class Outputs:
     def written(self, *args: str, suffix: str = "") -> Path:
         target = self.tmp / "written" / ("-".join(args).replace("/", "_") + suffix)
         target.parent.mkdir(exist_ok=True)
-        cli(self.project, *args, "-o", str(target))
+        run_cli(self.project, *args, "-o", str(target))
         return target
 
     def make_html(self) -> str:
@@ -136,13 +123,15 @@ class Outputs:
         return html_text(out.read_text("utf-8"))
 
     def make_list(self) -> str:
-        return cli(self.project, "list", "--checklists", "ward-checklists.yaml")
+        return run_cli(self.project, "list", "--checklists", "ward-checklists.yaml")
 
     def make_list_plan(self) -> str:
-        return cli(self.project, "list", "plan", "--checklists", "ward-checklists.yaml")
+        return run_cli(self.project, "list", "plan", "--checklists", "ward-checklists.yaml")
 
     def make_list_json(self) -> str:
-        return cli(self.project, "list", "plan", "--checklists", "ward-checklists.yaml", "--json")
+        return run_cli(
+            self.project, "list", "plan", "--checklists", "ward-checklists.yaml", "--json"
+        )
 
     def make_new(self) -> str:
         out = self.written("new", "plan", "--checklists", "ward-checklists.yaml", suffix=".rst")

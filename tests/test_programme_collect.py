@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import cli
 from programme_server import report, serve
 
 from sphinx_ethics.programme.config import ProgrammeError, load_programme
@@ -29,13 +28,7 @@ def write_programme(tmp_path: Path, projects: list[dict[str, object]], settings:
 
 
 def run_collect(path: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", "programme", "collect", str(path), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-    )
+    return cli("programme", "collect", path, "-o", out, env=dict(env), timeout=120)
 
 
 def states(out: Path) -> dict[str, str]:

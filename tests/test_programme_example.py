@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import REPO, build_html, warning_lines
+from helpers import REPO, build_html, cli, warning_lines
 
 
 def test_example_programme(tmp_path: Path) -> None:
     example = tmp_path / "programme"
     shutil.copytree(REPO / "examples" / "programme", example)
-    collect = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", "programme", "collect", "programme.toml",
-         "-o", "docs/snapshots/"],
-        cwd=example, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    collect = cli("programme", "collect", "programme.toml", "-o", "docs/snapshots/", cwd=example)
     assert collect.returncode == 1, collect.stderr  # one project is unreachable
     assert "4 projects collected into docs/snapshots: 3 fresh, 1 missing" in collect.stdout
     result = build_html(example / "docs", tmp_path / "html")

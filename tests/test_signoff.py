@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOTS, ethics_warnings, line_of, no_crash, soup, sphinx_build, write_project
+from helpers import (
+    ROOTS,
+    cli,
+    ethics_warnings,
+    line_of,
+    no_crash,
+    soup,
+    sphinx_build,
+    write_project,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -122,18 +129,7 @@ REC = "Research ethics committee"
 
 
 def run(*args: object) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx_ethics", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return cli(*args)
 
 
 def project(tmp_path: Path, syntax: str, conf: str = CONF) -> tuple[Path, Path]:
