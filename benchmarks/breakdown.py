@@ -4,7 +4,7 @@ Builds once, in this process, with every ``sphinx_ethics`` event handler
 and post-transform timed (wall and CPU), and the summary page's writing
 timed on its own, then prints JSON (``--json``) or a short table:
 
-* ``summary``: the summary page's tables built (``ResolveSummaries``) plus
+* ``summary``: the summary page's tables built (``TableBuilder.summary``) plus
   the page written and indexed for search;
 * ``warnings``: the project check that logs every problem (``check_project``);
 * ``report``: the JSON report, JUnit and calendar (``write_reports``);
