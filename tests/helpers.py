@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 
 TESTS = Path(__file__).parent
@@ -339,6 +340,25 @@ def build_html(src: Path, out: Path, *args: str | Path) -> subprocess.CompletedP
     result = sphinx_build("-b", "html", *args, src, out)
     no_crash(result)
     return result
+
+
+def plain_words() -> st.SearchStrategy[str]:
+    """Words a page can hold as plain text: any character but controls, and no
+    leading character that rST or MyST would read as markup (for the tests that
+    edit pages and must keep every other byte)."""
+    return st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+        min_size=1,
+        max_size=20,
+    ).filter(
+        lambda t: (
+            t.strip()
+            and not t.lstrip().startswith(
+                (":", ".", "`", "~", "%", "#", "-", "*", "+", "|", ">", "=", "_")
+            )
+            and t == t.strip()
+        )
+    )
 
 
 def write_project(tmp_path: Path, pages: dict[str, str], conf: str) -> Path:

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import cli, line_of, write_project
+from helpers import cli, line_of, plain_words, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -284,19 +284,7 @@ def pages(draw: st.DrawFn) -> tuple[str, str]:
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     indent = draw(st.sampled_from(["   ", "\t", "    "]))
     bom = draw(st.sampled_from(["", "\ufeff"]))
-    words = st.text(
-        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
-        min_size=1,
-        max_size=20,
-    ).filter(
-        lambda t: (
-            t.strip()
-            and not t.lstrip().startswith(
-                (":", ".", "`", "~", "%", "#", "-", "*", "+", "|", ">", "=", "_")
-            )
-            and t == t.strip()
-        )
-    )
+    words = plain_words()
     answers = draw(st.lists(words, min_size=1, max_size=3))
     recorded = draw(st.booleans())
     before = draw(words)

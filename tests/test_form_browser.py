@@ -162,9 +162,9 @@ def progress(tab: Page) -> str:
     return tab.evaluate("document.getElementById('progress').textContent")
 
 
-def download(tab: Page) -> str:
-    """Press "Download answers" and read the file the browser saved."""
-    target = tab.downloads / FILE_NAME  # type: ignore[attr-defined]
+def download(tab: Page, name: str = FILE_NAME) -> str:
+    """Press "Download answers" and read the file the browser saved as ``name``."""
+    target = tab.downloads / name  # type: ignore[attr-defined]
     target.unlink(missing_ok=True)
     tab.evaluate("document.getElementById('download').click()")
     deadline = time.monotonic() + 20
@@ -591,14 +591,8 @@ def test_screening_choice_by_keyboard_kept_and_downloaded(
     tab.goto(form.as_uri())  # kept, with the choices
     checked = "[...document.querySelectorAll('.choice input:checked')].map(i => i.value)"
     assert tab.evaluate(checked) == ["no", "unsure", "yes"]
+    text = download(tab, "screening-answers.yaml")
     target = tab.downloads / "screening-answers.yaml"  # type: ignore[attr-defined]
-    tab.evaluate("document.getElementById('download').click()")
-    deadline = time.monotonic() + 20
-    while not target.is_file():
-        assert time.monotonic() < deadline, "no download within 20 s"
-        time.sleep(0.05)
-    time.sleep(0.1)
-    text = target.read_text("utf-8")
     assert "screening-1:\n  answer: no\n  format: text\n" in text
     assert yaml.safe_load(text) == {
         "screening-1": {"answer": False, "format": "text"},
@@ -703,14 +697,7 @@ def test_a_prefilled_answer_left_as_it_came_is_not_attributed(tab: Page, tmp_pat
     open_form(tab, path)
     type_into(tab, "plan-2a", "The carer's answer.")
     type_who(tab, "who-name", "J. Okafor")
-    target = tab.downloads / "plan-answers.yaml"  # type: ignore[attr-defined]
-    tab.evaluate("document.getElementById('download').click()")
-    deadline = time.monotonic() + 20
-    while not target.is_file():
-        assert time.monotonic() < deadline, "no download within 20 s"
-        time.sleep(0.05)
-    time.sleep(0.1)
-    assert yaml.safe_load(target.read_text("utf-8")) == {
+    assert yaml.safe_load(download(tab, "plan-answers.yaml")) == {
         "plan-1": {"format": "text", "text": "The team's own answer."},
         "plan-2a": {"format": "text", "by": "J. Okafor", "text": "The carer's answer."},
     }

@@ -21,6 +21,7 @@ from helpers import (
     ethics_warnings,
     line_of,
     no_crash,
+    plain_words,
     soup,
     sphinx_build,
     write_project,
@@ -382,19 +383,7 @@ def pages(draw: st.DrawFn) -> tuple[str, str]:
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     indent = draw(st.sampled_from(["   ", "\t", "    "]))
     bom = draw(st.sampled_from(["", "\ufeff"]))
-    words = st.text(
-        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
-        min_size=1,
-        max_size=20,
-    ).filter(
-        lambda t: (
-            t.strip()
-            and not t.lstrip().startswith(
-                (":", ".", "`", "~", "%", "#", "-", "*", "+", "|", ">", "=", "_")
-            )
-            and t == t.strip()
-        )
-    )
+    words = plain_words()
     answers = draw(st.lists(words, min_size=1, max_size=3))
     before = draw(words)
     after = draw(st.lists(words, max_size=2))
