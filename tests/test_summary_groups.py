@@ -92,3 +92,26 @@ def test_an_unknown_grouping_is_an_option_problem(tmp_path: Path) -> None:
     assert "group-by" in warning.message and "directory" in warning.message
     # the table is still there, whole
     assert len(soup(Path(app.outdir) / "index.html").select("table.ethics-summary tbody tr")) == 4
+
+
+def test_extra_columns_and_group_headings_are_text_in_the_compact_html(tmp_path: Path) -> None:
+    # The HTML rows are written as markup by the extension (one raw node):
+    # a field value, a sign-off role and a folder name from the team are text.
+    hostile = '<img src=x onerror="alert(1)"> & co'
+    page = "Status\n======\n\n.. ethics-summary::\n   :fields: ref\n   :group-by: directory\n"
+    review_page = (
+        "Review\n======\n\n.. ethics-review:: plan\n   :name: hostile\n"
+        f"   :ref: {hostile}\n\n"
+        f"   .. ethics-signoff:: {hostile}\n      :by: A\n      :date: 2026-10-01\n"
+        "      :decision: approved\n"
+    )
+    conf = CONF + 'ethics_review_fields = {"ref": "Ref"}\n'
+    src = write_project(tmp_path, {"index.rst": page, "<b>x/page.rst": review_page}, conf)
+    app = build_app("html", src, tmp_path / "html")
+    html = (Path(app.outdir) / "index.html").read_text("utf-8")
+    body = html[html.index("ethics-summary-groups") :]
+    body = body[: body.rindex("</table>")]
+    assert "<img" not in body and "<b>" not in body
+    # once in the field's column, once in "Signed off"
+    assert body.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; co") == 2
+    assert "&lt;b&gt;x/" in body  # the folder's heading
