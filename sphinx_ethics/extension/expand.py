@@ -122,25 +122,24 @@ class ExpandReviews(SphinxPostTransform):
     default_priority = 850
 
     def run(self, **kwargs: object) -> None:
-        # One walk finds both: a 2,400-review project's pages hold some
+        # One walk finds all three: a 2,400-review project's pages hold some
         # 500,000 nodes once written, and each walk over them costs (issue 25).
         found = list(self.document.findall(_is_late))
         if not found:
             return
+        app = app_of(self.env)
         quotes = QuoteEducator(self.document)
-        builder = app_of(self.env).builder
-        english = builder.format == "html" and guide_needs_marking(self.config.language)
+        english = app.builder.format == "html" and guide_needs_marking(self.config.language)
         self.today = today(today_setting(self.config))
-        tables: TableBuilder | None = None
         programmes = [n for n in found if isinstance(n, programme_placeholder)]
         if programmes:
-            resolve_programmes(app_of(self.env), self.document, self.env.docname, programmes)
+            resolve_programmes(app, self.document, self.env.docname, programmes)
+        tables: TableBuilder | None = None
         for node in found:
-            if isinstance(node, programme_placeholder):
-                continue
             if isinstance(node, summary_placeholder):
-                tables = tables or TableBuilder(app_of(self.env), self.env.docname)
+                tables = tables or TableBuilder(app, self.env.docname)
                 node.replace_self(tables.summary(node))
+            if not isinstance(node, pending_review):
                 continue
             block = self.expand(node)
             quotes.educate(block)

@@ -44,7 +44,7 @@ from sphinx_ethics.nodes.summary_cells import (
     summary_cell,
     visit_summary_cell,
 )
-from sphinx_ethics.nodes.tables import scrollable
+from sphinx_ethics.nodes.tables import ancestors, scrollable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -381,14 +381,6 @@ def by_directory(reviews: Sequence[ReviewRecord]) -> list[tuple[str, list[Review
     for review in reviews:
         groups.setdefault(posixpath.dirname(review.docname), []).append(review)
     return sorted(groups.items())
-
-
-def ancestors(node: nodes.Node) -> list[nodes.Element]:
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
 
 
 def app_of(env: BuildEnvironment) -> Sphinx:

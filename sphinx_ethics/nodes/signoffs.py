@@ -20,7 +20,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_ethics.answers.governance import latest_by_role, role_key
 from sphinx_ethics.answers.slots import ReferralRecord, ReviewRecord, SignoffRecord
 from sphinx_ethics.nodes.rendering import badge
-from sphinx_ethics.nodes.tables import scroll_region, scrollable
+from sphinx_ethics.nodes.tables import ancestors, scroll_region, scrollable
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -277,12 +277,7 @@ class NestedSignoffTables(SphinxPostTransform):
 
 def in_table(node: nodes.Node) -> bool:
     """Whether ``node`` is inside a table."""
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.table):
-            return True
-        parent = parent.parent
-    return False
+    return any(isinstance(a, nodes.table) for a in ancestors(node))
 
 
 def signoff_list(table: nodes.table) -> nodes.bullet_list:

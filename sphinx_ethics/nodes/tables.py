@@ -29,6 +29,15 @@ def scrollable(table: nodes.Element, label: str) -> scroll_region:
     return scroll_region("", table, classes=["ethics-scroll"], label=str(label))
 
 
+def ancestors(node: nodes.Node) -> list[nodes.Element]:
+    """``node``'s parent, its parent's parent, and so on up to the document."""
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
 def visit_scroll_html(self: Any, node: scroll_region) -> None:
     attributes = {"tabindex": "0", "role": "region", "aria-label": node["label"]}
     self.body.append(self.starttag(node, "div", "", **attributes))
